@@ -1,0 +1,261 @@
+"""The command line: ``legalaid [--home DIR] COMMAND``. With no command it opens the client.
+
+Errors are one clear line on stderr (exit 1; usage errors exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import locale
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from legalaid import __version__
+from legalaid.anumber import format_anumber
+from legalaid.errors import LegalAidError
+from legalaid.i18n import _, ngettext, normalize_language, set_language
+
+Handler = Callable[[argparse.Namespace], int]
+HANDLERS: dict[str, Handler] = {}
+# Optional modules with a ``register(subparsers) -> {name: handler}`` function.
+COMMAND_MODULES = ("legalaid.documents.commands", "legalaid.safety.commands")
+
+
+def _system_language() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return normalize_language(os.environ[name])
+    return normalize_language(locale.getlocale()[0])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legalaid",
+        description=_("LegalAid: case files, hearings and bilingual reminders, offline."),
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=_(
+            "LegalAid folder (database, settings, backups); "
+            "default: $LEGALAID_HOME or your user data folder"
+        ),
+    )
+    parser.add_argument(
+        "--lang", choices=["es", "en"], help=_("language of messages (default: your system's)")
+    )
+    parser.add_argument("--version", action="version", version=f"LegalAid {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for module in _command_modules():
+        HANDLERS.update(module.register(sub))
+    return parser
+
+
+def _command_modules() -> list[Any]:
+    """This module plus every optional command module that is installed."""
+    modules: list[Any] = [sys.modules[__name__]]
+    for name in COMMAND_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            missing = error.name or ""
+            if not (name == missing or name.startswith(missing + ".")):
+                raise
+    return modules
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """The core commands. Other modules add theirs with a ``register(sub)`` of their own."""
+
+    demo = sub.add_parser("demo", help=_("add synthetic demo households"))
+    demo.add_argument("--cases", type=positive, default=100, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+
+    cases = sub.add_parser("cases", help=_("list or search cases"))
+    cases.add_argument("--search", default="", metavar=_("TEXT"))
+    cases.add_argument("--crossing", metavar=_("CODE"))
+    cases.add_argument("--status", choices=["open", "closed", "transferred", "archived"])
+    cases.add_argument("--limit", type=positive, default=50, metavar="N")
+    cases.add_argument("--json", action="store_true", help=_("machine-readable output"))
+
+    upcoming = sub.add_parser("upcoming", help=_("hearings in the next days, by report time"))
+    upcoming.add_argument("--days", type=positive, default=14, metavar="N")
+    upcoming.add_argument("--crossing", metavar=_("CODE"))
+    upcoming.add_argument("--json", action="store_true", help=_("machine-readable output"))
+
+    sub.add_parser("crossings", help=_("list the crossings and courts"))
+    return {
+        "demo": cmd_demo,
+        "cases": cmd_cases,
+        "upcoming": cmd_upcoming,
+        "crossings": cmd_crossings,
+    }
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
+    if value < 1 or value > 10_000_000:
+        raise argparse.ArgumentTypeError(_("must be between 1 and 10,000,000"))
+    return value
+
+
+def open_context(args: argparse.Namespace) -> Any:
+    """The home folder named by --home (or the environment), opened and migrated."""
+    from legalaid.context import open_home
+
+    return open_home(args.home)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from legalaid.services.demo import generate_demo
+
+    ctx = open_context(args)
+    started = time.perf_counter()
+    progress = progress_printer() if sys.stderr.isatty() else None
+    count = generate_demo(ctx, args.cases, seed=args.seed, progress=progress)
+    seconds = time.perf_counter() - started
+    print(
+        ngettext(
+            "Added %(count)d demo case in %(seconds).1f s to %(path)s",
+            "Added %(count)d demo cases in %(seconds).1f s to %(path)s",
+            count,
+        )
+        % {"count": count, "seconds": seconds, "path": ctx.home.database}
+    )
+    return 0
+
+
+def progress_printer() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from legalaid.formatting import short_date
+    from legalaid.services.search import count_cases, search_cases
+
+    ctx = open_context(args)
+    rows = search_cases(
+        ctx, args.search, crossing=args.crossing, status=args.status, limit=args.limit
+    )
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "case_number": r.case_number,
+                        "status": r.status,
+                        "principal": r.principal,
+                        "a_number": format_anumber(r.a_number) or None,
+                        "people": r.people,
+                        "crossing": r.crossing,
+                        "next_hearing": r.next_hearing.isoformat() if r.next_hearing else None,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    total = count_cases(ctx, args.search, crossing=args.crossing, status=args.status)
+    for r in rows:
+        nxt = short_date(r.next_hearing.date()) if r.next_hearing else "—"
+        print(
+            f"{r.case_number:<18} {r.principal[:36]:<36} {format_anumber(r.a_number):<14} "
+            f"{r.people:>2} {r.crossing or '—':<4} {_status_label(r.status):<12} {nxt}"
+        )
+    print(
+        ngettext("%(shown)d of %(total)d case", "%(shown)d of %(total)d cases", total)
+        % {"shown": len(rows), "total": total}
+    )
+    return 0
+
+
+def _status_label(status: str) -> str:
+    from legalaid.labels import label
+
+    return label("case_status", status)
+
+
+def cmd_upcoming(args: argparse.Namespace) -> int:
+    from legalaid.formatting import clock, short_date
+    from legalaid.labels import label
+    from legalaid.services.upcoming import upcoming
+
+    ctx = open_context(args)
+    rows = upcoming(ctx, args.days, crossing=args.crossing)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        flags = ", ".join(label("flag", f) for f in r.flags)
+        print(
+            f"{short_date(r.report_at.date()):<11} {clock(r.report_at, r.crossing_zone):<11} "
+            f"{r.crossing:<4} {r.case_number:<18} {'; '.join(r.names)[:50]:<50} {flags}"
+        )
+    print(ngettext("%(count)d hearing", "%(count)d hearings", len(rows)) % {"count": len(rows)})
+    return 0
+
+
+def cmd_crossings(args: argparse.Namespace) -> int:
+    from legalaid.services.reference import list_courts, list_crossings
+
+    ctx = open_context(args)
+    lang = normalize_language(args.lang or ctx.settings.language or _system_language())
+    for x in list_crossings(ctx):
+        name = x.name_es if lang == "es" else x.name_en
+        print(f"{x.code:<4} {name:<14} {x.mx_city:<24} {x.zone:<22} {x.default_court_code or '—'}")
+    for c in list_courts(ctx):
+        print(f"{c.code:<8} {c.name_es if lang == 'es' else c.name_en:<48} {c.zone}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_early_language(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_client(args, parser)
+    try:
+        return HANDLERS[args.command](args)
+    except LegalAidError as error:
+        print(f"legalaid: {error.message()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("legalaid: interrupted"), file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(_("legalaid: %(reason)s") % {"reason": error.strerror or error}, file=sys.stderr)
+        return 1
+
+
+def _early_language(argv: list[str]) -> str:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return normalize_language(argv[index + 1])
+        if arg.startswith("--lang="):
+            return normalize_language(arg.split("=", 1)[1])
+    return _system_language()
+
+
+def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        from ui.app import run_client
+    except ImportError:
+        parser.print_help()
+        return 0
+    return run_client(home=args.home, language=args.lang)

@@ -1,0 +1,50 @@
+"""SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
+
+from legalaid.models.audit import AuditEntry
+from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
+from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex
+from legalaid.models.hearing import (
+    DateSource,
+    Hearing,
+    HearingAttendee,
+    HearingKind,
+    HearingMode,
+    HearingStatus,
+)
+from legalaid.models.reference import Court, Crossing
+from legalaid.models.risk import (
+    RISK_FACTORS,
+    FearScreening,
+    Incident,
+    IncidentKind,
+    RiskAssessment,
+    RiskLevel,
+)
+
+__all__ = [
+    "RISK_FACTORS",
+    "AuditEntry",
+    "Case",
+    "CaseSequence",
+    "CaseStatus",
+    "Court",
+    "Crossing",
+    "DateSource",
+    "FearScreening",
+    "Hearing",
+    "HearingAttendee",
+    "HearingKind",
+    "HearingMode",
+    "HearingStatus",
+    "Incident",
+    "IncidentKind",
+    "Person",
+    "Record",
+    "Relationship",
+    "RiskAssessment",
+    "RiskLevel",
+    "Sex",
+    "UTCDateTime",
+    "new_id",
+    "utcnow",
+]

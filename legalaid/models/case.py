@@ -1,0 +1,83 @@
+"""A case is a household; people belong to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field
+
+from legalaid.models.base import Record, UTCDateTime
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    TRANSFERRED = "transferred"
+    ARCHIVED = "archived"
+
+
+class Case(Record, table=True):
+    case_number: str = Field(unique=True, max_length=32)
+    status: str = Field(default=CaseStatus.OPEN, index=True, max_length=16)
+    city: str = ""
+    address_mx: str = ""
+    shelter: str = ""
+    nta_address: str = ""
+    eoir33_filed: bool = False
+    eoir33_filed_on: date | None = None
+    phone: str = ""
+    whatsapp: str = ""
+    returned_on: date | None = None
+    return_port_id: str | None = Field(default=None, foreign_key="crossing.id")
+    crossing_id: str | None = Field(default=None, foreign_key="crossing.id", index=True)
+    court_id: str | None = Field(default=None, foreign_key="court.id")
+    representative: str = ""
+    letter_languages: str = "es,en"
+    notes: str = ""
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    is_demo: bool = False
+
+
+class CaseSequence(Record, table=True):
+    """Last number handed out per office prefix and year (TIJ-2026-0042)."""
+
+    __tablename__ = "case_sequence"
+    __table_args__ = (UniqueConstraint("prefix", "year"),)
+    prefix: str = Field(max_length=12)
+    year: int
+    last: int = 0
+
+
+class Relationship(StrEnum):
+    PRINCIPAL = "principal"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    GRANDCHILD = "grandchild"
+    OTHER = "other"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Person(Record, table=True):
+    __table_args__ = (Index("ix_person_case_position", "case_id", "position"),)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    relationship: str = Field(default=Relationship.PRINCIPAL, max_length=16)
+    given_names: str
+    family_names: str
+    birth_date: date | None = None
+    sex: str = Field(default=Sex.UNKNOWN, max_length=8)
+    nationality: str | None = Field(default=None, max_length=2)
+    language: str = Field(default="es", max_length=16)
+    needs_interpreter: bool = False
+    a_number: str | None = Field(default=None, unique=True, max_length=9)
+    position: int = 0
+    active: bool = True

@@ -1,0 +1,36 @@
+"""Crossings (US ports of entry) and courts: reference data the organisation can edit."""
+
+from __future__ import annotations
+
+from sqlmodel import Field
+
+from legalaid.models.base import Record
+
+
+class Crossing(Record, table=True):
+    code: str = Field(unique=True, max_length=8)
+    name_es: str
+    name_en: str
+    mx_city: str
+    us_city: str
+    reporting_point_es: str = ""
+    reporting_point_en: str = ""
+    address: str = ""
+    zone: str = Field(description="IANA time zone of the US port")
+    mx_zone: str = Field(description="IANA time zone of the Mexican city")
+    default_court_code: str | None = None
+    report_hours_before: float = 4.0
+    active: bool = True
+
+
+class Court(Record, table=True):
+    code: str = Field(unique=True, max_length=16)
+    name_es: str
+    name_en: str
+    address: str = ""
+    city: str = ""
+    zone: str
+    phone: str = ""
+    by_video: bool = False
+    confirmed: bool = True
+    active: bool = True

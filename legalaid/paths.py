@@ -1,0 +1,43 @@
+"""Where a LegalAid home lives: --home, else $LEGALAID_HOME, else the platform's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "LegalAid"
+APP_AUTHOR = "LegalAid"
+ENV_HOME = "LEGALAID_HOME"
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(PlatformDirs(APP_NAME, APP_AUTHOR).user_data_dir)
+
+
+class HomePaths:
+    """The files of one home folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def database(self) -> Path:
+        return self.root / "legalaid.db"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    def ensure(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,393 @@
+"""Cases (households) and their people: open, edit, close. Never a hard delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from legalaid.anumber import format_anumber
+from legalaid.context import AppContext
+from legalaid.errors import ConflictError, NotFoundError, ValidationError
+from legalaid.i18n import LANGUAGES, N_
+from legalaid.models import (
+    Case,
+    CaseSequence,
+    CaseStatus,
+    Court,
+    Crossing,
+    Hearing,
+    Person,
+    Relationship,
+    RiskAssessment,
+    Sex,
+    utcnow,
+)
+from legalaid.services import audit
+from legalaid.services import validation as v
+from legalaid.services.reference import court_by_code, crossing_by_code
+
+
+@dataclass
+class PersonInput:
+    given_names: str
+    family_names: str
+    relationship: str = Relationship.PRINCIPAL
+    birth_date: date | None = None
+    sex: str = Sex.UNKNOWN
+    nationality: str | None = None
+    language: str = "es"
+    needs_interpreter: bool = False
+    a_number: str | None = None
+
+
+@dataclass
+class CaseInput:
+    city: str = ""
+    address_mx: str = ""
+    shelter: str = ""
+    nta_address: str = ""
+    eoir33_filed: bool = False
+    eoir33_filed_on: date | None = None
+    phone: str = ""
+    whatsapp: str = ""
+    returned_on: date | None = None
+    return_port: str | None = None
+    crossing: str | None = None
+    court: str | None = None
+    representative: str = ""
+    letter_languages: str = "es,en"
+    notes: str = ""
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    people: list[Person]
+    hearings: list[Hearing]
+    risks: list[RiskAssessment]
+    crossing: Crossing | None = None
+    court: Court | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+CASE_FIELDS = [
+    "city",
+    "address_mx",
+    "shelter",
+    "nta_address",
+    "eoir33_filed",
+    "eoir33_filed_on",
+    "phone",
+    "whatsapp",
+    "returned_on",
+    "return_port_id",
+    "crossing_id",
+    "court_id",
+    "representative",
+    "letter_languages",
+    "notes",
+]
+CONFLICT = N_(
+    "Someone else saved this record after you opened it. "
+    "Your changes were not saved: reload to see their version."
+)
+PERSON_FIELDS = [
+    "relationship",
+    "given_names",
+    "family_names",
+    "birth_date",
+    "sex",
+    "nationality",
+    "language",
+    "needs_interpreter",
+    "a_number",
+    "active",
+]
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _case_values(session: Session, data: CaseInput, errors: v.Collector) -> dict[str, Any]:
+    today = _today()
+    values: dict[str, Any] = {
+        name: v.clean_text(getattr(data, name), name, errors)
+        for name in (
+            "city",
+            "address_mx",
+            "shelter",
+            "nta_address",
+            "phone",
+            "whatsapp",
+            "representative",
+        )
+    }
+    values["notes"] = v.clean_text(data.notes, "notes", errors, v.MAX_NOTES)
+    values["eoir33_filed"] = bool(data.eoir33_filed or data.eoir33_filed_on)
+    values["eoir33_filed_on"] = v.not_future(data.eoir33_filed_on, "eoir33_filed_on", errors, today)
+    values["returned_on"] = v.not_future(data.returned_on, "returned_on", errors, today)
+    langs = [x.strip() for x in data.letter_languages.split(",") if x.strip()]
+    if not langs or any(x not in LANGUAGES for x in langs):
+        errors.add(N_("Letter languages must be Spanish, English or both."), "letter_languages")
+    values["letter_languages"] = ",".join(langs)
+    for name, attr, finder in (
+        ("return_port", "return_port_id", crossing_by_code),
+        ("crossing", "crossing_id", crossing_by_code),
+        ("court", "court_id", court_by_code),
+    ):
+        code = getattr(data, name)
+        values[attr] = None
+        if code:
+            try:
+                values[attr] = finder(session, code).id
+            except ValidationError as error:
+                errors.absorb(error)
+    return values
+
+
+def _person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
+    return {
+        "given_names": v.required_text(
+            data.given_names, "given_names", N_("Write the given names."), errors
+        ),
+        "family_names": v.required_text(
+            data.family_names, "family_names", N_("Write the family names."), errors
+        ),
+        "relationship": v.choice(data.relationship, Relationship, "relationship", errors),
+        "birth_date": v.birth_date(data.birth_date, _today(), errors),
+        "sex": v.choice(data.sex, Sex, "sex", errors),
+        "nationality": v.country(data.nationality, errors),
+        "language": v.clean_text(data.language, "language", errors, 16) or "es",
+        "needs_interpreter": bool(data.needs_interpreter),
+        "a_number": v.a_number(data.a_number, errors),
+    }
+
+
+def next_case_number(session: Session, prefix: str, year: int) -> str:
+    seq = session.exec(
+        select(CaseSequence).where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+    ).first()
+    if seq is None:
+        seq = CaseSequence(prefix=prefix, year=year, last=0)
+        session.add(seq)
+    seq.last += 1
+    return f"{prefix}-{year}-{seq.last:04d}"
+
+
+def _check_anumbers_free(
+    session: Session, numbers: list[str | None], errors: v.Collector, exclude: set[str]
+) -> None:
+    wanted = [n for n in numbers if n]
+    if len(set(wanted)) != len(wanted):
+        errors.add(N_("The same A-number is written twice in this household."), "a_number")
+    if not wanted:
+        return
+    taken = session.exec(
+        select(Person.a_number, Case.case_number)
+        .join(Case, col(Case.id) == col(Person.case_id))
+        .where(col(Person.a_number).in_(wanted), col(Person.id).not_in(exclude))
+    ).all()
+    for number, case_number in taken:
+        errors.add(
+            N_("The A-number %(number)s already belongs to someone in case %(case)s."),
+            "a_number",
+            number=format_anumber(number),
+            case=case_number,
+        )
+
+
+def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> CaseDetail:
+    """Open a household's case with at least one person; returns it with its new number."""
+    errors = v.Collector()
+    if not people:
+        errors.add(N_("Add at least one person to the household."), "people")
+    with ctx.db.write() as session:
+        values = _case_values(session, data, errors)
+        person_values = [_person_values(p, errors) for p in people]
+        _check_anumbers_free(session, [p["a_number"] for p in person_values], errors, set())
+        errors.check()
+        number = next_case_number(session, ctx.settings.office_prefix, _today().year)
+        case = Case(case_number=number, **values)
+        session.add(case)
+        session.flush()
+        audit.record(
+            session,
+            ctx.actor,
+            "open",
+            "case",
+            case.id,
+            case.id,
+            audit.diff({}, audit.snapshot(case, ["case_number", *CASE_FIELDS])),
+        )
+        for position, pv in enumerate(person_values):
+            _add_person_row(session, ctx.actor, case.id, pv, position)
+        _flush_unique(session)
+    return get_case(ctx, case.id)
+
+
+def _add_person_row(
+    session: Session, actor: str, case_id: str, values: dict[str, Any], position: int
+) -> Person:
+    person = Person(case_id=case_id, position=position, **values)
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "add",
+        "person",
+        person.id,
+        case_id,
+        audit.diff({}, audit.snapshot(person, PERSON_FIELDS)),
+    )
+    return person
+
+
+def _flush_unique(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ValidationError(
+            N_("This A-number or case number is already in use; check it and save again."),
+            "a_number",
+        ) from error
+
+
+def _load_case(session: Session, case_id: str) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        case = session.exec(select(Case).where(Case.case_number == case_id.strip().upper())).first()
+    if case is None:
+        raise NotFoundError(N_("There is no case “%(case)s”."), "case", case=case_id[:40])
+    return case
+
+
+def _check_version(record: Any, expected: int | None) -> None:
+    if expected is not None and record.version != expected:
+        raise ConflictError(CONFLICT)
+
+
+@contextmanager
+def guarded_write(ctx: AppContext) -> Iterator[Session]:
+    """A write transaction that turns a lost optimistic-locking race into a ConflictError."""
+    try:
+        with ctx.db.write() as session:
+            yield session
+    except StaleDataError as error:
+        raise ConflictError(CONFLICT) from error
+
+
+def update_case(
+    ctx: AppContext, case_id: str, expected_version: int | None, data: CaseInput
+) -> CaseDetail:
+    errors = v.Collector()
+    with guarded_write(ctx) as session:
+        case = _load_case(session, case_id)
+        _check_version(case, expected_version)
+        values = _case_values(session, data, errors)
+        errors.check()
+        before = audit.snapshot(case, CASE_FIELDS)
+        for name, value in values.items():
+            setattr(case, name, value)
+        changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
+        if changes:
+            case.updated_at = utcnow()
+            audit.record(session, ctx.actor, "update", "case", case.id, case.id, changes)
+    return get_case(ctx, case.id)
+
+
+def set_case_status(
+    ctx: AppContext, case_id: str, expected_version: int | None, status: str
+) -> CaseDetail:
+    """Close, transfer, archive or reopen a case. The data always stays."""
+    errors = v.Collector()
+    v.choice(status, CaseStatus, "status", errors)
+    errors.check()
+    with guarded_write(ctx) as session:
+        case = _load_case(session, case_id)
+        _check_version(case, expected_version)
+        old = case.status
+        case.status = status
+        case.closed_at = None if status == CaseStatus.OPEN else utcnow()
+        case.updated_at = utcnow()
+        audit.record(
+            session, ctx.actor, "status", "case", case.id, case.id, {"status": [old, status]}
+        )
+    return get_case(ctx, case.id)
+
+
+def add_person(ctx: AppContext, case_id: str, data: PersonInput) -> Person:
+    errors = v.Collector()
+    with ctx.db.write() as session:
+        case = _load_case(session, case_id)
+        values = _person_values(data, errors)
+        _check_anumbers_free(session, [values["a_number"]], errors, set())
+        errors.check()
+        count = session.exec(
+            select(func.count()).select_from(Person).where(Person.case_id == case.id)
+        ).one()
+        person = _add_person_row(session, ctx.actor, case.id, values, count)
+        _flush_unique(session)
+        return person
+
+
+def update_person(
+    ctx: AppContext,
+    person_id: str,
+    expected_version: int | None,
+    data: PersonInput,
+    *,
+    active: bool = True,
+) -> Person:
+    """Edit a person; ``active=False`` takes them off the household without deleting them."""
+    errors = v.Collector()
+    with guarded_write(ctx) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError(N_("This person no longer exists."), "person")
+        _check_version(person, expected_version)
+        values = _person_values(data, errors)
+        _check_anumbers_free(session, [values["a_number"]], errors, {person.id})
+        errors.check()
+        before = audit.snapshot(person, PERSON_FIELDS)
+        for name, value in {**values, "active": active}.items():
+            setattr(person, name, value)
+        person.updated_at = utcnow()
+        changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+        if changes:
+            audit.record(session, ctx.actor, "update", "person", person.id, person.case_id, changes)
+        _flush_unique(session)
+        return person
+
+
+def get_case(ctx: AppContext, case_id_or_number: str) -> CaseDetail:
+    """A case with its people, hearings (oldest first) and risk assessments."""
+    with ctx.db.read() as session:
+        case = _load_case(session, case_id_or_number)
+        people = session.exec(
+            select(Person).where(Person.case_id == case.id).order_by(col(Person.position))
+        ).all()
+        hearings = session.exec(
+            select(Hearing)
+            .where(Hearing.case_id == case.id)
+            .order_by(
+                col(Hearing.starts_at).is_(None), col(Hearing.starts_at), col(Hearing.created_at)
+            )
+        ).all()
+        risks = session.exec(
+            select(RiskAssessment)
+            .where(RiskAssessment.case_id == case.id)
+            .order_by(col(RiskAssessment.assessed_on))
+        ).all()
+        crossing = session.get(Crossing, case.crossing_id) if case.crossing_id else None
+        court = session.get(Court, case.court_id) if case.court_id else None
+        return CaseDetail(case, list(people), list(hearings), list(risks), crossing, court)

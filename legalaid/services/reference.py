@@ -1,0 +1,104 @@
+"""Crossings and courts: seeded from resources/data/reference.json, editable afterwards."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from legalaid.context import AppContext
+from legalaid.db import Database
+from legalaid.errors import ValidationError
+from legalaid.i18n import N_
+from legalaid.models import Court, Crossing
+from legalaid.services import audit
+
+
+def reference_data() -> dict[str, Any]:
+    data = resources.files("legalaid.resources").joinpath("data", "reference.json")
+    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
+    return loaded
+
+
+def seed_reference(db: Database) -> None:
+    """Add the reference crossings and courts a new database lacks (never overwrites edits)."""
+    data = reference_data()
+    with db.write() as session:
+        have_crossings = set(session.exec(select(Crossing.code)).all())
+        have_courts = set(session.exec(select(Court.code)).all())
+        for row in data["courts"]:
+            if row["code"] not in have_courts:
+                session.add(Court(**row))
+        for row in data["crossings"]:
+            if row["code"] not in have_crossings:
+                session.add(Crossing(**row))
+
+
+def list_crossings(ctx: AppContext) -> list[Crossing]:
+    with ctx.db.read() as session:
+        return list(session.exec(select(Crossing).order_by(col(Crossing.code))).all())
+
+
+def list_courts(ctx: AppContext) -> list[Court]:
+    with ctx.db.read() as session:
+        return list(session.exec(select(Court).order_by(col(Court.code))).all())
+
+
+def crossing_by_code(session: Session, code: str) -> Crossing:
+    found = session.exec(select(Crossing).where(Crossing.code == code.strip().upper())).first()
+    if found is None:
+        raise ValidationError(
+            N_("Unknown crossing “%(code)s”: use one of the codes in the crossings list."),
+            "crossing",
+            code=code,
+        )
+    return found
+
+
+def court_by_code(session: Session, code: str) -> Court:
+    found = session.exec(select(Court).where(Court.code == code.strip().upper())).first()
+    if found is None:
+        raise ValidationError(
+            N_("Unknown court “%(code)s”: use one of the codes in the courts list."),
+            "court",
+            code=code,
+        )
+    return found
+
+
+EDITABLE_CROSSING = (
+    "name_es",
+    "name_en",
+    "mx_city",
+    "us_city",
+    "reporting_point_es",
+    "reporting_point_en",
+    "address",
+    "default_court_code",
+    "report_hours_before",
+    "active",
+)
+
+
+def update_crossing(ctx: AppContext, code: str, **changes: Any) -> Crossing:
+    """Let the organisation correct reference data (an address, a reporting point)."""
+    unknown = set(changes) - set(EDITABLE_CROSSING)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with ctx.db.write() as session:
+        crossing = crossing_by_code(session, code)
+        before = audit.snapshot(crossing, list(changes))
+        for name, value in changes.items():
+            setattr(crossing, name, value)
+        audit.record(
+            session,
+            ctx.actor,
+            "update",
+            "crossing",
+            crossing.id,
+            None,
+            audit.diff(before, audit.snapshot(crossing, list(changes))),
+        )
+        return crossing

@@ -1,0 +1,167 @@
+"""Hearings in a window of days, by crossing, ordered by the time people report at the port."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from legalaid.anumber import format_anumber
+from legalaid.context import AppContext
+from legalaid.models import HearingStatus, utcnow
+from legalaid.services.reference import crossing_by_code
+
+VERIFY_WITHIN = timedelta(days=7)
+SHOWN_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.MISSED, HearingStatus.ATTENDED)
+
+
+@dataclass
+class UpcomingHearing:
+    hearing_id: str
+    hearing_version: int
+    case_id: str
+    case_number: str
+    names: list[str]
+    a_numbers: list[str]
+    crossing: str
+    crossing_zone: str
+    court: str
+    court_name_es: str
+    court_name_en: str
+    zone: str
+    hearing_at: datetime
+    report_at: datetime
+    kind: str
+    mode: str
+    status: str
+    phone: str
+    verified_at: datetime | None
+    verified_by: str
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def household_size(self) -> int:
+        return len(self.names)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case_number": self.case_number,
+            "names": self.names,
+            "a_numbers": [format_anumber(a) for a in self.a_numbers],
+            "crossing": self.crossing,
+            "court": self.court,
+            "hearing_at": self.hearing_at.isoformat(),
+            "report_at": self.report_at.isoformat(),
+            "time_zone": self.zone,
+            "kind": self.kind,
+            "mode": self.mode,
+            "status": self.status,
+            "household_size": self.household_size,
+            "phone": self.phone,
+            "verified_at": self.verified_at.isoformat() if self.verified_at else None,
+            "verified_by": self.verified_by or None,
+            "flags": self.flags,
+        }
+
+
+def flags_for(status: str, verified_at: datetime | None, now: datetime) -> list[str]:
+    flags = []
+    if status == HearingStatus.MISSED:
+        flags.append("missed")
+    if status == HearingStatus.SCHEDULED and (
+        verified_at is None or now - verified_at > VERIFY_WITHIN
+    ):
+        flags.append("not_verified")
+    return flags
+
+
+UPCOMING_SQL = """
+SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.status,
+       h.verified_at, h.verified_by, c.id AS case_id, c.case_number, c.phone, c.whatsapp,
+       x.code AS crossing, x.zone AS crossing_zone, k.code AS court, k.name_es, k.name_en
+FROM hearing h JOIN "case" c ON c.id = h.case_id
+JOIN crossing x ON x.id = h.crossing_id JOIN court k ON k.id = h.court_id
+WHERE h.starts_at >= :lo AND h.starts_at < :hi
+  AND h.status IN ('scheduled', 'missed', 'attended') {crossing}
+"""
+ATTENDEES_SQL = """
+SELECT a.hearing_id, p.given_names, p.family_names, p.a_number
+FROM hearing_attendee a JOIN person p ON p.id = a.person_id
+WHERE a.hearing_id IN (SELECT value FROM json_each(:ids))
+ORDER BY a.hearing_id, p.position
+"""
+
+
+def upcoming(
+    ctx: AppContext, days: int = 14, *, start: date | None = None, crossing: str | None = None
+) -> list[UpcomingHearing]:
+    """Hearings whose court-local date falls in [start, start + days), by report time."""
+    now = utcnow()
+    start = start or now.date()
+    end = start + timedelta(days=max(days, 1))
+    params: dict[str, Any] = {
+        "lo": _stored(start - timedelta(days=1)),
+        "hi": _stored(end + timedelta(days=1)),
+    }
+    with ctx.db.read() as session:
+        if crossing:
+            params["crossing"] = crossing_by_code(session, crossing).code
+        conn = session.connection()
+        rows = [
+            r
+            for r in conn.execute(
+                text(UPCOMING_SQL.format(crossing="AND x.code = :crossing" if crossing else "")),
+                params,
+            ).mappings()
+            if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end
+        ]
+        people: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        ids = json.dumps([r["id"] for r in rows])
+        for hearing_id, given, family, a_number in conn.execute(text(ATTENDEES_SQL), {"ids": ids}):
+            people[hearing_id].append((f"{given} {family}", a_number))
+    result = [_row(r, people.get(r["id"], []), now) for r in rows]
+    result.sort(key=lambda r: (r.report_at, r.crossing, r.case_number))
+    return result
+
+
+def _stored(day: date) -> str:
+    return f"{day.isoformat()} 00:00:00.000000"
+
+
+def _utc(value: Any) -> datetime:
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC)
+
+
+def _row(r: Any, people: list[tuple[str, str | None]], now: datetime) -> UpcomingHearing:
+    starts = _utc(r["starts_at"])
+    report = _utc(r["report_at"]) if r["report_at"] else starts
+    verified = _utc(r["verified_at"]) if r["verified_at"] else None
+    return UpcomingHearing(
+        hearing_id=r["id"],
+        hearing_version=r["version"],
+        case_id=r["case_id"],
+        case_number=r["case_number"],
+        names=[name for name, _ in people],
+        a_numbers=[a for _, a in people if a],
+        crossing=r["crossing"],
+        crossing_zone=r["crossing_zone"],
+        court=r["court"],
+        court_name_es=r["name_es"],
+        court_name_en=r["name_en"],
+        zone=r["zone"],
+        hearing_at=starts.astimezone(ZoneInfo(r["zone"])),
+        report_at=report.astimezone(ZoneInfo(r["crossing_zone"])),
+        kind=r["kind"],
+        mode=r["mode"],
+        status=r["status"],
+        phone=r["whatsapp"] or r["phone"],
+        verified_at=verified,
+        verified_by=r["verified_by"],
+        flags=flags_for(r["status"], verified, now),
+    )

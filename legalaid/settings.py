@@ -1,0 +1,82 @@
+"""Per-home settings kept as JSON beside the database, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from legalaid.errors import ValidationError
+from legalaid.i18n import N_
+
+PAPER_SIZES = ("letter", "a4")
+_PREFIX = re.compile(r"^[A-Z]{2,6}$")
+
+
+@dataclass
+class Organisation:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    whatsapp: str = ""
+    logo: str = ""
+
+
+@dataclass
+class Settings:
+    office_prefix: str = "TIJ"
+    staff_name: str = ""
+    language: str = ""  # empty: follow the system locale on first start
+    default_crossing: str = "SYS"
+    paper_size: str = "letter"
+    organisation: Organisation = field(default_factory=Organisation)
+
+    @property
+    def actor(self) -> str:
+        return self.staff_name.strip() or "—"
+
+    def validate(self) -> None:
+        if not _PREFIX.match(self.office_prefix):
+            raise ValidationError(
+                N_("The case-number prefix must be 2 to 6 capital letters, for example TIJ."),
+                "office_prefix",
+            )
+        if self.paper_size not in PAPER_SIZES:
+            raise ValidationError(N_("Paper size must be Letter or A4."), "paper_size")
+
+
+def load_settings(path: Path) -> Settings:
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    return _from_dict(raw if isinstance(raw, dict) else {})
+
+
+def _from_dict(raw: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)} - {"organisation"}
+    values = {k: v for k, v in raw.items() if k in known and isinstance(v, str)}
+    org_value = raw.get("organisation")
+    org_raw: dict[str, Any] = org_value if isinstance(org_value, dict) else {}
+    org_known = {f.name for f in fields(Organisation)}
+    org = Organisation(
+        **{k: v for k, v in org_raw.items() if k in org_known and isinstance(v, str)}
+    )
+    return Settings(**values, organisation=org)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    settings.validate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(asdict(settings), out, ensure_ascii=False, indent=2)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)

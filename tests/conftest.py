@@ -1,0 +1,35 @@
+"""Shared fixtures: offscreen Qt, a fresh LegalAid home per test, the language reset after."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from legalaid.context import AppContext, open_home
+from legalaid.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def _spanish_by_default() -> Iterator[None]:
+    set_language("es")
+    yield
+    set_language("es")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def ctx(home: Path) -> Iterator[AppContext]:
+    context = open_home(home)
+    context.settings.staff_name = "Ana Tester"
+    yield context
+    context.close()

@@ -1,0 +1,131 @@
+"""The database file: pragmas, refusing foreign files, migrations that keep every row."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from legalaid.context import AppContext, open_home
+from legalaid.db import Database, head_revision
+from legalaid.errors import StorageError
+from legalaid.services.search import search_cases
+
+
+def test_pragmas_wal_foreign_keys_busy_timeout(ctx: AppContext) -> None:
+    with ctx.db.engine.connect() as conn:
+        values = [
+            conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")
+        ]
+    assert values == ["wal", 1, 15000, 1]
+
+
+def test_first_use_creates_and_migrates_to_head(ctx: AppContext) -> None:
+    assert ctx.db.current_revision() == head_revision()
+    assert ctx.home.database.exists()
+    assert ctx.db.integrity_ok()
+
+
+def test_models_and_migrations_agree(ctx: AppContext) -> None:
+    ignored = ("case_fts", "case_search")
+    with ctx.db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    real = [d for d in diffs if not any(name in str(d) for name in ignored)]
+    assert real == []
+
+
+def test_a_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    home.mkdir()
+    (home / "legalaid.db").write_bytes(b"%PDF-1.4 not a database at all")
+    with pytest.raises(StorageError) as caught:
+        open_home(home)
+    assert "no es una base de datos de LegalAid" in caught.value.message()
+    assert (home / "legalaid.db").read_bytes().startswith(b"%PDF")
+
+
+def test_truncated_database_gives_a_clear_error(ctx: AppContext) -> None:
+    path = ctx.home.database
+    ctx.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    Path(str(path) + "-wal").unlink(missing_ok=True)
+    with pytest.raises(StorageError):
+        db = Database(path)
+        db.upgrade()
+        assert db.integrity_ok()  # if it did open, integrity must catch it
+
+
+def _fill_first_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("""INSERT INTO crossing VALUES ('x1', '2026-01-01 00:00:00', '2026-01-01 00:00:00',
+        1, 'SYS', 'San Ysidro', 'San Ysidro', 'Tijuana, B.C.', 'San Ysidro, CA', '', '', '',
+        'America/Los_Angeles', 'America/Tijuana', NULL, 4.0, 1)""")
+    conn.execute("""INSERT INTO court(id, created_at, updated_at, version, code, name_es, name_en,
+        address, city, zone, phone, by_video, confirmed, active) VALUES ('k1', '2026-01-01',
+        '2026-01-01', 1, 'SDG', 'Corte', 'Court', '', '', 'America/Los_Angeles', '', 0, 1, 1)""")
+    conn.execute("""INSERT INTO "case"(id, created_at, updated_at, version, case_number, status,
+        city, address_mx, shelter, nta_address, eoir33_filed, phone, whatsapp, crossing_id,
+        representative, letter_languages, notes, is_demo) VALUES ('c1', '2026-01-01 00:00:00',
+        '2026-01-01 00:00:00', 3, 'TIJ-2026-0001', 'open', 'Tijuana', '', '', '', 0, '', '',
+        'x1', '', 'es,en', 'nota', 0)""")
+    for i, (given, family, anum) in enumerate(
+        [("José", "Hernández Núñez", "012345678"), ("Íñigo", "Peña", None)]
+    ):
+        conn.execute(
+            """INSERT INTO person(id, created_at, updated_at, version, case_id,
+            relationship, given_names, family_names, sex, language, needs_interpreter, a_number,
+            position, active) VALUES (?, '2026-01-01', '2026-01-01', 1, 'c1', 'principal', ?, ?,
+            'male', 'es', 0, ?, ?, 1)""",
+            (f"p{i}", given, family, anum, i),
+        )
+    conn.execute("""INSERT INTO hearing(id, created_at, updated_at, version, case_id, court_id,
+        crossing_id, starts_at, zone, report_at, kind, mode, status, outcome, source, verified_by,
+        notes) VALUES ('h1', '2026-01-01', '2026-01-01', 1, 'c1', 'k1', 'x1',
+        '2026-06-01 15:00:00.000000', 'America/Los_Angeles', '2026-06-01 11:00:00.000000',
+        'master', 'in_person', 'scheduled', '', 'nta', '', '')""")
+    conn.execute("""INSERT INTO hearing_attendee VALUES ('a1', '2026-01-01', '2026-01-01', 1,
+        'h1', 'p0')""")
+    conn.commit()
+    conn.close()
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    tables = ["case", "person", "hearing", "hearing_attendee", "crossing", "court"]
+    out = {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+    conn.close()
+    return out
+
+
+def test_upgrade_from_the_first_migration_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = Database(path)
+    db.upgrade("0001")
+    _fill_first_schema(path)
+    before = _dump(path)
+    db.upgrade()
+    assert db.current_revision() == head_revision()
+    assert _dump(path) == before  # the CASCADE children survived the table rebuilds
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_upgraded_data_is_searchable(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    db = Database(home / "legalaid.db")
+    db.upgrade("0001")
+    _fill_first_schema(home / "legalaid.db")
+    db.dispose()
+    ctx = open_home(home)
+    rows = search_cases(ctx, "inigo pena")
+    assert [r.case_number for r in rows] == ["TIJ-2026-0001"]
+    assert search_cases(ctx, "A 012-345-678")[0].principal == "José Hernández Núñez"
+    ctx.close()

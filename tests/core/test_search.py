@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from legalaid.context import AppContext
+from legalaid.services.search import count_cases, fts_query, search_cases
+from tests.core.helpers import family
+
+
+@pytest.fixture
+def people(ctx: AppContext) -> AppContext:
+    family(ctx, given="José", family_names="Hernández Núñez", a_number="A 012-345-678")
+    family(ctx, given="María José", family_names="Íñiguez Peña", a_number=None, crossing="BRO")
+    family(ctx, given="Ángel", family_names="Ordóñez Cruz", a_number="A 98765432")
+    return ctx
+
+
+def names(ctx: AppContext, text: str, **kw: object) -> list[str]:
+    return [r.principal for r in search_cases(ctx, text, **kw)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "query", ["Jose Hernandez", "JOSÉ HERNÁNDEZ", "josé núñez", "hern", "nunez jose"]
+)
+def test_accents_and_case_do_not_matter(people: AppContext, query: str) -> None:
+    assert "José Hernández Núñez" in names(people, query)
+
+
+def test_prefixes_and_all_words_required(people: AppContext) -> None:
+    assert names(people, "inig pen") == ["María José Íñiguez Peña"]
+    assert sorted(names(people, "jose")) == ["José Hernández Núñez", "María José Íñiguez Peña"]
+    assert names(people, "jose ordonez") == []
+
+
+@pytest.mark.parametrize("query", ["A 012-345-678", "012345678", "A12345678", "a# 012 345 678"])
+def test_a_number_in_any_writing(people: AppContext, query: str) -> None:
+    assert names(people, query) == ["José Hernández Núñez"]
+
+
+def test_eight_digit_numbers_find_the_padded_one(people: AppContext) -> None:
+    assert names(people, "98765432") == ["Ángel Ordóñez Cruz"]
+
+
+def test_case_number(people: AppContext) -> None:
+    number = search_cases(people, "angel")[0].case_number
+    assert names(people, number) == ["Ángel Ordóñez Cruz"]
+
+
+def test_filters_sorting_paging_and_counts(people: AppContext) -> None:
+    assert names(people, "", crossing="BRO") == ["María José Íñiguez Peña"]
+    assert count_cases(people, "jose") == 2
+    by_name = names(people, "", order="name")
+    assert by_name == ["José Hernández Núñez", "María José Íñiguez Peña", "Ángel Ordóñez Cruz"]
+    assert names(people, "", order="name", descending=True) == by_name[::-1]
+    assert len(search_cases(people, "", limit=1, offset=2)) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "AND",
+        "NEAR(",
+        "'; DROP TABLE person; --",
+        "\x00",
+        "🙂",
+        "שלום",
+        "x" * 10000,
+        "(",
+        "^",
+    ],
+)
+def test_hostile_queries_never_crash(people: AppContext, query: str) -> None:
+    search_cases(people, query)
+    count_cases(people, query)
+    assert count_cases(people) == 3
+
+
+def test_query_builder_quotes_every_token() -> None:
+    assert fts_query('jo"se') == '"jo"* AND "se"*'
+    assert fts_query("  ") is None
