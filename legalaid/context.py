@@ -30,8 +30,17 @@ class AppContext:
         self.db.dispose()
 
 
-def open_home(home: str | os.PathLike[str] | None = None) -> AppContext:
-    """Open (creating and migrating on first use) the home folder and its database."""
+def open_home(
+    home: str | os.PathLike[str] | None = None,
+    *,
+    passphrase: str | None = None,
+    unencrypted: bool = False,
+) -> AppContext:
+    """Open (creating and migrating on first use) the home folder and its database.
+
+    ``passphrase`` unlocks an encrypted home; ``unencrypted=True`` is the explicit demo/test mode.
+    (Encryption at rest lands with the data-safety work; until then both are accepted.)
+    """
     from legalaid.services.reference import seed_reference
 
     paths = HomePaths(resolve_home(home))

@@ -29,7 +29,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(home: Path) -> Iterator[AppContext]:
-    context = open_home(home)
+    context = open_home(home, unencrypted=True)
     context.settings.staff_name = "Ana Tester"
     yield context
     context.close()
