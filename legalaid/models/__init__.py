@@ -3,6 +3,7 @@
 from legalaid.models.audit import AuditEntry
 from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
 from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex
+from legalaid.models.document import DocumentKind, DocumentLogEntry
 from legalaid.models.hearing import (
     DateSource,
     Hearing,
@@ -30,6 +31,8 @@ __all__ = [
     "Court",
     "Crossing",
     "DateSource",
+    "DocumentKind",
+    "DocumentLogEntry",
     "FearScreening",
     "Hearing",
     "HearingAttendee",
