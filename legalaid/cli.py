@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=["es", "en"], help=_("language of messages (default: your system's)")
     )
+    parser.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help=_("DEMO AND TESTS ONLY: create or open a database without encryption"),
+    )
     parser.add_argument("--version", action="version", version=f"LegalAid {__version__}")
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for module in _command_modules():
@@ -107,10 +112,46 @@ def positive(text: str) -> int:
 
 
 def open_context(args: argparse.Namespace) -> Any:
-    """The home folder named by --home (or the environment), opened and migrated."""
-    from legalaid.context import open_home
+    """The home folder named by --home (or the environment), unlocked, opened and migrated.
 
-    return open_home(args.home)
+    An encrypted home asks for its passphrase (three tries at a terminal); a new home asks for a
+    new one twice and shows the recovery key once.
+    """
+    from legalaid.context import HomeState, home_state, open_home
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.keys import WrongPassphrase
+
+    state = home_state(args.home)
+    if args.unencrypted and state is not HomeState.ENCRYPTED:
+        return open_home(args.home, unencrypted=True)
+    if state is HomeState.PLAIN:
+        return open_home(args.home)  # explains how to encrypt or use --unencrypted
+    if state is HomeState.NEW:
+        ctx = open_home(args.home, passphrase=ask.ask_new())
+        _announce_recovery_key(ctx.recovery_key)
+        return ctx
+    tries = 1 if ask.from_file() is not None or not sys.stdin.isatty() else 3
+    for attempt in range(tries):
+        try:
+            return open_home(args.home, passphrase=ask.ask_existing())
+        except WrongPassphrase as error:
+            if attempt == tries - 1:
+                raise
+            print(error.message(), file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def _announce_recovery_key(key: str | None) -> None:
+    if key:
+        print(
+            _(
+                "New encrypted database. Recovery key (write it down and keep it away from "
+                "this computer; `legalaid recovery-sheet -o FILE.pdf` prints a new one): "
+                "%(key)s"
+            )
+            % {"key": key},
+            file=sys.stderr,
+        )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-from legalaid.db import Database
+from legalaid.db import Database, check_database_file
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
 from legalaid.paths import HomePaths, resolve_home
+from legalaid.safety.keys import PassphraseRequired, create_key_file, unlock
 from legalaid.settings import Settings, load_settings, save_settings
 
 
@@ -18,16 +20,44 @@ class AppContext:
     home: HomePaths
     settings: Settings
     db: Database
+    # Shown once, right after an encrypted home is created: print it on the recovery sheet.
+    recovery_key: str | None = None
 
     @property
     def actor(self) -> str:
         return self.settings.actor
+
+    @property
+    def encrypted(self) -> bool:
+        return self.db.encrypted
 
     def save_settings(self) -> None:
         save_settings(self.home.settings, self.settings)
 
     def close(self) -> None:
         self.db.dispose()
+
+
+NOT_ENCRYPTED = N_(
+    "This LegalAid database is not encrypted. Encrypt it now (legalaid encrypt), "
+    "or open it in the unencrypted demo mode (--unencrypted)."
+)
+
+
+class HomeState(StrEnum):
+    NEW = "new"
+    ENCRYPTED = "encrypted"
+    PLAIN = "plain"
+
+
+def home_state(home: str | os.PathLike[str] | None = None) -> HomeState:
+    """Whether a home is new, encrypted (has a key file) or a plaintext database."""
+    paths = HomePaths(resolve_home(home))
+    if paths.key_file.exists():
+        return HomeState.ENCRYPTED
+    if paths.database.exists():
+        return HomeState.PLAIN
+    return HomeState.NEW
 
 
 def open_home(
@@ -38,18 +68,48 @@ def open_home(
 ) -> AppContext:
     """Open (creating and migrating on first use) the home folder and its database.
 
-    ``passphrase`` unlocks an encrypted home; ``unencrypted=True`` is the explicit demo/test mode.
-    (Encryption at rest lands with the data-safety work; until then both are accepted.)
+    An encrypted home needs its passphrase (or the recovery key). A new home is created encrypted
+    with ``passphrase``; ``unencrypted=True`` is the explicit, clearly labelled demo/test mode.
     """
+    from legalaid.safety.convert import finish_conversion
     from legalaid.services.reference import seed_reference
 
     paths = HomePaths(resolve_home(home))
     _ensure_writable_home(paths.root)
+    finish_conversion(paths)
+    state = home_state(paths.root)
+    key, recovery = _database_key(paths, state, passphrase, unencrypted)
     settings = load_settings(paths.settings)
-    db = Database(paths.database)
-    db.upgrade()
-    seed_reference(db)
-    return AppContext(home=paths, settings=settings, db=db)
+    db = Database(paths.database, key)
+    try:
+        db.upgrade()
+        seed_reference(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return AppContext(home=paths, settings=settings, db=db, recovery_key=recovery)
+
+
+def _database_key(
+    paths: HomePaths, state: HomeState, passphrase: str | None, unencrypted: bool
+) -> tuple[bytes | None, str | None]:
+    if state is HomeState.ENCRYPTED:
+        if not passphrase:
+            raise PassphraseRequired(N_("Enter the passphrase of this LegalAid database."))
+        return unlock(paths.key_file, passphrase), None
+    if state is HomeState.PLAIN:
+        check_database_file(paths.database)  # a foreign file: say so, not "not encrypted"
+        if not unencrypted:
+            raise StorageError(NOT_ENCRYPTED)
+        return None, None
+    if unencrypted:
+        return None, None
+    if not passphrase:
+        raise PassphraseRequired(
+            N_("Choose a passphrase to protect this new LegalAid database."), "new"
+        )
+    new = create_key_file(paths.key_file, passphrase)
+    return new.dek, new.recovery_key
 
 
 def _ensure_writable_home(root: Path) -> None:

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
+from legalaid.safety.keys import sqlcipher_key_pragma
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PRAGMAS = (
@@ -45,7 +46,7 @@ def _collate_fold(a: str, b: str) -> int:
     return (fa > fb) - (fa < fb) or (a > b) - (a < b)
 
 
-def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+def _configure(dbapi_conn: Any) -> None:
     # Python 3.11's sqlite3 has no .autocommit: let SQLAlchemy emit BEGIN itself (pitfall 7).
     dbapi_conn.isolation_level = None
     # Used only in queries (ORDER BY ... COLLATE fold), never in the schema, so the file stays
@@ -62,11 +63,56 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(URL.create("sqlite", database=str(path)), connect_args={"timeout": 15})
-    event.listen(engine, "connect", _on_connect)
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """Plain SQLite, or SQLCipher when a raw database key is given (the key lives only here)."""
+    url = URL.create("sqlite", database=str(path))
+    if key is None:
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", lambda conn, _record: _configure(conn))
+    else:
+        from sqlcipher3 import dbapi2 as sqlcipher
+
+        pragma = sqlcipher_key_pragma(key)
+
+        def on_connect(conn: Any, _record: Any) -> None:
+            conn.execute("PRAGMA cipher_log_level = NONE")  # no "hmac check failed" noise
+            conn.execute(pragma)  # the key, before anything reads the file
+            _configure(conn)
+
+        engine = create_engine(url, module=sqlcipher, connect_args={"timeout": 15})
+        event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+LOCKED = N_(
+    "The database is busy: another LegalAid window or program is using it. "
+    "Close it, then try again."
+)
+FULL = N_("The disk is full: free some space, then try again. Nothing was saved.")
+READ_ONLY = N_("The database cannot be written (read-only file or folder). Nothing was saved.")
+DAMAGED = N_(
+    "The database %(path)s is damaged or is not a LegalAid database. "
+    "Nothing was changed; restore it from a backup."
+)
+
+
+def storage_error(error: BaseException, path: Path) -> StorageError | None:
+    """A clear StorageError for SQLite's operational failures; None for anything else."""
+    if isinstance(error, sa_exc.IntegrityError):
+        return None
+    if not isinstance(error, sa_exc.OperationalError | sa_exc.DatabaseError):
+        return None
+    text_ = str(getattr(error, "orig", error)).lower()
+    if "locked" in text_ or "busy" in text_:
+        return StorageError(LOCKED)
+    if "full" in text_:
+        return StorageError(FULL)
+    if "readonly" in text_ or "read-only" in text_:
+        return StorageError(READ_ONLY)
+    if "not a database" in text_ or "malformed" in text_ or "disk i/o" in text_:
+        return StorageError(DAMAGED, path=str(path))
+    return None
 
 
 def alembic_config() -> Config:
@@ -79,7 +125,7 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def check_database_file(path: Path) -> None:
+def check_database_file(path: Path, encrypted: bool = False) -> None:
     """Refuse a file that is not a SQLite database instead of silently replacing it."""
     if not path.exists():
         return
@@ -92,7 +138,7 @@ def check_database_file(path: Path) -> None:
             path=str(path),
             reason=error.strerror or str(error),
         ) from error
-    if header and header != SQLITE_MAGIC:
+    if header and header != SQLITE_MAGIC and not encrypted:
         raise StorageError(
             N_(
                 "The file %(path)s is not a LegalAid database, or it is damaged. "
@@ -102,32 +148,64 @@ def check_database_file(path: Path) -> None:
         )
 
 
+def open_raw(path: Path, key: bytes | None) -> Any:
+    """A bare DB-API connection (stdlib sqlite3, or SQLCipher keyed with ``key``)."""
+    if key is None:
+        import sqlite3
+
+        return sqlite3.connect(str(path), timeout=15)
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(path), timeout=15)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(sqlcipher_key_pragma(key))
+    return conn
+
+
 class Database:
     """One SQLite database file: engine, sessions and migrations."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = path
-        check_database_file(path)
-        self.engine = make_engine(path)
+        self.encrypted = key is not None
+        self._key = key
+        check_database_file(path, self.encrypted)
+        self.engine = make_engine(path, key)
         self._writer = self.engine.execution_options(sqlite_write=True)
 
     # --- sessions -------------------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only session."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._mapped_errors(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A short write transaction: commits on success, rolls back everything on error."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self._mapped_errors(), Session(self._writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection for hand-written read queries (search, lists)."""
+        with self._mapped_errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _mapped_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (sa_exc.OperationalError, sa_exc.DatabaseError) as error:
+            mapped = storage_error(error, self.path)
+            if mapped is None:
+                raise
+            raise mapped from error
 
     # --- migrations -----------------------------------------------------------------------
     def current_revision(self) -> str | None:
@@ -150,6 +228,9 @@ class Database:
                 problems = raw.execute("PRAGMA foreign_key_check").fetchall()
                 raw.execute("PRAGMA foreign_keys=ON")
         except sa_exc.DatabaseError as error:
+            mapped = storage_error(error, self.path)
+            if mapped is not None:
+                raise mapped from error
             raise StorageError(
                 N_(
                     "The database %(path)s could not be opened or upgraded: %(reason)s. "
@@ -163,6 +244,21 @@ class Database:
                 N_("The database upgrade left %(count)d broken links; restore from a backup."),
                 count=len(problems),
             )
+
+    def open_raw(self, path: Path) -> Any:
+        """A DB-API connection to another file with this database's key (backups, restore)."""
+        return open_raw(path, self._key)
+
+    def backup_into(self, dest: Path) -> None:
+        """Copy the live database (WAL included) into ``dest`` with SQLite's backup API."""
+        target = self.open_raw(dest)
+        try:
+            with self.engine.connect() as conn:
+                source = conn.connection.driver_connection
+                assert source is not None
+                source.backup(target, pages=1024)
+        finally:
+            target.close()
 
     def integrity_ok(self) -> bool:
         with self.engine.connect() as conn:

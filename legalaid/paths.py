@@ -32,6 +32,10 @@ class HomePaths:
         return self.root / "legalaid.db"
 
     @property
+    def key_file(self) -> Path:
+        return self.root / "legalaid.key"
+
+    @property
     def settings(self) -> Path:
         return self.root / "settings.json"
 

@@ -33,6 +33,9 @@ class Settings:
     language: str = ""  # empty: follow the system locale on first start
     default_crossing: str = "SYS"
     paper_size: str = "letter"
+    backup_keep: int = 10
+    backup_every_hours: int = 4
+    lock_after_minutes: int = 10
     organisation: Organisation = field(default_factory=Organisation)
 
     @property
@@ -47,6 +50,13 @@ class Settings:
             )
         if self.paper_size not in PAPER_SIZES:
             raise ValidationError(N_("Paper size must be Letter or A4."), "paper_size")
+        if not 1 <= self.backup_keep <= 1000:
+            raise ValidationError(N_("Keep between 1 and 1,000 backups."), "backup_keep")
+        if not 0 <= self.lock_after_minutes <= 24 * 60:
+            raise ValidationError(
+                N_("The idle lock must be between 0 (never) and 1,440 minutes."),
+                "lock_after_minutes",
+            )
 
 
 def load_settings(path: Path) -> Settings:
@@ -60,8 +70,9 @@ def load_settings(path: Path) -> Settings:
 
 
 def _from_dict(raw: dict[str, Any]) -> Settings:
+    defaults = Settings()
     known = {f.name for f in fields(Settings)} - {"organisation"}
-    values = {k: v for k, v in raw.items() if k in known and isinstance(v, str)}
+    values = {k: v for k, v in raw.items() if k in known and type(v) is type(getattr(defaults, k))}
     org_value = raw.get("organisation")
     org_raw: dict[str, Any] = org_value if isinstance(org_value, dict) else {}
     org_known = {f.name for f in fields(Organisation)}

@@ -154,7 +154,7 @@ def _case_values(session: Session, data: CaseInput, errors: v.Collector) -> dict
     return values
 
 
-def _person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
+def person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
     return {
         "given_names": v.required_text(
             data.given_names, "given_names", N_("Write the given names."), errors
@@ -179,8 +179,11 @@ def next_case_number(session: Session, prefix: str, year: int) -> str:
     if seq is None:
         seq = CaseSequence(prefix=prefix, year=year, last=0)
         session.add(seq)
-    seq.last += 1
-    return f"{prefix}-{year}-{seq.last:04d}"
+    while True:  # skip numbers an import already brought in
+        seq.last += 1
+        number = f"{prefix}-{year}-{seq.last:04d}"
+        if session.exec(select(Case.id).where(Case.case_number == number)).first() is None:
+            return number
 
 
 def _check_anumbers_free(
@@ -212,8 +215,8 @@ def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> Ca
         errors.add(N_("Add at least one person to the household."), "people")
     with ctx.db.write() as session:
         values = _case_values(session, data, errors)
-        person_values = [_person_values(p, errors) for p in people]
-        _check_anumbers_free(session, [p["a_number"] for p in person_values], errors, set())
+        members = [person_values(p, errors) for p in people]
+        _check_anumbers_free(session, [p["a_number"] for p in members], errors, set())
         errors.check()
         number = next_case_number(session, ctx.settings.office_prefix, _today().year)
         case = Case(case_number=number, **values)
@@ -228,7 +231,7 @@ def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> Ca
             case.id,
             audit.diff({}, audit.snapshot(case, ["case_number", *CASE_FIELDS])),
         )
-        for position, pv in enumerate(person_values):
+        for position, pv in enumerate(members):
             _add_person_row(session, ctx.actor, case.id, pv, position)
         _flush_unique(session)
     return get_case(ctx, case.id)
@@ -329,7 +332,7 @@ def add_person(ctx: AppContext, case_id: str, data: PersonInput) -> Person:
     errors = v.Collector()
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
-        values = _person_values(data, errors)
+        values = person_values(data, errors)
         _check_anumbers_free(session, [values["a_number"]], errors, set())
         errors.check()
         count = session.exec(
@@ -355,7 +358,7 @@ def update_person(
         if person is None:
             raise NotFoundError(N_("This person no longer exists."), "person")
         _check_version(person, expected_version)
-        values = _person_values(data, errors)
+        values = person_values(data, errors)
         _check_anumbers_free(session, [values["a_number"]], errors, {person.id})
         errors.check()
         before = audit.snapshot(person, PERSON_FIELDS)

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
 from sqlmodel import select
 
 from legalaid.context import AppContext
@@ -29,6 +28,7 @@ from legalaid.models import (
     RiskAssessment,
 )
 from legalaid.services import audit
+from legalaid.services.bulk import BulkRows
 
 DEMO_PREFIX = "DEMO"
 DEMO_NOTE = "DATOS DE DEMOSTRACIÓN / DEMO DATA: not a real person."
@@ -178,7 +178,7 @@ def generate_demo(
         conn = session.connection()
         batch = 2000
         for first in range(0, cases, batch):
-            rows = _Batch()
+            rows = BulkRows()
             for i in range(first, min(cases, first + batch)):
                 _household(rng, rows, start + i, rng.choice(crossings), courts, today)
             rows.write(conn)
@@ -197,32 +197,13 @@ def _next_demo_number(session: Any, year: int) -> int:
     return int(last.rsplit("-", 1)[1]) + 1 if last else 1
 
 
-class _Batch:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-        self.tables: dict[Any, list[dict[str, Any]]] = {
-            Case: [],
-            Person: [],
-            Hearing: [],
-            HearingAttendee: [],
-            RiskAssessment: [],
-            Incident: [],
-        }
-
-    def add(self, model: Any, row: dict[str, Any]) -> None:
-        row.setdefault("created_at", self.now)
-        row.setdefault("updated_at", self.now)
-        row.setdefault("version", 1)
-        self.tables[model].append(row)
-
-    def write(self, conn: Any) -> None:
-        for model, rows in self.tables.items():
-            if rows:
-                conn.execute(insert(model.__table__), rows)
-
-
 def _household(
-    rng: _Rng, rows: _Batch, serial: int, crossing: Crossing, courts: dict[str, Court], today: date
+    rng: _Rng,
+    rows: BulkRows,
+    serial: int,
+    crossing: Crossing,
+    courts: dict[str, Court],
+    today: date,
 ) -> None:
     number = f"{DEMO_PREFIX}-{today.year}-{serial:06d}"
     case_id = rng.uid()
@@ -266,7 +247,7 @@ def demo_anumber(serial: int, position: int) -> str:
 
 
 def _people(
-    rng: _Rng, rows: _Batch, case_id: str, nation: str, today: date, serial: int
+    rng: _Rng, rows: BulkRows, case_id: str, nation: str, today: date, serial: int
 ) -> list[str]:
     family = [rng.choice(SURNAMES), rng.choice(SURNAMES)]
     size = rng.choices([1, 2, 3, 4, 5, 6, 8], [20, 20, 25, 18, 10, 5, 2])[0]
@@ -309,7 +290,7 @@ def _people(
 
 def _hearings(
     rng: _Rng,
-    rows: _Batch,
+    rows: BulkRows,
     case_id: str,
     people: list[str],
     crossing: Crossing,
@@ -364,7 +345,7 @@ def _hearings(
             )
 
 
-def _risk(rng: _Rng, rows: _Batch, case_id: str, today: date, crossing: Crossing) -> None:
+def _risk(rng: _Rng, rows: BulkRows, case_id: str, today: date, crossing: Crossing) -> None:
     risk_id = rng.uid()
     factors = rng.sample(
         [

@@ -113,7 +113,7 @@ def search_cases(
     sql = LIST_SQL.format(where=where, order=order_sql, next_hearing=NEXT_HEARING)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # the stored text form
     params.update(limit=max(0, limit), offset=max(0, offset), now=now)
-    with ctx.db.engine.connect() as conn:
+    with ctx.db.connect() as conn:
         rows = conn.execute(text(sql), params).mappings().all()
     return [_case_row(r) for r in rows]
 
@@ -149,5 +149,5 @@ def count_cases(
     sql = (
         f'SELECT count(*) FROM "case" c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE {where}'
     )
-    with ctx.db.engine.connect() as conn:
+    with ctx.db.connect() as conn:
         return int(conn.execute(text(sql), params).scalar_one())

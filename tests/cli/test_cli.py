@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+PASSPHRASE_FILE = Path(__file__).with_name("passphrase-for-tests.txt")
+
 
 def run(*args: str, home: Path | None = None, lang: str = "es") -> subprocess.CompletedProcess[str]:
     env = {
@@ -18,6 +20,7 @@ def run(*args: str, home: Path | None = None, lang: str = "es") -> subprocess.Co
         "LANG": f"{lang}_MX.UTF-8" if lang == "es" else "en_US.UTF-8",
         "LC_ALL": "",
         "LC_MESSAGES": "",
+        "LEGALAID_PASSPHRASE_FILE": str(PASSPHRASE_FILE),
     }
     env.pop("LEGALAID_HOME", None)
     base = [sys.executable, "-m", "legalaid"] + (["--home", str(home)] if home else [])
@@ -105,6 +108,7 @@ def test_foreign_database_is_refused_without_traceback(tmp_path: Path) -> None:
 
 def test_home_from_environment(tmp_path: Path) -> None:
     env = {**os.environ, "LEGALAID_HOME": str(tmp_path / "envhome"), "LANG": "en_US.UTF-8"}
+    env["LEGALAID_PASSPHRASE_FILE"] = str(PASSPHRASE_FILE)
     result = subprocess.run(
         [sys.executable, "-m", "legalaid", "crossings"],
         env=env,

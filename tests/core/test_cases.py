@@ -95,7 +95,7 @@ def test_edit_case_is_audited_field_by_field(ctx: AppContext) -> None:
 
 def test_second_save_of_a_stale_version_is_refused(ctx: AppContext) -> None:
     detail = family(ctx)
-    other = open_home(ctx.home.root)  # a second window / process on the same file
+    other = open_home(ctx.home.root, unencrypted=True)  # a second window / process on the same file
     try:
         update_case(other, detail.case.id, detail.case.version, CaseInput(shelter="A"))
         with pytest.raises(ConflictError) as caught:

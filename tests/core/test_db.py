@@ -44,7 +44,7 @@ def test_a_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     home.mkdir()
     (home / "legalaid.db").write_bytes(b"%PDF-1.4 not a database at all")
     with pytest.raises(StorageError) as caught:
-        open_home(home)
+        open_home(home, unencrypted=True)
     assert "no es una base de datos de LegalAid" in caught.value.message()
     assert (home / "legalaid.db").read_bytes().startswith(b"%PDF")
 
@@ -124,7 +124,7 @@ def test_upgraded_data_is_searchable(tmp_path: Path) -> None:
     db.upgrade("0001")
     _fill_first_schema(home / "legalaid.db")
     db.dispose()
-    ctx = open_home(home)
+    ctx = open_home(home, unencrypted=True)
     rows = search_cases(ctx, "inigo pena")
     assert [r.case_number for r in rows] == ["TIJ-2026-0001"]
     assert search_cases(ctx, "A 012-345-678")[0].principal == "José Hernández Núñez"

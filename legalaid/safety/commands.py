@@ -1,0 +1,194 @@
+"""Command-line commands for keeping data safe: encrypt, passphrase, recovery sheet, backup,
+restore, import, export, history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from legalaid.cli import Handler, open_context
+from legalaid.i18n import _, ngettext
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    sub.add_parser("encrypt", help=_("encrypt an unencrypted database (asks a new passphrase)"))
+    sub.add_parser("change-passphrase", help=_("change the passphrase (the data is not rewritten)"))
+    sheet = sub.add_parser(
+        "recovery-sheet", help=_("make a new recovery key and write its sheet as PDF")
+    )
+    sheet.add_argument("-o", "--output", required=True, metavar=_("FILE.pdf"), type=Path)
+    backup = sub.add_parser("backup", help=_("write a verified, encrypted backup"))
+    backup.add_argument(
+        "-o",
+        "--output",
+        metavar=_("FILE"),
+        type=Path,
+        help=_("file or folder (default: the home's backups folder)"),
+    )
+    restore = sub.add_parser("restore", help=_("replace the database with a backup"))
+    restore.add_argument("file", metavar=_("FILE"), type=Path)
+    imp = sub.add_parser("import", help=_("import a CSV or .xlsx spreadsheet"))
+    imp.add_argument("file", metavar=_("FILE"), type=Path)
+    imp.add_argument(
+        "--dry-run", action="store_true", help=_("check every row and report, change nothing")
+    )
+    imp.add_argument(
+        "--rejects",
+        metavar=_("FILE"),
+        type=Path,
+        help=_("where to write the rejected rows (default: beside the file)"),
+    )
+    exp = sub.add_parser("export", help=_("export every person to CSV or .xlsx"))
+    exp.add_argument("-o", "--output", required=True, metavar=_("FILE"), type=Path)
+    hist = sub.add_parser("history", help=_("the audit log of a case"))
+    hist.add_argument("case", metavar=_("CASE_NUMBER"))
+    return {
+        "encrypt": cmd_encrypt,
+        "change-passphrase": cmd_change_passphrase,
+        "recovery-sheet": cmd_recovery_sheet,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
+        "import": cmd_import,
+        "export": cmd_export,
+        "history": cmd_history,
+    }
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.convert import encrypt_home
+
+    new = encrypt_home(args.home, ask.ask_new())
+    print(_("The database is now encrypted; the unencrypted file was wiped."))
+    print(
+        _("Recovery key (write it down, keep it away from this computer): %(key)s")
+        % {"key": new.recovery_key}
+    )
+    return 0
+
+
+def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    from legalaid.paths import HomePaths, resolve_home
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.keys import change_passphrase
+
+    paths = HomePaths(resolve_home(args.home))
+    old = ask.ask_existing()
+    change_passphrase(paths.key_file, old, ask.ask_new())
+    print(_("Passphrase changed. The recovery key still works."))
+    return 0
+
+
+def cmd_recovery_sheet(args: argparse.Namespace) -> int:
+    from legalaid.paths import HomePaths, resolve_home
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.keys import replace_recovery_key
+    from legalaid.safety.recovery_sheet import recovery_sheet_pdf
+    from legalaid.settings import load_settings
+
+    paths = HomePaths(resolve_home(args.home))
+    settings = load_settings(paths.settings)
+    pdf_probe = recovery_sheet_pdf("XXXX", settings.organisation.name, settings.paper_size)
+    _write(args.output, pdf_probe)  # fail on an unwritable path before replacing the key
+    key = replace_recovery_key(paths.key_file, ask.ask_existing())
+    _write(args.output, recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size))
+    print(
+        _("New recovery key written to %(path)s; the old one no longer works.")
+        % {"path": args.output}
+    )
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from legalaid.safety.backup import auto_backup, backup_to
+
+    ctx = open_context(args)
+    path = backup_to(ctx, args.output) if args.output else auto_backup(ctx)
+    print(_("Backup written and verified: %(path)s") % {"path": path})
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from legalaid.context import HomeState, home_state
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.backup import key_path_for, restore
+
+    needs = home_state(args.home) is HomeState.ENCRYPTED or key_path_for(args.file).exists()
+    secret = ask.ask_existing() if needs else None
+    safety = restore(args.home, args.file, secret=secret, unencrypted=args.unencrypted)
+    print(
+        _("Restored from %(file)s. The database as it was is kept in %(safety)s.")
+        % {"file": args.file, "safety": safety}
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from legalaid.safety.importer import import_file
+
+    ctx = open_context(args)
+    report = import_file(ctx, args.file, dry_run=args.dry_run, rejects_path=args.rejects)
+    if args.dry_run:
+        print(_("Dry run: nothing was changed."))
+    print(report.summary())
+    for rejected in report.rejected[:50]:
+        print(
+            _("Row %(row)d: %(reason)s") % {"row": rejected.row, "reason": rejected.reason()},
+            file=sys.stderr,
+        )
+    if report.ignored_headers:
+        print(
+            _("Columns not understood and ignored: %(names)s")
+            % {"names": ", ".join(report.ignored_headers)},
+            file=sys.stderr,
+        )
+    if report.rejects_file:
+        print(
+            ngettext(
+                "The rejected row is in %(path)s: fix it and import that file.",
+                "The rejected rows are in %(path)s: fix them and import that file.",
+                len(report.rejected),
+            )
+            % {"path": report.rejects_file}
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from legalaid.i18n import current_language
+    from legalaid.safety.exporter import export_file
+
+    ctx = open_context(args)
+    count = export_file(ctx, args.output, current_language())
+    print(
+        ngettext(
+            "%(count)d person exported to %(path)s.",
+            "%(count)d people exported to %(path)s.",
+            count,
+        )
+        % {"count": count, "path": args.output}
+    )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from legalaid.services.audit import case_history
+    from legalaid.services.cases import get_case
+
+    ctx = open_context(args)
+    detail = get_case(ctx, args.case)
+    for entry in case_history(ctx, detail.case.id):
+        changes = "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in entry.changes.items())
+        print(
+            f"{entry.at:%Y-%m-%d %H:%M} UTC  {entry.actor:<20} {entry.action:<10} "
+            f"{entry.entity:<8} {changes}"
+        )
+    return 0

@@ -1,0 +1,111 @@
+"""Export cases to a spreadsheet with the same columns the importer reads (CSV or .xlsx).
+
+One row per active person; the hearing columns carry the household's next scheduled hearing
+(else its latest), in court-local date and time, so an export imports back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from legalaid.anumber import format_anumber
+from legalaid.context import AppContext
+from legalaid.errors import StorageError
+from legalaid.i18n import N_
+from legalaid.safety.tabular import HEADERS, write_csv, write_xlsx
+
+ORDER = [
+    "case_number",
+    "family_names",
+    "given_names",
+    "a_number",
+    "birth_date",
+    "sex",
+    "relationship",
+    "nationality",
+    "language",
+    "phone",
+    "crossing",
+    "hearing_date",
+    "hearing_time",
+    "report_time",
+    "hearing_kind",
+    "court",
+    "shelter",
+    "city",
+    "address",
+    "returned_on",
+    "notes",
+]
+
+PEOPLE_SQL = """
+SELECT c.id, c.case_number, p.family_names, p.given_names, p.a_number, p.birth_date, p.sex,
+       p.relationship, p.nationality, p.language, coalesce(nullif(c.whatsapp, ''), c.phone),
+       x.code, c.shelter, c.city, c.address_mx, c.returned_on, c.notes
+FROM person p JOIN "case" c ON c.id = p.case_id LEFT JOIN crossing x ON x.id = c.crossing_id
+WHERE p.active ORDER BY c.case_number, p.position
+"""
+HEARING_SQL = """
+SELECT h.case_id, h.starts_at, h.report_at, h.zone, h.kind, k.code, x.zone
+FROM hearing h JOIN court k ON k.id = h.court_id JOIN crossing x ON x.id = h.crossing_id
+WHERE h.starts_at IS NOT NULL AND h.status IN ('scheduled', 'attended', 'missed')
+ORDER BY h.case_id, h.status != 'scheduled', h.starts_at
+"""
+
+
+def export_file(ctx: AppContext, path: Path, lang: str = "es") -> int:
+    """Write every active person; returns the number of rows."""
+    headers = [HEADERS[lang][name] for name in ORDER]
+    rows = list(_rows(ctx))
+    try:
+        if path.suffix.lower() == ".xlsx":
+            write_xlsx(path, headers, rows)
+        else:
+            write_csv(path, headers, rows)
+    except OSError as error:
+        raise StorageError(
+            N_("The file %(path)s cannot be written: %(reason)s"),
+            path=str(path),
+            reason=error.strerror or str(error),
+        ) from error
+    return len(rows)
+
+
+def _rows(ctx: AppContext) -> Iterator[list[Any]]:
+    with ctx.db.connect() as conn:
+        hearings: dict[str, Any] = {}
+        for row in conn.execute(text(HEARING_SQL)):
+            hearings.setdefault(row[0], row)
+        for r in conn.execute(text(PEOPLE_SQL)):
+            yield _row(r, hearings.get(r[0]))
+
+
+def _row(r: Any, hearing: Any) -> list[Any]:
+    values = list(r[1:10])
+    values[3] = format_anumber(values[3])
+    values += [r[10], r[11]]
+    if hearing is None:
+        values += ["", "", "", "", ""]
+    else:
+        starts = _local(hearing[1], hearing[3])
+        report = _local(hearing[2], hearing[6]) if hearing[2] else None
+        values += [
+            starts.date().isoformat(),
+            starts.strftime("%H:%M"),
+            report.strftime("%H:%M") if report else "",
+            hearing[4],
+            hearing[5],
+        ]
+    values += [r[12], r[13], r[14], r[15] or "", r[16]]
+    return ["" if value is None else str(value) for value in values]
+
+
+def _local(stored: Any, zone: str) -> datetime:
+    parsed = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+    return parsed.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))

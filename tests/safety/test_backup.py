@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legalaid.context import open_home
+from legalaid.errors import StorageError
+from legalaid.safety.backup import auto_backup, backup_to, inspect_backup, restore
+from legalaid.safety.keys import unlock
+from legalaid.services.cases import CaseInput, update_case
+from legalaid.services.demo import generate_demo
+from legalaid.services.search import count_cases
+from tests.safety.conftest import PASS, dump
+
+
+def test_backup_change_restore_gives_back_every_record(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ctx = open_home(home, passphrase=PASS)
+    generate_demo(ctx, 60, seed=2)
+    key = unlock(ctx.home.key_file, PASS)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    backup = backup_to(ctx, usb / "copia.db")
+    before = dump(backup, key)
+    first = ctx.db.engine.connect().exec_driver_sql('SELECT id FROM "case" LIMIT 1').scalar()
+    update_case(ctx, str(first), None, CaseInput(shelter="Cambiado después del respaldo"))
+    generate_demo(ctx, 5, seed=9)
+    ctx.close()
+    safety = restore(home, backup, secret=PASS)
+    assert dump(home / "legalaid.db", key) == before
+    assert inspect_backup(safety, PASS).cases == 65  # the state before the restore is kept
+    again = open_home(home, passphrase=PASS)
+    assert count_cases(again) == 60
+    again.close()
+
+
+def test_a_damaged_backup_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ctx = open_home(home, passphrase=PASS)
+    generate_demo(ctx, 20)
+    backup = auto_backup(ctx)
+    ctx.close()
+    data = bytearray(backup.read_bytes())
+    data[5000:5400] = b"\x00" * 400
+    backup.write_bytes(bytes(data))
+    current = (home / "legalaid.db").read_bytes()
+    with pytest.raises(StorageError, match="no es un respaldo"):
+        restore(home, backup, secret=PASS)
+    assert (home / "legalaid.db").read_bytes() == current
+
+
+def test_rotation_keeps_the_newest(tmp_path: Path) -> None:
+    ctx = open_home(tmp_path / "home", unencrypted=True)
+    ctx.settings.backup_keep = 3
+    made = [auto_backup(ctx) for _ in range(5)]
+    kept = sorted(ctx.home.backups.glob("auto-*.db"))
+    assert kept == made[-3:]
+    ctx.close()
+
+
+def test_restore_over_a_damaged_database_keeps_its_raw_files(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ctx = open_home(home, unencrypted=True)
+    generate_demo(ctx, 10)
+    backup = auto_backup(ctx)
+    ctx.close()
+    (home / "legalaid.db").write_bytes(b"garbage" * 1000)
+    safety = restore(home, backup, unencrypted=True)
+    assert (safety / "legalaid.db").read_bytes().startswith(b"garbage")
+    again = open_home(home, unencrypted=True)
+    assert count_cases(again) == 10
+    again.close()
