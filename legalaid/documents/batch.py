@@ -1,0 +1,226 @@
+"""Reminders for many hearings at once: one PDF with a letter per hearing, or one file per
+household. Progress goes to a callback, a cancel callback stops it, and files are written
+atomically (a temporary file, then os.replace): a cancelled or failed batch leaves nothing
+half-written behind and logs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from reportlab.platypus import Flowable, PageBreak
+
+from legalaid.context import AppContext
+from legalaid.documents.facts import HearingFacts, load_hearings
+from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
+from legalaid.documents.log import log_entries
+from legalaid.documents.model import BatchResult, Document
+from legalaid.documents.pdf import GroupStart, bilingual, build_pdf
+from legalaid.documents.reminder import (
+    TITLE,
+    check_layout,
+    letter_meta,
+    letter_story,
+    letter_title,
+)
+from legalaid.errors import NotFoundError, ValidationError
+from legalaid.i18n import N_
+from legalaid.models import HearingStatus
+from legalaid.services.upcoming import upcoming
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+MAX_DAYS = 366
+
+
+@dataclass
+class _Written:
+    path: Path
+    letters: list[HearingFacts]
+    sha256: str
+    size: int
+
+
+def _written(path: Path, letters: list[HearingFacts], data: bytes) -> _Written:
+    return _Written(path, letters, hashlib.sha256(data).hexdigest(), len(data))
+
+
+class _Cancelled(BaseException):
+    """Raised from inside the layout to stop it (BaseException: reportlab must not wrap it)."""
+
+
+def reminders_batch(
+    ctx: AppContext,
+    *,
+    hearing_ids: list[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    crossing: str | None = None,
+    out: Path,
+    per_household: bool = False,
+    layout: str = "columns",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    deterministic: bool = False,
+    today: date | None = None,
+) -> BatchResult:
+    """Letters for ``hearing_ids``, or for every scheduled hearing from ``start`` to ``end``
+    (court-local dates, both included), optionally at one crossing, by report time."""
+    check_layout(layout)
+    ids = hearing_ids if hearing_ids is not None else hearings_in_range(ctx, start, end, crossing)
+    if not ids:
+        raise NotFoundError(N_("There are no hearings to print a reminder for."), "range")
+    out = Path(out)
+    if per_household:
+        check_folder(out, create=True)
+    else:
+        check_file(out)
+    facts = load_hearings(ctx, ids)
+    report = progress or (lambda _done, _total: None)
+    stop = cancel or (lambda: False)
+    try:
+        if per_household:
+            written = _per_household(ctx, facts, out, layout, report, stop, deterministic, today)
+        else:
+            data = _render(ctx, facts, layout, report, stop, deterministic, today)
+            write_atomic(out, data)
+            written = [_written(out, facts, data)]
+    except _Cancelled:
+        return BatchResult(0, [], True)
+    _log(ctx, written)
+    report(len(facts), len(facts))
+    return BatchResult(len(facts), [w.path for w in written], False)
+
+
+def hearings_in_range(
+    ctx: AppContext, start: date | None, end: date | None, crossing: str | None = None
+) -> list[str]:
+    """Scheduled hearings whose court-local date is in [start, end], by report time."""
+    if start is None or end is None:
+        raise ValidationError(N_("Give the first and the last day of the range."), "range")
+    if end < start:
+        raise ValidationError(N_("The last day is before the first day."), "range")
+    if end - start > timedelta(days=MAX_DAYS):
+        raise ValidationError(N_("Print at most one year of hearings at a time."), "range")
+    rows = upcoming(ctx, (end - start).days + 1, start=start, crossing=crossing)
+    found = [r.hearing_id for r in rows if r.status == HearingStatus.SCHEDULED]
+    if not found:
+        raise NotFoundError(
+            N_("There are no scheduled hearings from %(start)s to %(end)s."),
+            "range",
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+    return found
+
+
+def _render(
+    ctx: AppContext,
+    facts: list[HearingFacts],
+    layout: str,
+    progress: Progress,
+    cancel: Cancel,
+    deterministic: bool,
+    today: date | None,
+    done: int = 0,
+    total: int | None = None,
+) -> bytes:
+    total = len(facts) if total is None else total
+    story: list[Flowable] = []
+    for index, item in enumerate(facts):
+        if cancel():
+            raise _Cancelled
+        if index:
+            story.append(PageBreak())
+        letter = letter_story(ctx, item, layout, today)
+        letter[0] = _with_progress(letter[0], done + index, total, progress, cancel)
+        story += letter
+    title = _batch_title(facts)
+    return build_pdf(story, letter_meta(ctx, title, deterministic))
+
+
+def _with_progress(
+    marker: Flowable, done: int, total: int, progress: Progress, cancel: Cancel
+) -> Flowable:
+    """The letter's start marker also reports progress and checks for cancel when laid out."""
+    assert isinstance(marker, GroupStart)
+
+    def tick() -> None:
+        if cancel():
+            raise _Cancelled
+        progress(done, total)
+
+    marker.on_draw = tick
+    return marker
+
+
+def _batch_title(facts: list[HearingFacts]) -> str:
+    if len(facts) == 1:
+        return letter_title(facts[0])
+    return f"{bilingual(TITLE, ' / ')} ({len(facts)})"
+
+
+def _per_household(
+    ctx: AppContext,
+    facts: list[HearingFacts],
+    folder: Path,
+    layout: str,
+    progress: Progress,
+    cancel: Cancel,
+    deterministic: bool,
+    today: date | None,
+) -> list[_Written]:
+    groups: dict[str, list[HearingFacts]] = {}
+    for item in facts:
+        groups.setdefault(item.case_id, []).append(item)
+    staging = Path(tempfile.mkdtemp(prefix=".legalaid-", dir=folder))
+    written: list[_Written] = []
+    try:
+        done = 0
+        for letters in groups.values():
+            name = f"{_safe(letters[0].case_number)}.pdf"
+            data = _render(
+                ctx, letters, layout, progress, cancel, deterministic, today, done, len(facts)
+            )
+            (staging / name).write_bytes(data)
+            written.append(_written(folder / name, letters, data))
+            done += len(letters)
+        for done_file in written:
+            os.replace(staging / done_file.path.name, done_file.path)
+    except OSError as error:
+        raise storage_error(folder, error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "case"
+
+
+def _log(ctx: AppContext, written: list[_Written]) -> None:
+    """One log row per letter, with the hash and size of the file it went into."""
+    with ctx.db.write() as session:
+        for item in written:
+            extra = {"letters_in_file": len(item.letters)}
+            for facts in item.letters:
+                doc = Document(
+                    "reminder",
+                    facts.case_id,
+                    [facts.hearing_id],
+                    b"",
+                    letter_title(facts),
+                    {facts.hearing_id: facts.printed()},
+                )
+                rows = log_entries(
+                    ctx, doc, path=item.path, sha256=item.sha256, size=item.size, extra=extra
+                )
+                session.add_all(rows)
