@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from legalaid.context import AppContext
+from legalaid.services.search import count_cases
+from tests.core.helpers import family
+from tests.ui.conftest import wait_idle
+from ui.case_list import CaseListPanel
+from ui.case_model import PAGE, CaseListModel, CaseQuery
+
+
+def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: AppContext) -> None:
+    model = CaseListModel(demo_ctx, runner)
+    model.refresh()
+    wait_idle(qtbot, runner)
+    assert model.total == 300 and model.rowCount() == PAGE
+    qtmodeltester.check(model, force_py=True)
+    wait_idle(qtbot, runner)
+
+
+def test_rows_load_page_by_page_and_sort_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
+    model = CaseListModel(demo_ctx, runner)
+    model.refresh()
+    wait_idle(qtbot, runner)
+    assert model.canFetchMore()
+    model.fetchMore()
+    wait_idle(qtbot, runner)
+    assert model.rowCount() == 300 and not model.canFetchMore()
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    wait_idle(qtbot, runner)
+    numbers = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert numbers == sorted(numbers, reverse=True)
+    assert all(isinstance(model.index(0, c).data(), str) for c in range(model.columnCount()))
+
+
+def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None:
+    family(ctx, given="José", family_names="Íñiguez Núñez", a_number="A 012-345-678")
+    family(ctx, given="Juan", family_names="Pérez López", a_number=None)
+    panel = CaseListPanel(ctx, runner)
+    qtbot.addWidget(panel)
+    wait_idle(qtbot, runner)
+    assert panel.model.rowCount() == 2
+    for text in ("iniguez nunez", "Íñiguez", "JOSE", "012345678", "A 012-345-678"):
+        panel.search.setText(text)
+        qtbot.waitUntil(lambda: panel.model.query.text == text, timeout=2000)
+        wait_idle(qtbot, runner)
+        assert panel.model.rowCount() == 1, text
+        assert panel.model.index(0, 1).data() == "José Íñiguez Núñez"
+    panel.search.setText("zzz")
+    qtbot.waitUntil(lambda: panel.model.total == 0, timeout=3000)
+    assert panel.count.text() == "0 expedientes"
+
+
+def test_typing_fast_keeps_only_the_last_answer(qtbot, runner, demo_ctx: AppContext) -> None:
+    model = CaseListModel(demo_ctx, runner)
+    for text in ("m", "ma", "mar", "mari", "maria"):
+        model.set_query(CaseQuery(text=text))
+    wait_idle(qtbot, runner)
+    assert model.query.text == "maria"
+    assert model.total == count_cases(demo_ctx, "maria") > 0

@@ -1,0 +1,1 @@
+"""The LegalAid desktop client (PySide6). Thin: widgets gather input and call one service."""

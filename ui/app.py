@@ -1,0 +1,56 @@
+"""Starting the client: the application, the language, the home folder, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from legalaid.errors import LegalAidError
+from legalaid.i18n import _
+from ui.language import LanguageSwitcher, system_language
+from ui.main_window import MainWindow
+from ui.session import open_session
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("LegalAid")
+    app.setOrganizationName("LegalAid")
+    app.setApplicationDisplayName("LegalAid")
+    return app
+
+
+def run_client(
+    home: str | None = None, language: str | None = None, *, unencrypted: bool = False
+) -> int:
+    """Open the window on ``home`` (default: $LEGALAID_HOME or the user data folder).
+
+    The language is ``language`` if given, else the one saved in the home's settings, else the
+    system's (Spanish when it is neither Spanish nor English). ``unencrypted`` is the demo mode
+    of ``legalaid --unencrypted``. Returns the exit status.
+    """
+    logging.basicConfig(level=logging.WARNING)
+    app = application()
+    switcher = LanguageSwitcher.of(app)
+    switcher.apply(language or system_language())
+    try:
+        ctx = open_session(home, unencrypted=unencrypted)
+    except LegalAidError as error:
+        QMessageBox.critical(None, _("LegalAid cannot start"), error.message())
+        return 1
+    if ctx is None:
+        return 0
+    switcher.apply(language or ctx.settings.language or system_language())
+    window = MainWindow(ctx, switcher)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone(30_000)
+        ctx.close()

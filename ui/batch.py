@@ -1,0 +1,122 @@
+"""Reminder letters for many hearings in one job, with a progress dialog that can be cancelled.
+
+The letters go to a private temporary folder, open in the preview (print or save from there)
+and the folder is removed when the preview closes: no copies of people's data left behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from legalaid.context import AppContext
+from legalaid.i18n import _, ngettext
+from ui import docs
+from ui.preview import PreviewDialog, show_document
+from ui.tasks import Control, Task, TaskRunner, describe
+
+
+@dataclass
+class BatchDocument:
+    """The combined letters as the preview sees them (the batch already logged each one)."""
+
+    pdf: bytes
+    title: str
+    kind: str = "reminders_batch"
+    logged: bool = True
+
+
+class BatchPrinter(QObject):
+    finished = Signal(object)  # the BatchResult, or None after a failure
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.window = ctx, runner, parent
+        self.dialog: QProgressDialog | None = None
+        self.preview: PreviewDialog | None = None
+        self.task: Task | None = None
+
+    def start(self, hearing_ids: list[str]) -> Task:
+        out = Path(tempfile.mkdtemp(prefix="legalaid-reminders-"))
+        target = out / "reminders.pdf"
+        dialog = QProgressDialog(
+            _("Preparing the reminder letters…"), _("Cancel"), 0, len(hearing_ids), self.window
+        )
+        dialog.setObjectName("batchProgress")
+        dialog.setWindowTitle(_("Reminder letters"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+        self.dialog = dialog
+        ctx, ids = self.ctx, list(hearing_ids)
+
+        def work(control: Control) -> Any:
+            return docs.reminders_batch(
+                ctx, ids, target, progress=control.progress, cancel=control.cancelled
+            )
+
+        self.task = self.runner.run(
+            work,
+            done=lambda result: self._done(result, out),
+            failed=lambda error: self._failed(error, out),
+            progress=self._progress,
+            owner=self,
+        )
+        dialog.canceled.connect(self.task.cancel)
+        return self.task
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.dialog is None:
+            return
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(done)
+        self.dialog.setLabelText(
+            _("Preparing reminder letter %(done)d of %(total)d…") % {"done": done, "total": total}
+        )
+
+    def _close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _done(self, result: Any, out: Path) -> None:
+        self._close_dialog()
+        count = int(getattr(result, "count", 0))
+        paths = [Path(p) for p in getattr(result, "paths", [])]
+        if getattr(result, "cancelled", False):
+            self.message.emit(
+                ngettext(
+                    "Cancelled: %(count)d letter was ready.",
+                    "Cancelled: %(count)d letters were ready.",
+                    count,
+                )
+                % {"count": count}
+            )
+        if not paths or getattr(result, "cancelled", False):
+            shutil.rmtree(out, ignore_errors=True)
+            self.finished.emit(result)
+            return
+        title = ngettext("%(count)d reminder letter", "%(count)d reminder letters", count) % {
+            "count": count
+        }
+        document = BatchDocument(paths[0].read_bytes(), title)
+        self.preview = show_document(self.ctx, self.runner, document, self.window)
+        self.preview.destroyed.connect(lambda: shutil.rmtree(out, ignore_errors=True))
+        self.message.emit(title)
+        self.finished.emit(result)
+
+    def _failed(self, error: BaseException, out: Path) -> None:
+        self._close_dialog()
+        shutil.rmtree(out, ignore_errors=True)
+        self.message.emit(describe(error))
+        self.finished.emit(None)

@@ -1,0 +1,424 @@
+"""The case editor window: household, hearings, risk, notes, documents.
+
+It assembles the tabs, keeps what was loaded (to know what changed), saves through one job
+(``drafts.save_draft``), routes every message next to its field, and never drops typed text:
+closing with changes asks; a refused save keeps the form; a conflict shows the other version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.anumber import format_anumber
+from legalaid.context import AppContext
+from legalaid.errors import ConflictError, LegalAidError
+from legalaid.i18n import _
+from legalaid.models import Person
+from legalaid.services.cases import CaseDetail, PersonInput, get_case
+from ui import docs
+from ui.conflict import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+from ui.documents_tab import DocumentsTab
+from ui.drafts import CaseDraft, SaveResult, save_draft
+from ui.hearings_tab import HearingsTab
+from ui.household import HouseholdTab
+from ui.preview import show_document
+from ui.reference import Reference
+from ui.risk_tab import FIELDS as RISK_FIELDS
+from ui.risk_tab import RiskTab
+from ui.tasks import TaskRunner, describe
+from ui.widgets import CodeCombo, ErrorLabel, Translatable
+
+
+class CaseEditor(Translatable, QWidget):
+    saved = Signal(str)  # case id, after anything about the case was written
+    status_message = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        reference: Reference,
+        case_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("caseEditor")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx, self.runner, self.reference = ctx, runner, reference
+        self.case_id, self.version = case_id, None
+        self.detail: CaseDetail | None = None
+        self._baseline: Any = None
+        self._people_base: list[tuple[PersonInput, bool]] = []
+        self._saving = self._close_after_save = False
+        self._build()
+        self.retranslate()
+        if case_id is None:
+            self._start_new()
+        else:
+            self.reload()
+
+    # --- building -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setObjectName("caseHeading")
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.status = CodeCombo("case_status")
+        self.status_label = QLabel()
+        self.status_label.setBuddy(self.status)
+        self.household = HouseholdTab(self.reference)
+        self.hearings = HearingsTab(self.ctx, self.runner, self.reference)
+        self.risk = RiskTab(self.ctx, self.runner)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("caseNotes")
+        self.notes.setTabChangesFocus(True)
+        self.notes_error = ErrorLabel()
+        notes_page = QWidget()
+        notes_layout = QVBoxLayout(notes_page)
+        notes_layout.addWidget(self.notes, 1)
+        notes_layout.addWidget(self.notes_error)
+        self.documents = DocumentsTab(self.ctx, self.runner)
+        self.tabs = QTabWidget()
+        for page in (self.household, self.hearings, self.risk, notes_page, self.documents):
+            self.tabs.addTab(page, "")
+        self.conflict_bar = QFrame()
+        self.conflict_bar.setStyleSheet("background: #fff3cd; border-radius: 4px;")
+        self.conflict_text = QLabel()
+        self.conflict_text.setWordWrap(True)
+        self.conflict_button = QPushButton()
+        self.conflict_button.clicked.connect(self.show_their_version)
+        bar = QHBoxLayout(self.conflict_bar)
+        bar.addWidget(self.conflict_text, 1)
+        bar.addWidget(self.conflict_button)
+        self.conflict_bar.hide()
+        self.error = ErrorLabel()
+        self.save_button, self.print_button, self.close_button = (
+            QPushButton(),
+            QPushButton(),
+            QPushButton(),
+        )
+        self.save_button.setObjectName("saveCase")
+        self.save_button.setDefault(True)
+        self._actions()
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.status_label)
+        header.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.print_button, self.save_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.household.changed.connect(self._touched)
+        self.risk.changed.connect(self._touched)
+        self.notes.textChanged.connect(self._touched)
+        self.status.currentIndexChanged.connect(self._touched)
+        self.hearings.changed.connect(self.reload_hearings)
+        self.documents.document_ready.connect(self._preview)
+        self.resize(1100, 820)
+
+    def _actions(self) -> None:
+        self.save_action = QAction(self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save)
+        self.print_action = QAction(self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_reminder)
+        self.close_action = QAction(self)
+        self.close_action.setShortcut(QKeySequence.StandardKey.Close)
+        self.close_action.triggered.connect(self.close)
+        for action in (self.save_action, self.print_action, self.close_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_reminder)
+        self.close_button.clicked.connect(self.close)
+
+    def retranslate(self) -> None:
+        for index, text in enumerate(
+            (_("&Household"), _("Hea&rings"), _("Ris&k"), _("N&otes"), _("&Documents"))
+        ):
+            self.tabs.setTabText(index, text)
+        self.status_label.setText(_("Status:"))
+        self.save_button.setText(_("&Save"))
+        self.save_button.setToolTip(_("Save the case (Ctrl+S)"))
+        self.print_button.setText(_("&Print reminder…"))
+        self.print_button.setToolTip(_("Reminder letter for the next hearing (Ctrl+P)"))
+        self.close_button.setText(_("Close"))
+        self.close_button.setToolTip(_("Close this case (Ctrl+W); it asks if something is unsaved"))
+        self.save_action.setText(_("Save"))
+        self.print_action.setText(_("Print reminder"))
+        self.close_action.setText(_("Close"))
+        self.notes.setPlaceholderText(_("Anything the next person should know about this case"))
+        self.conflict_text.setText(
+            _("Someone else saved this case after you opened it. Your changes are kept here.")
+        )
+        self.conflict_button.setText(_("See their version…"))
+        self.status.retranslate()
+        self._title()
+
+    def _title(self) -> None:
+        if self.detail is None:
+            heading = _("New case")
+        else:
+            people = self.detail.people
+            heading = _("Case %(case)s — %(name)s") % {
+                "case": self.detail.case.case_number,
+                "name": f"{people[0].given_names} {people[0].family_names}" if people else "",
+            }
+        self.heading.setText(heading)
+        self.setWindowTitle(_("%(heading)s [*] — LegalAid") % {"heading": heading})
+        self.status.setVisible(self.detail is not None)
+        self.status_label.setVisible(self.detail is not None)
+
+    # --- loading ------------------------------------------------------------------------------
+    def _start_new(self) -> None:
+        self.household.crossing.set_code(self.ctx.settings.default_crossing)
+        self.household.add_person()
+        self.hearings.load(None, [], "", "")
+        self.risk.load(None)
+        self.documents.load(None)
+        self._remember()
+        self.household.people[0].given.setFocus()
+
+    def reload(self) -> None:
+        ctx, case_id = self.ctx, self.case_id
+        if case_id is None:
+            return
+        self.runner.run(
+            lambda _c: get_case(ctx, case_id),
+            done=self._loaded,
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )
+
+    def _loaded(self, detail: CaseDetail) -> None:
+        self.detail, self.case_id, self.version = detail, detail.case.id, detail.case.version
+        self.household.load(detail)
+        self.notes.setPlainText(detail.case.notes)
+        self.status.set_code(detail.case.status)
+        self._load_hearings(detail)
+        self.risk.load(detail.case.id)
+        self.documents.load(detail.case.id)
+        self.conflict_bar.hide()
+        self.error.show_message("")
+        self._remember()
+        self._title()
+
+    def _load_hearings(self, detail: CaseDetail) -> None:
+        crossing = detail.crossing.code if detail.crossing else ""
+        court = detail.court.code if detail.court else ""
+        self.hearings.load(detail.case.id, detail.hearings, crossing, court)
+
+    def reload_hearings(self) -> None:
+        """After a hearing changed: new history, the forms left exactly as typed."""
+        ctx, case_id = self.ctx, self.case_id
+        if case_id is None:
+            return
+        self.runner.run(
+            lambda _c: get_case(ctx, case_id),
+            done=self._hearings_loaded,
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )
+
+    def _hearings_loaded(self, detail: CaseDetail) -> None:
+        if self.detail is not None:
+            self.detail.hearings = detail.hearings
+        self._load_hearings(detail)
+        self.saved.emit(detail.case.id)
+
+    # --- what changed -------------------------------------------------------------------------
+    def _snapshot(self) -> Any:
+        return (
+            self.household.case_input(self.notes.toPlainText()),
+            [(f.person_input(), f.active.isChecked()) for f in self.household.people],
+            self.status.code(),
+            self.risk.risk_input(),
+        )
+
+    def _remember(self) -> None:
+        self._baseline = self._snapshot()
+        self._people_base = list(self._baseline[1])
+        self.setWindowModified(False)
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._baseline
+
+    def _touched(self) -> None:
+        self.setWindowModified(self.is_dirty())
+
+    def draft(self) -> CaseDraft:
+        status = self.status.code()
+        return CaseDraft(
+            data=self.household.case_input(self.notes.toPlainText()),
+            people=self.household.drafts(self._people_base),  # type: ignore[arg-type]
+            case_id=self.case_id,
+            version=self.version,
+            status=status if self.detail and status != self.detail.case.status else None,
+            risk=self.risk.draft(),
+        )
+
+    # --- saving -------------------------------------------------------------------------------
+    def save(self) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.error.show_message("")
+        ctx, draft, typed = self.ctx, self.draft(), self._snapshot()
+        self.runner.run(
+            lambda _c: save_draft(ctx, draft),
+            done=lambda result: self._after_save(result, typed),
+            failed=self._save_failed,
+            write=True,
+            owner=self,
+        )
+
+    def _after_save(self, result: SaveResult, typed: Any) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if result.risk is not None:
+            self.risk.saved(result.risk)
+        if result.detail is not None:
+            if result.error is None and self._snapshot() == typed:
+                self._loaded(result.detail)  # the stored values, normalised (A 012-345-678)
+            else:
+                self._rebase(result.detail)
+            self.saved.emit(result.detail.case.id)
+        if result.error is not None:
+            self._show_error(result.error, partly_saved=bool(result.saved_steps))
+            self._close_after_save = False
+            return
+        self.status_message.emit(_("Saved."))
+        if self._close_after_save:
+            self.close()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = self._close_after_save = False
+        self.save_button.setEnabled(True)
+        self.error.show_message(describe(error))
+
+    def _rebase(self, detail: CaseDetail) -> None:
+        """Take the stored ids and version numbers; keep every typed value."""
+        self.detail, self.case_id, self.version = detail, detail.case.id, detail.case.version
+        for form, person in zip(self.household.people, detail.people, strict=False):
+            form.person_id, form.version = person.id, person.version
+        self._people_base = [(stored_input(p), p.active) for p in detail.people]
+        self._load_hearings(detail)
+        self.documents.load(detail.case.id)
+        self._title()
+        self._touched()
+
+    def _show_error(self, error: LegalAidError, partly_saved: bool = False) -> None:
+        if isinstance(error, ConflictError):
+            self.conflict_bar.show()
+            self.error.show_message(error.message())
+            return
+        by_field = error.by_field()
+        risk = {k: v for k, v in by_field.items() if k in RISK_FIELDS}
+        notes = by_field.pop("notes", "")
+        self.notes_error.show_message(notes)
+        rest = {k: v for k, v in by_field.items() if k not in RISK_FIELDS}
+        first = self.household.show_errors(rest)
+        page: QWidget = self.household
+        if first is None and risk:
+            first, page = self.risk.show_errors(risk), self.risk
+        elif first is None and notes:
+            first, page = self.notes, self.notes.parentWidget()
+        self.tabs.setCurrentWidget(page)
+        (first or self.save_button).setFocus()
+        self.error.show_message(
+            _("Part of the case was saved. Fix what is marked in red, then save again.")
+            if partly_saved
+            else _("Not saved yet. Fix what is marked in red, then save again.")
+        )
+
+    # --- conflicts ----------------------------------------------------------------------------
+    def show_their_version(self) -> None:
+        ctx, case_id = self.ctx, self.case_id
+        if case_id is None:
+            return
+        self.runner.run(
+            lambda _c: get_case(ctx, case_id),
+            done=self._compare,
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )
+
+    def _compare(self, theirs: CaseDetail) -> None:
+        dialog = ConflictDialog(self.draft(), theirs, self)
+        dialog.exec()
+        if dialog.choice == TAKE_THEIRS:
+            self._loaded(theirs)
+        elif dialog.choice == KEEP_MINE:
+            self._rebase(theirs)
+            self.conflict_bar.hide()
+            self.save()
+
+    # --- printing and closing -----------------------------------------------------------------
+    def print_reminder(self) -> None:
+        if self.case_id is None or self.is_dirty():
+            self.error.show_message(
+                _("Save your changes first (Ctrl+S): letters are printed from the saved case.")
+            )
+            return
+        self.documents.build(docs.reminder_for_case)
+
+    def _preview(self, document: Any) -> None:
+        show_document(self.ctx, self.runner, document, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.is_dirty() or self._close_confirmed():
+            event.accept()
+            return
+        event.ignore()
+
+    def _close_confirmed(self) -> bool:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            _("Unsaved changes"),
+            _("This case has changes that are not saved. Save them before closing?"),
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Discard:
+            return True
+        if answer == buttons.Save:
+            self._close_after_save = True
+            self.save()
+        return False
+
+
+def stored_input(person: Person) -> PersonInput:
+    """What the person form shows for a stored person (the baseline of "changed")."""
+    return PersonInput(
+        given_names=person.given_names,
+        family_names=person.family_names,
+        relationship=person.relationship,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        nationality=person.nationality or None,
+        language=person.language,
+        needs_interpreter=person.needs_interpreter,
+        a_number=format_anumber(person.a_number) or None,
+    )

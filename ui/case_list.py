@@ -1,0 +1,167 @@
+"""The Cases view: search as you type, filters by crossing and status, the paged table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.formatting import number
+from legalaid.i18n import N_, _, ngettext
+from legalaid.labels import choices
+from ui.case_model import CASE_ID_ROLE, CaseListModel, CaseQuery
+from ui.reference import Reference, with_blank
+from ui.tasks import TaskRunner
+from ui.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows
+
+DEBOUNCE_MS = 150
+
+
+class CaseTable(QTableView):
+    """Enter opens the selected case, like a double click."""
+
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class CaseListPanel(Translatable, QWidget):
+    open_case = Signal(str)  # case id
+    total_changed = Signal(int)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reference = Reference()
+        self.model = CaseListModel(ctx, runner, self)
+        self.search = QLineEdit()
+        self.search.setObjectName("caseSearch")
+        self.search.setClearButtonEnabled(True)
+        self.crossing = CodeCombo(items=lambda: with_blank(self.reference.crossing_items(), ANY_X))
+        self.status = CodeCombo(items=lambda: with_blank(choices("case_status"), ANY_STATUS))
+        self.count = QLabel()
+        self.count.setObjectName("caseCount")
+        self.error = ErrorLabel()
+        self.table = CaseTable()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.model)
+        self._layout()
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._debounce.start)
+        self.crossing.currentIndexChanged.connect(self.apply_filters)
+        self.status.currentIndexChanged.connect(self.apply_filters)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated_row.connect(self._open_row)
+        self.model.loaded.connect(self._show_total)
+        self.model.failed.connect(self.error.show_message)
+        self.retranslate()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        self.search_label = QLabel()
+        self.search_label.setBuddy(self.search)
+        self.crossing_label = QLabel()
+        self.crossing_label.setBuddy(self.crossing)
+        self.status_label = QLabel()
+        self.status_label.setBuddy(self.status)
+        for widget, stretch in (
+            (self.search_label, 0),
+            (self.search, 3),
+            (self.crossing_label, 0),
+            (self.crossing, 1),
+            (self.status_label, 0),
+            (self.status, 1),
+            (self.count, 0),
+        ):
+            bar.addWidget(widget, stretch)
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        metrics = table.fontMetrics()
+        for column, sample in ((0, "DEMO-2026-000000"), (2, "A 000-000-000"), (6, "00 sept 0000")):
+            table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        compact_rows(table)
+        table.horizontalHeader().setSortIndicatorShown(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.error)
+        layout.addWidget(table)
+        self.setTabOrder(self.search, self.crossing)
+        self.setTabOrder(self.crossing, self.status)
+        self.setTabOrder(self.status, table)
+
+    def retranslate(self) -> None:
+        self.search_label.setText(_("&Find:"))
+        self.search.setPlaceholderText(_("Name, A-number or case number (accents optional)"))
+        self.search.setToolTip(_("Type part of a name, an A-number or a case number (Ctrl+F)"))
+        self.crossing_label.setText(_("C&rossing:"))
+        self.status_label.setText(_("S&tatus:"))
+        self.table.setToolTip(_("Double-click or press Enter to open a case"))
+        self.crossing.retranslate()
+        self.status.retranslate()
+        self.model.retranslate()
+        self._show_total(self.model.total)
+
+    def set_reference(self, reference: Reference) -> None:
+        self.reference = reference
+        self.crossing.retranslate()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def apply_filters(self) -> None:
+        self._debounce.stop()
+        self.error.show_message("")
+        query = self.model.query
+        self.model.set_query(
+            CaseQuery(
+                text=self.search.text(),
+                crossing=self.crossing.code() or None,
+                status=self.status.code() or None,
+                order=query.order,
+                descending=query.descending,
+            )
+        )
+
+    def _show_total(self, total: int | None) -> None:
+        if total is None:
+            self.count.setText(_("Loading…"))
+            return
+        self.count.setText(
+            ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
+        )
+        self.total_changed.emit(total)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        case_id = index.data(CASE_ID_ROLE)
+        if case_id:
+            self.open_case.emit(str(case_id))
+
+    def _open_row(self, row: int) -> None:
+        case_id = self.model.case_id(row)
+        if case_id:
+            self.open_case.emit(case_id)
+
+
+ANY_X = N_("All crossings")
+ANY_STATUS = N_("Any status")

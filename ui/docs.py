@@ -1,0 +1,94 @@
+"""The printed documents (``legalaid.documents``), reached through one small module.
+
+Everything here is Qt-free and runs on worker threads. If the documents package is missing
+from an installation, the client still opens and printing says so in a clear message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from legalaid.context import AppContext
+from legalaid.errors import LegalAidError
+from legalaid.i18n import N_
+
+
+class PrintingUnavailable(LegalAidError):
+    pass
+
+
+def documents() -> ModuleType:
+    try:
+        import legalaid.documents as module
+    except ImportError as error:
+        raise PrintingUnavailable(
+            N_("Printing is not available in this installation: %(reason)s"), reason=str(error)
+        ) from error
+    if not hasattr(module, "reminder_letter"):
+        raise PrintingUnavailable(
+            N_("Printing is not available in this installation: %(reason)s"),
+            reason="legalaid.documents",
+        )
+    return module
+
+
+def reminder_for_hearing(ctx: AppContext, hearing_id: str) -> Any:
+    return documents().reminder_letter(ctx, hearing_id)
+
+
+def reminder_for_case(ctx: AppContext, case_id: str) -> Any:
+    module = documents()
+    return module.reminder_letter(ctx, module.next_hearing_id(ctx, case_id))
+
+
+def risk_note(ctx: AppContext, case_id: str) -> Any:
+    return documents().risk_note(ctx, case_id)
+
+
+def wallet_cards(ctx: AppContext, case_id: str) -> Any:
+    return documents().wallet_cards(ctx, case_id)
+
+
+def crossing_list(ctx: AppContext, day: Any, crossing: str | None) -> Any:
+    return documents().crossing_list(ctx, day, crossing)
+
+
+def message_text(ctx: AppContext, hearing_id: str, lang: str) -> str:
+    return str(documents().message_text(ctx, hearing_id, lang))
+
+
+def log_document(ctx: AppContext, document: Any, path: Path | None = None) -> None:
+    """Record that a document was saved or printed (not on preview). Batches log themselves."""
+    if not getattr(document, "logged", False):
+        documents().log_document(ctx, document, path=path)
+
+
+def documents_for_case(ctx: AppContext, case_id: str) -> list[Any]:
+    return list(documents().documents_for_case(ctx, case_id))
+
+
+def reminders_batch(
+    ctx: AppContext, hearing_ids: list[str], out: Path, progress: Any, cancel: Any
+) -> Any:
+    """All the letters in one PDF file ``out``; the batch logs what it wrote."""
+    return documents().reminders_batch(
+        ctx, hearing_ids=hearing_ids, out=out, progress=progress, cancel=cancel
+    )
+
+
+def save_document(ctx: AppContext, document: Any, path: Path) -> Path:
+    """Write the PDF where the person chose, then record that it was handed out."""
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(document.pdf)
+    tmp.replace(path)
+    log_document(ctx, document, path)
+    return path
+
+
+def file_name(title: str) -> str:
+    """A safe file name from a document title: letters, digits, dashes; accents kept."""
+    cleaned = re.sub(r"[^\w\-. ]+", "", title, flags=re.UNICODE).strip().replace(" ", "_")
+    return (cleaned or "documento")[:120] + ".pdf"

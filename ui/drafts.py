@@ -1,0 +1,193 @@
+"""What the case editor saves, and the one job that saves it (Qt-free; runs on a worker).
+
+A draft is the form as typed. ``save_draft`` checks every person first (so each message lands
+next to the right person), then calls the core services. Opening a case is one transaction;
+editing one is a short series (case, status, people, risk): if a later step is refused, the
+result carries the fresh case so the editor keeps the typed text and the new version numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from legalaid.anumber import format_anumber, parse_optional_anumber
+from legalaid.context import AppContext
+from legalaid.errors import LegalAidError, Problem, ValidationError
+from legalaid.services import cases
+from legalaid.services import validation as v
+from legalaid.services.cases import CaseDetail, CaseInput, PersonInput
+from legalaid.services.risk import RiskDetail, RiskInput, add_assessment, update_assessment
+
+PERSON_FIELDS = {
+    "given_names",
+    "family_names",
+    "relationship",
+    "birth_date",
+    "sex",
+    "nationality",
+    "language",
+    "a_number",
+    "person",
+}
+
+
+@dataclass
+class PersonDraft:
+    data: PersonInput
+    person_id: str | None = None
+    version: int | None = None
+    active: bool = True
+    changed: bool = True
+
+
+@dataclass
+class RiskDraft:
+    data: RiskInput
+    risk_id: str | None = None
+    version: int | None = None
+
+
+@dataclass
+class CaseDraft:
+    data: CaseInput
+    people: list[PersonDraft]
+    case_id: str | None = None
+    version: int | None = None
+    status: str | None = None  # a new status to set, when it changed
+    risk: RiskDraft | None = None  # the assessment form, when it changed
+
+
+@dataclass
+class SaveResult:
+    detail: CaseDetail | None
+    risk: RiskDetail | None = None
+    error: LegalAidError | None = None
+    saved_steps: list[str] = field(default_factory=list)
+
+
+def person_field(index: int, name: str) -> str:
+    return f"people.{index}.{name}"
+
+
+def people_problems(people: list[PersonDraft]) -> list[Problem]:
+    """Every person's problems, each keyed ``people.<i>.<field>``."""
+    found: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, person in enumerate(people):
+        errors = v.Collector()
+        cases.person_values(person.data, errors)  # the core's own checks; no database
+        found += [
+            Problem(p.msgid, person_field(index, p.field or ""), p.params) for p in errors.problems
+        ]
+        number = _anumber(person.data.a_number)
+        if number and number in seen:
+            found.append(
+                Problem(
+                    "The same A-number is written twice in this household.",
+                    person_field(index, "a_number"),
+                )
+            )
+        elif number:
+            seen[number] = index
+    return found
+
+
+def _anumber(text: str | None) -> str | None:
+    try:
+        return parse_optional_anumber(text)
+    except LegalAidError:
+        return None
+
+
+def attribute(error: LegalAidError, people: list[PersonDraft]) -> LegalAidError:
+    """Move a service's person-field problems to the person they are about, where it can tell."""
+    problems = []
+    for problem in error.problems:
+        target = problem.field
+        if target in PERSON_FIELDS:
+            target = person_field(_which(problem, people), problem.field or "")
+        problems.append(Problem(problem.msgid, target, problem.params))
+    moved = type(error).of(problems)
+    return moved
+
+
+def _which(problem: Problem, people: list[PersonDraft]) -> int:
+    number = str(problem.params.get("number", ""))
+    for index, person in enumerate(people):
+        if number and format_anumber(_anumber(person.data.a_number)) == number:
+            return index
+    changed = [i for i, p in enumerate(people) if p.changed]
+    return changed[0] if changed else 0
+
+
+def save_draft(ctx: AppContext, draft: CaseDraft) -> SaveResult:
+    problems = people_problems(draft.people)
+    if problems:
+        return SaveResult(None, error=ValidationError.of(problems))
+    if draft.case_id is None:
+        return _open(ctx, draft)
+    return _update(ctx, draft, draft.case_id)
+
+
+def _open(ctx: AppContext, draft: CaseDraft) -> SaveResult:
+    try:
+        detail = cases.open_case(ctx, draft.data, [p.data for p in draft.people])
+    except LegalAidError as error:
+        return SaveResult(None, error=attribute(error, draft.people))
+    result = SaveResult(detail, saved_steps=["case"])
+    if draft.risk is not None:
+        _save_risk(ctx, detail.case.id, draft.risk, result)
+    return result
+
+
+def _update(ctx: AppContext, draft: CaseDraft, case_id: str) -> SaveResult:
+    result = SaveResult(None)
+    try:
+        detail = cases.update_case(ctx, case_id, draft.version, draft.data)
+        result.saved_steps.append("case")
+        if draft.status and draft.status != detail.case.status:
+            detail = cases.set_case_status(ctx, case_id, detail.case.version, draft.status)
+        for index, person in enumerate(draft.people):
+            _save_person(ctx, case_id, index, person, result)
+    except LegalAidError as error:
+        result.error = attribute(error, draft.people)
+    if result.error is None and draft.risk is not None:
+        _save_risk(ctx, case_id, draft.risk, result)
+    if result.saved_steps:
+        result.detail = cases.get_case(ctx, case_id)
+    return result
+
+
+def _save_person(
+    ctx: AppContext, case_id: str, index: int, person: PersonDraft, result: SaveResult
+) -> None:
+    try:
+        if person.person_id is None:
+            cases.add_person(ctx, case_id, person.data)
+        elif person.changed:
+            cases.update_person(
+                ctx, person.person_id, person.version, person.data, active=person.active
+            )
+        else:
+            return
+    except LegalAidError as error:
+        raise type(error).of(
+            [
+                Problem(p.msgid, person_field(index, p.field or "person"), p.params)
+                if (p.field in PERSON_FIELDS or p.field is None)
+                else p
+                for p in error.problems
+            ]
+        ) from error
+    result.saved_steps.append(f"person:{index}")
+
+
+def _save_risk(ctx: AppContext, case_id: str, risk: RiskDraft, result: SaveResult) -> None:
+    try:
+        if risk.risk_id is None:
+            result.risk = add_assessment(ctx, case_id, risk.data)
+        else:
+            result.risk = update_assessment(ctx, risk.risk_id, risk.version, risk.data)
+        result.saved_steps.append("risk")
+    except LegalAidError as error:
+        result.error = error

@@ -1,0 +1,336 @@
+"""The main window: assembles the panels, menus and status bar; the panels do the work."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.formatting import number
+from legalaid.i18n import _, current_language, ngettext
+from legalaid.services.demo import generate_demo
+from legalaid.services.search import count_cases
+from ui.case_editor import CaseEditor
+from ui.case_list import CaseListPanel
+from ui.language import LanguageSwitcher
+from ui.prefs import Prefs
+from ui.reference import Reference, load_reference
+from ui.settings_dialog import LANGUAGE_NAMES, SettingsDialog
+from ui.tasks import Control, TaskRunner, describe
+from ui.upcoming import UpcomingPanel
+from ui.welcome import WelcomePanel
+from ui.widgets import Translatable
+
+DEMO_CASES = 200
+
+
+class MainWindow(Translatable, QMainWindow):
+    def __init__(self, ctx: AppContext, switcher: LanguageSwitcher) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.ctx, self.switcher = ctx, switcher
+        self.prefs = Prefs(ctx)
+        self.runner = TaskRunner(self)
+        self.reference = Reference()
+        self.editors: dict[str, CaseEditor] = {}
+        self.welcome = WelcomePanel()
+        self.cases = CaseListPanel(ctx, self.runner)
+        self.upcoming = UpcomingPanel(ctx, self.runner)
+        self.views = QTabWidget()
+        self.views.setObjectName("views")
+        self.views.addTab(self.cases, "")
+        self.views.addTab(self.upcoming, "")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.views)
+        self.stack.addWidget(self.welcome)
+        self.setCentralWidget(self.stack)
+        self.location = QLabel(str(ctx.home.database))
+        self.counts = QLabel()
+        self.statusBar().addPermanentWidget(self.counts)
+        self.statusBar().addPermanentWidget(self.location)
+        self._menus()
+        self._connect()
+        self.retranslate()
+        geometry = self.prefs.geometry("main")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.runner.run(lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self)
+        self.refresh_counts()
+
+    # --- menus --------------------------------------------------------------------------------
+    def _action(self, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        return action
+
+    def _menus(self) -> None:
+        self.new_action = self._action(self.new_case, QKeySequence.StandardKey.New)
+        self.find_action = self._action(self.find, QKeySequence.StandardKey.Find)
+        self.demo_action = self._action(self.load_demo)
+        self.settings_action = self._action(self.edit_settings, QKeySequence("Ctrl+,"))
+        self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.cases_action = self._action(lambda: self.show_view(0), QKeySequence("Ctrl+1"))
+        self.upcoming_action = self._action(lambda: self.show_view(1), QKeySequence("Ctrl+2"))
+        self.about_action = self._action(self.about)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGE_NAMES:
+            action = self._action(lambda _=False, c=code: self.set_language(c))
+            action.setText(name)
+            action.setCheckable(True)
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        for action in (self.new_action, self.demo_action, self.settings_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("")
+        for action in (self.find_action, self.cases_action, self.upcoming_action):
+            self.view_menu.addAction(action)
+        self.language_menu = bar.addMenu("")
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.find_action, self.cases_action, self.upcoming_action):
+            self.toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.language_label = QLabel()
+        self.language_box = QComboBox()
+        self.language_box.setObjectName("languageBox")
+        for code, name in LANGUAGE_NAMES:
+            self.language_box.addItem(name, code)
+        self.language_label.setBuddy(self.language_box)
+        self.toolbar.addWidget(self.language_label)
+        self.toolbar.addWidget(self.language_box)
+        self.addToolBar(self.toolbar)
+
+    def _connect(self) -> None:
+        self.cases.open_case.connect(self.open_case)
+        self.cases.total_changed.connect(lambda _n: self.refresh_counts())
+        self.upcoming.open_case.connect(self.open_case)
+        self.upcoming.status_message.connect(self.show_message)
+        self.welcome.new_case.connect(self.new_case)
+        self.welcome.load_demo.connect(self.load_demo)
+        self.runner.error.connect(self.show_message)
+        self.views.currentChanged.connect(self._view_changed)
+        self.language_box.activated.connect(
+            lambda i: self.set_language(str(self.language_box.itemData(i)))
+        )
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("LegalAid — cases and hearings"))
+        self.views.setTabText(0, _("&Cases"))
+        self.views.setTabText(1, _("&Upcoming hearings"))
+        self.file_menu.setTitle(_("&File"))
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_action.setText(_("&New case"))
+        self.new_action.setToolTip(_("Open a new household's case (Ctrl+N)"))
+        self.find_action.setText(_("&Find"))
+        self.find_action.setToolTip(_("Find a case by name, A-number or number (Ctrl+F)"))
+        self.demo_action.setText(_("Load &demo cases…"))
+        self.settings_action.setText(_("&Settings…"))
+        self.quit_action.setText(_("&Quit"))
+        self.cases_action.setText(_("Cases"))
+        self.upcoming_action.setText(_("Upcoming hearings"))
+        self.about_action.setText(_("&About LegalAid"))
+        self.language_label.setText(_("Language:"))
+        self.location.setToolTip(_("The database this window works on"))
+        code = current_language()
+        self.language_actions[code].setChecked(True)
+        self.language_box.setCurrentIndex(self.language_box.findData(code))
+        self.refresh_counts()
+
+    # --- views --------------------------------------------------------------------------------
+    def _reference_loaded(self, reference: Reference) -> None:
+        self.reference.crossings, self.reference.courts = reference.crossings, reference.courts
+        self.cases.set_reference(self.reference)
+        self.upcoming.set_reference(self.reference)
+
+    def show_view(self, index: int) -> None:
+        self.stack.setCurrentWidget(self.views)
+        self.views.setCurrentIndex(index)
+
+    def _view_changed(self, index: int) -> None:
+        if self.views.widget(index) is self.upcoming:
+            self.upcoming.refresh()
+
+    def find(self) -> None:
+        self.show_view(0)
+        self.cases.focus_search()
+
+    def refresh_counts(self) -> None:
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: (count_cases(ctx), count_cases(ctx, status="open")),
+            done=self._show_counts,
+            owner=self,
+        )
+
+    def _show_counts(self, counts: tuple[int, int]) -> None:
+        total, open_cases = counts
+        self.counts.setText(
+            ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
+            + " · "
+            + ngettext("%(count)s open", "%(count)s open", open_cases)
+            % {"count": number(open_cases)}
+        )
+        self.stack.setCurrentWidget(self.welcome if total == 0 else self.views)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # --- cases --------------------------------------------------------------------------------
+    def new_case(self) -> CaseEditor:
+        return self._editor(None)
+
+    def open_case(self, case_id: str) -> CaseEditor:
+        editor = self.editors.get(case_id)
+        if editor is not None:
+            editor.showNormal()
+            editor.raise_()
+            editor.activateWindow()
+            return editor
+        return self._editor(case_id)
+
+    def _editor(self, case_id: str | None) -> CaseEditor:
+        editor = CaseEditor(self.ctx, self.runner, self.reference, case_id, self)
+        if case_id is not None:
+            self.editors[case_id] = editor
+        editor.saved.connect(lambda cid, e=editor: self._case_saved(cid, e))
+        editor.status_message.connect(self.show_message)
+        editor.destroyed.connect(lambda _o=None, e=editor: self._forget(e))
+        editor.show()
+        return editor
+
+    def _case_saved(self, case_id: str, editor: CaseEditor) -> None:
+        self.editors[case_id] = editor
+        self.cases.model.refresh()
+        self.refresh_counts()
+        if self.views.currentWidget() is self.upcoming:
+            self.upcoming.refresh()
+
+    def _forget(self, editor: CaseEditor) -> None:
+        for key in [k for k, v in self.editors.items() if v is editor]:
+            del self.editors[key]
+
+    def load_demo(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            _("Load demo cases"),
+            _(
+                "Add %(count)d demo households? They are marked DEMO, their names are made up, "
+                "and they can be told apart from real cases."
+            )
+            % {"count": DEMO_CASES},
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        progress = QProgressDialog(_("Adding demo cases…"), "", 0, DEMO_CASES, self)
+        progress.setCancelButton(None)  # type: ignore[arg-type]
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        ctx = self.ctx
+
+        def work(control: Control) -> int:
+            return generate_demo(ctx, DEMO_CASES, progress=control.progress)
+
+        def finished(count: int) -> None:
+            progress.close()
+            self.show_message(
+                ngettext("Added %(count)d demo case.", "Added %(count)d demo cases.", count)
+                % {"count": count}
+            )
+            self.cases.model.refresh()
+            self.refresh_counts()
+            self.show_view(0)
+
+        self.runner.run(
+            work,
+            done=finished,
+            failed=lambda e: (progress.close(), self.show_message(describe(e))),
+            progress=lambda done, _total: progress.setValue(done),
+            write=True,
+            owner=self,
+        )
+
+    # --- settings and language ----------------------------------------------------------------
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx, self.reference, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        language_changed = dialog.chosen.language != current_language()
+        self.ctx.settings = dialog.chosen
+        self._store_settings()
+        if language_changed:
+            self.switcher.apply(dialog.chosen.language)
+        self.show_message(_("Settings saved."))
+
+    def set_language(self, code: str) -> None:
+        if code == current_language():
+            return
+        self.switcher.apply(code)
+        self.ctx.settings.language = code
+        self._store_settings()
+
+    def _store_settings(self) -> None:
+        try:
+            self.ctx.save_settings()
+        except Exception as error:  # a read-only folder must not stop the work
+            self.show_message(describe(error))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About LegalAid"),
+            _(
+                "LegalAid keeps case files and hearing dates for people waiting in Mexico for "
+                "US immigration hearings, and prints bilingual reminders. It works offline; "
+                "the data stays in %(path)s."
+            )
+            % {"path": str(self.ctx.home.root)},
+        )
+
+    # --- closing ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()) + self._unsaved_new_editors():
+            if not editor.close():
+                event.ignore()
+                return
+        self.prefs.save_geometry("main", self.saveGeometry())
+        self.prefs.sync()
+        self.runner.cancel_all()
+        event.accept()
+
+    def _unsaved_new_editors(self) -> list[CaseEditor]:
+        return [
+            w
+            for w in self.findChildren(CaseEditor)
+            if w.case_id is None and w not in self.editors.values()
+        ]

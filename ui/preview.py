@@ -1,0 +1,165 @@
+"""Every document opens here first: a QtPdf preview, then Save as… or Print… (system dialog)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.i18n import _, ngettext
+from ui import docs
+from ui.prefs import Prefs
+from ui.printing import load_pdf, new_printer, print_pdf
+from ui.tasks import Control, TaskRunner
+from ui.widgets import ErrorLabel, Translatable
+
+
+class PreviewDialog(Translatable, QDialog):
+    """Shows ``document.pdf``; saving or printing records the document (``log_document``)."""
+
+    def __init__(
+        self, ctx: AppContext, runner: TaskRunner, document: Any, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewDialog")
+        self.ctx, self.runner, self.document = ctx, runner, document
+        self.prefs = Prefs(ctx)
+        self.pdf, self._buffer = load_pdf(document.pdf, self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pages = QLabel()
+        self.status = QLabel()
+        self.status.setObjectName("previewStatus")
+        self.error = ErrorLabel()
+        self.save_button = QPushButton()
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.print_button = QPushButton()
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setDefault(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self.save_as)
+        self.print_button.clicked.connect(self.print_document)
+        bar = QHBoxLayout()
+        bar.addWidget(self.pages)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addLayout(bar)
+        self.resize(900, 1000)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Preview: %(title)s") % {"title": self.document.title})
+        count = self.pdf.pageCount()
+        self.pages.setText(ngettext("%(count)d page", "%(count)d pages", count) % {"count": count})
+        self.save_button.setText(_("&Save as PDF…"))
+        self.save_button.setToolTip(_("Save a copy of this document (Ctrl+S)"))
+        self.print_button.setText(_("&Print…"))
+        self.print_button.setToolTip(_("Choose a printer and print (Ctrl+P)"))
+
+    def go_to_page(self, page: int) -> None:
+        self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+
+    # --- save ---------------------------------------------------------------------------------
+    def save_as(self) -> None:
+        start = str(Path(self.prefs.last_folder()) / docs.file_name(self.document.title))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save document"), start, _("PDF documents (*.pdf)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.prefs.remember_folder(path)
+        ctx, document, target = self.ctx, self.document, Path(path)
+        self.runner.run(
+            lambda _c: docs.save_document(ctx, document, target),
+            done=lambda saved: self.status.setText(_("Saved: %(path)s") % {"path": str(saved)}),
+            failed=self._failed,
+            write=True,
+            owner=self,
+        )
+
+    # --- print --------------------------------------------------------------------------------
+    def print_document(self) -> None:
+        printer = new_printer(self.ctx.settings.paper_size)
+        printer.setDocName(self.document.title)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Print"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._printer = printer  # kept alive while the worker paints on it
+        pages = self.pdf.pageCount()
+        progress = QProgressDialog(_("Sending pages to the printer…"), _("Cancel"), 0, pages, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+        data = self.document.pdf
+
+        def work(control: Control) -> int:
+            return print_pdf(data, printer, control)
+
+        task = self.runner.run(
+            work,
+            done=lambda n: self._printed(progress, n, pages),
+            failed=lambda e: (progress.close(), self._failed(e)),
+            progress=lambda done, _total: progress.setValue(done),
+            owner=self,
+        )
+        progress.canceled.connect(task.cancel)
+
+    def _printed(self, progress: QProgressDialog, printed: int, pages: int) -> None:
+        progress.close()
+        if printed < pages:
+            self.status.setText(_("Printing cancelled."))
+            return
+        self.status.setText(
+            ngettext(
+                "Sent %(count)d page to the printer.",
+                "Sent %(count)d pages to the printer.",
+                printed,
+            )
+            % {"count": printed}
+        )
+        ctx, document = self.ctx, self.document
+        self.runner.run(
+            lambda _c: docs.log_document(ctx, document), failed=self._failed, write=True, owner=self
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        from ui.tasks import describe
+
+        self.error.show_message(describe(error))
+
+
+def show_document(
+    ctx: AppContext, runner: TaskRunner, document: Any, parent: QWidget | None
+) -> PreviewDialog:
+    """Open a preview window (not modal: people keep working while it is open)."""
+    dialog = PreviewDialog(ctx, runner, document, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

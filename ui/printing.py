@@ -1,0 +1,72 @@
+"""Printing a PDF on a QPrinter: each page rendered by QtPdf, off the UI thread.
+
+Qt allows painting on a QPrinter from a worker thread; the job opens its own QPdfDocument.
+Pages are rendered at no more than 300 dpi (a 1200 dpi letter page would take half a gigabyte).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from legalaid.errors import LegalAidError
+from legalaid.i18n import N_
+from ui.tasks import Control
+
+MAX_DPI = 300
+PAPER = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+
+
+def new_printer(paper: str) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(PAPER.get(paper, QPageSize.PageSizeId.Letter)))
+    printer.setFullPage(True)
+    return printer
+
+
+def load_pdf(data: bytes, parent: object | None = None) -> tuple[QPdfDocument, QBuffer]:
+    """A QPdfDocument over the bytes; keep the buffer alive as long as the document."""
+    document = QPdfDocument(parent)  # type: ignore[arg-type]
+    buffer = QBuffer(document)
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready:
+        raise LegalAidError(N_("This document cannot be shown: the PDF is damaged."))
+    return document, buffer
+
+
+def print_pdf(data: bytes, printer: QPrinter, control: Control | None = None) -> int:
+    """Render every page onto the printer; returns the pages printed (stops when cancelled)."""
+    document, _buffer = load_pdf(data)
+    pages = document.pageCount()
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise LegalAidError(N_("The printer cannot be opened. Check that it is on and try again."))
+    printed = 0
+    try:
+        for page in range(pages):
+            if control is not None and control.cancelled():
+                printer.abort()
+                break
+            if page:
+                printer.newPage()
+            _draw_page(document, page, painter, printer)
+            printed += 1
+            if control is not None:
+                control.progress(printed, pages)
+    finally:
+        painter.end()
+    return printed
+
+
+def _draw_page(document: QPdfDocument, page: int, painter: QPainter, printer: QPrinter) -> None:
+    target = painter.viewport()
+    points = document.pagePointSize(page)
+    dpi = min(printer.resolution(), MAX_DPI)
+    size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+    image = document.render(page, size)
+    scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    painter.drawImage(QRect(target.topLeft(), scaled), image)

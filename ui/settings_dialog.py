@@ -1,0 +1,151 @@
+"""Settings: the organisation's letterhead, who is working, case numbers, paper, language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.errors import LegalAidError
+from legalaid.i18n import _, current_language
+from legalaid.settings import Organisation, Settings
+from ui.household import _boxed
+from ui.reference import Reference
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
+
+LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
+
+
+class SettingsDialog(Translatable, QDialog):
+    """``chosen`` holds the validated settings after Save; the caller stores and applies them."""
+
+    def __init__(self, ctx: AppContext, reference: Reference, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.ctx, self.reference = ctx, reference
+        self.chosen: Settings | None = None
+        self.errors = FieldErrors(ErrorLabel())
+        self.labels: dict[str, QLabel] = {}
+        self.org_name, self.org_address = QLineEdit(), QLineEdit()
+        self.org_phone, self.org_whatsapp = QLineEdit(), QLineEdit()
+        self.staff = QLineEdit()
+        self.prefix = QLineEdit()
+        self.prefix.setMaxLength(6)
+        self.crossing = CodeCombo(items=reference.crossing_items)
+        self.paper = CodeCombo(items=lambda: [("letter", _("Letter")), ("a4", _("A4"))])
+        self.language = CodeCombo(items=lambda: LANGUAGE_NAMES)
+        self.org_box, self.work_box = QGroupBox(), QGroupBox()
+        self._form(
+            self.org_box,
+            [
+                ("org_name", self.org_name),
+                ("org_address", self.org_address),
+                ("org_phone", self.org_phone),
+                ("org_whatsapp", self.org_whatsapp),
+            ],
+        )
+        self._form(
+            self.work_box,
+            [
+                ("staff_name", self.staff),
+                ("office_prefix", self.prefix),
+                ("default_crossing", self.crossing),
+                ("paper_size", self.paper),
+                ("language", self.language),
+            ],
+        )
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.org_box)
+        layout.addWidget(self.work_box)
+        layout.addWidget(self.errors.general)
+        layout.addWidget(self.buttons)
+        self._load(ctx.settings)
+        self.retranslate()
+
+    def _form(self, box: QGroupBox, rows: list[tuple[str, QWidget]]) -> None:
+        form = QFormLayout(box)
+        for name, widget in rows:
+            label = QLabel()
+            label.setBuddy(widget)
+            self.labels[name] = label
+            form.addRow(label, _boxed(widget, self.errors.add(name, widget)))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Settings"))
+        self.org_box.setTitle(_("Letterhead (printed on every letter)"))
+        self.work_box.setTitle(_("This computer"))
+        texts = {
+            "org_name": _("Organisation &name"),
+            "org_address": _("Address"),
+            "org_phone": _("Phone"),
+            "org_whatsapp": _("WhatsApp"),
+            "staff_name": _("&Your name"),
+            "office_prefix": _("Case-number prefix"),
+            "default_crossing": _("Default crossing"),
+            "paper_size": _("Paper size"),
+            "language": _("Interface language"),
+        }
+        for name, text in texts.items():
+            self.labels[name].setText(text)
+        self.staff.setToolTip(_("Recorded in the history of every change you make"))
+        self.prefix.setToolTip(_("2 to 6 capital letters: TIJ-2026-0001"))
+        for combo in (self.crossing, self.paper, self.language):
+            combo.retranslate()
+
+    def _load(self, settings: Settings) -> None:
+        org = settings.organisation
+        self.org_name.setText(org.name)
+        self.org_address.setText(org.address)
+        self.org_phone.setText(org.phone)
+        self.org_whatsapp.setText(org.whatsapp)
+        self.staff.setText(settings.staff_name)
+        self.prefix.setText(settings.office_prefix)
+        self.crossing.set_code(settings.default_crossing)
+        self.paper.set_code(settings.paper_size)
+        self.language.set_code(settings.language or current_language())
+
+    def settings(self) -> Settings:
+        current = self.ctx.settings
+        organisation = replace(
+            current.organisation or Organisation(),
+            name=self.org_name.text().strip(),
+            address=self.org_address.text().strip(),
+            phone=self.org_phone.text().strip(),
+            whatsapp=self.org_whatsapp.text().strip(),
+        )
+        return replace(
+            current,
+            staff_name=self.staff.text().strip(),
+            office_prefix=self.prefix.text().strip().upper(),
+            default_crossing=self.crossing.code() or current.default_crossing,
+            paper_size=self.paper.code() or "letter",
+            language=self.language.code() or current_language(),
+            organisation=organisation,
+        )
+
+    def save(self) -> None:
+        chosen = self.settings()
+        try:
+            chosen.validate()
+        except LegalAidError as error:
+            first = self.errors.show(error.by_field())
+            if first is not None:
+                first.setFocus()
+            return
+        self.chosen = chosen
+        self.accept()

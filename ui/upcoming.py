@@ -1,0 +1,298 @@
+"""The Upcoming hearings view: 7/14/30 days, grouped by date and crossing, with flags,
+batch reminders, the daily crossing list and the household's message for the clipboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.i18n import N_, _, ngettext
+from legalaid.services.hearings import mark_verified
+from legalaid.services.upcoming import UpcomingHearing, upcoming
+from ui import docs
+from ui.batch import BatchPrinter
+from ui.preview import show_document
+from ui.reference import Reference, with_blank
+from ui.tasks import TaskRunner, describe
+from ui.upcoming_model import FLAG_COLUMN, UpcomingModel
+from ui.widgets import CodeCombo, ErrorLabel, Translatable
+
+WINDOWS = [("7", N_("Next 7 days")), ("14", N_("Next 14 days")), ("30", N_("Next 30 days"))]
+ALL_CROSSINGS = N_("All crossings")
+
+
+class UpcomingPanel(Translatable, QWidget):
+    open_case = Signal(str)
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner = ctx, runner
+        self.reference = Reference()
+        self.model = UpcomingModel(self)
+        self.days = CodeCombo(items=lambda: [(code, _(text)) for code, text in WINDOWS])
+        self.days.set_code("14")
+        self.crossing = CodeCombo(
+            items=lambda: with_blank(self.reference.crossing_items(), ALL_CROSSINGS)
+        )
+        self.days_label, self.crossing_label = QLabel(), QLabel()
+        self.days_label.setBuddy(self.days)
+        self.crossing_label.setBuddy(self.crossing)
+        self.summary = QLabel()
+        self.summary.setObjectName("upcomingSummary")
+        self.error = ErrorLabel()
+        self.tree = QTreeView()
+        self.tree.setObjectName("upcomingTree")
+        self.tree.setModel(self.model)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.batch = BatchPrinter(ctx, runner, self)
+        self.batch.message.connect(self.status_message)
+        self._buttons()
+        self._layout()
+        self.days.currentIndexChanged.connect(self.refresh)
+        self.crossing.currentIndexChanged.connect(self.refresh)
+        self.tree.doubleClicked.connect(lambda _i: self.open_selected())
+        self.retranslate()
+
+    def _buttons(self) -> None:
+        self.refresh_button = QPushButton()
+        self.refresh_button.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printReminders")
+        self.print_button.clicked.connect(self.print_reminders)
+        self.list_button = QPushButton()
+        self.list_button.clicked.connect(self.print_crossing_list)
+        self.verify_button = QPushButton()
+        self.verify_button.clicked.connect(self.mark_verified)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_selected)
+        self.copy_button = QToolButton()
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.copy_es = QAction(self)
+        self.copy_es.triggered.connect(lambda: self.copy_message("es"))
+        self.copy_en = QAction(self)
+        self.copy_en.triggered.connect(lambda: self.copy_message("en"))
+        menu = QMenu(self.copy_button)
+        menu.addAction(self.copy_es)
+        menu.addAction(self.copy_en)
+        self.copy_button.setMenu(menu)
+        self.copy_button.setDefaultAction(self.copy_es)
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        for widget in (self.days_label, self.days, self.crossing_label, self.crossing):
+            bar.addWidget(widget)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+        actions = QHBoxLayout()
+        for button in (
+            self.print_button,
+            self.list_button,
+            self.copy_button,
+            self.verify_button,
+            self.open_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(actions)
+
+    def retranslate(self) -> None:
+        self.days_label.setText(_("&Show:"))
+        self.crossing_label.setText(_("C&rossing:"))
+        self.refresh_button.setText(_("Refresh"))
+        self.refresh_button.setToolTip(_("Read the hearings again (F5)"))
+        self.print_button.setText(_("Print &reminders…"))
+        self.print_button.setToolTip(
+            _("Reminder letters for the selected hearings (select a date to take all of it)")
+        )
+        self.list_button.setText(_("Crossing &list…"))
+        self.list_button.setToolTip(_("The list of households reporting at the crossing that day"))
+        self.copy_es.setText(_("Copy message in Spanish"))
+        self.copy_en.setText(_("Copy message in English"))
+        self.copy_button.setToolTip(_("Copy the household's reminder message to paste in a chat"))
+        self.verify_button.setText(_("Mark &verified"))
+        self.verify_button.setToolTip(_("You checked these dates with the court today"))
+        self.open_button.setText(_("&Open case"))
+        self.tree.setToolTip(_("Select several hearings with Ctrl or Shift"))
+        self.days.retranslate()
+        self.crossing.retranslate()
+        self.model.retranslate()
+        self._summarise()
+
+    def set_reference(self, reference: Reference) -> None:
+        self.reference = reference
+        self.crossing.retranslate()
+
+    # --- loading ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ctx, days, crossing = self.ctx, int(self.days.code() or 14), self.crossing.code() or None
+        self.error.show_message("")
+        self.runner.run(
+            lambda _c: upcoming(ctx, days, crossing=crossing),
+            done=self._loaded,
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )
+
+    def _loaded(self, rows: list[UpcomingHearing]) -> None:
+        self.model.set_rows(rows)
+        self.tree.expandAll()
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, self.tree.rootIndex(), True)
+        self._size_columns()
+        self._summarise()
+
+    def _size_columns(self) -> None:
+        """Times and case number sized to a sample; flags and status to their text; the
+        names take what is left (group titles span the whole row)."""
+        metrics = self.tree.fontMetrics()
+        samples = {0: "00:00 p. m.", 1: "00:00 p. m.", 2: "DEMO-2026-000000", 6: "+52 000 000 0000"}
+        for column, sample in samples.items():
+            extra = self.tree.indentation() if column == 0 else 0
+            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24 + extra)
+        for column in (FLAG_COLUMN, 4, 5):
+            self.tree.resizeColumnToContents(column)
+
+    def _summarise(self) -> None:
+        rows = [r for g in self.model.groups for r in g.rows]
+        unverified = sum("not_verified" in r.flags for r in rows)
+        missed = sum("missed" in r.flags for r in rows)
+        outdated = sum("reminder_outdated" in r.flags for r in rows)
+        parts = [
+            ngettext("%(count)d hearing", "%(count)d hearings", len(rows)) % {"count": len(rows)}
+        ]
+        if unverified:
+            parts.append(
+                ngettext("%(count)d not verified", "%(count)d not verified", unverified)
+                % {"count": unverified}
+            )
+        if missed:
+            parts.append(
+                ngettext("%(count)d missed", "%(count)d missed", missed) % {"count": missed}
+            )
+        if outdated:
+            parts.append(
+                ngettext(
+                    "%(count)d reminder out of date", "%(count)d reminders out of date", outdated
+                )
+                % {"count": outdated}
+            )
+        self.summary.setText(" · ".join(parts))
+
+    # --- selection ----------------------------------------------------------------------------
+    def selected_rows(self) -> list[UpcomingHearing]:
+        """Selected hearings; a selected date row stands for all its hearings."""
+        chosen: dict[str, UpcomingHearing] = {}
+        for index in self.tree.selectionModel().selectedRows():
+            row = self.model.row_at(index)
+            if row is not None:
+                chosen[row.hearing_id] = row
+                continue
+            group = self.model.group_at(index)
+            for item in group.rows if group else []:
+                chosen[item.hearing_id] = item
+        order = [r for g in self.model.groups for r in g.rows]
+        return [r for r in order if r.hearing_id in chosen]
+
+    def _need_selection(self) -> list[UpcomingHearing]:
+        rows = self.selected_rows()
+        if not rows:
+            self.error.show_message(_("Select one or more hearings first."))
+        else:
+            self.error.show_message("")
+        return rows
+
+    # --- actions ------------------------------------------------------------------------------
+    def print_reminders(self) -> None:
+        rows = self._need_selection()
+        if rows:
+            self.batch.start([r.hearing_id for r in rows])
+
+    def print_crossing_list(self) -> None:
+        index = self.tree.currentIndex()
+        group = self.model.group_at(index) if index.isValid() else None
+        if group is None and self.model.groups:
+            group = self.model.groups[0]
+        day: date = group.day if group else date.today()
+        crossing = group.crossing if group else (self.crossing.code() or None)
+        self._preview(lambda ctx: docs.crossing_list(ctx, day, crossing))
+
+    def copy_message(self, lang: str) -> None:
+        rows = self._need_selection()
+        if not rows:
+            return
+        ctx, hearing_id, case = self.ctx, rows[0].hearing_id, rows[0].case_number
+        self.runner.run(
+            lambda _c: docs.message_text(ctx, hearing_id, lang),
+            done=lambda text: self._copied(text, case),
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )
+
+    def _copied(self, text: str, case_number: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.status_message.emit(
+            _("Message for %(case)s copied: paste it in the chat.") % {"case": case_number}
+        )
+
+    def mark_verified(self) -> None:
+        rows = self._need_selection()
+        if not rows:
+            return
+        ctx, ids = self.ctx, [r.hearing_id for r in rows]
+        self.runner.run(
+            lambda _c: [mark_verified(ctx, hearing_id) for hearing_id in ids],
+            done=lambda done: self._verified(len(done)),
+            failed=lambda e: self.error.show_message(describe(e)),
+            write=True,
+            owner=self,
+        )
+
+    def _verified(self, count: int) -> None:
+        self.status_message.emit(
+            ngettext(
+                "%(count)d hearing marked as verified today.",
+                "%(count)d hearings marked as verified today.",
+                count,
+            )
+            % {"count": count}
+        )
+        self.refresh()
+
+    def open_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.open_case.emit(rows[0].case_id)
+
+    def _preview(self, build: Any) -> None:
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: build(ctx),
+            done=lambda document: show_document(self.ctx, self.runner, document, self.window()),
+            failed=lambda e: self.error.show_message(describe(e)),
+            owner=self,
+        )

@@ -1,0 +1,191 @@
+"""Small building blocks shared by the panels: re-translation, inline errors, code combos, dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from babel.dates import format_date
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QWidget
+
+from legalaid.i18n import babel_locale
+from legalaid.labels import choices
+
+DATE_FORMAT = "d MMM yyyy"  # month names: never 03/04 read two ways by two languages
+NO_DATE = QDate(1900, 1, 1)
+
+
+class Translatable:
+    """Mixin (before the Qt class): ``retranslate()`` runs again on every LanguageChange."""
+
+    def retranslate(self) -> None:  # pragma: no cover - every user overrides it
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+class ErrorLabel(QLabel):
+    """A red message under a field saying what to fix; hidden when there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #b00020;")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class FieldErrors:
+    """Inline messages by field name; anything without a field goes to the general label."""
+
+    def __init__(self, general: ErrorLabel) -> None:
+        self.general = general
+        self.labels: dict[str, ErrorLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+
+    def add(self, field: str, widget: QWidget | None = None) -> ErrorLabel:
+        label = ErrorLabel()
+        self.labels[field] = label
+        if widget is not None:
+            self.widgets[field] = widget
+        return label
+
+    def clear(self) -> None:
+        self.general.show_message("")
+        for label in self.labels.values():
+            label.show_message("")
+
+    def show(self, by_field: dict[str | None, str]) -> QWidget | None:
+        """Show every message; returns the first field's widget (to put the cursor there)."""
+        self.clear()
+        leftovers: list[str] = []
+        first: QWidget | None = None
+        for field, message in by_field.items():
+            label = self.labels.get(field or "")
+            if label is None:
+                leftovers.append(message)
+                continue
+            label.show_message(message)
+            first = first or self.widgets.get(field or "")
+        self.general.show_message("\n".join(leftovers))
+        return first
+
+
+class CodeCombo(QComboBox):
+    """A combo of stored codes shown with translated labels; keeps its code across languages."""
+
+    def __init__(
+        self,
+        group: str | None = None,
+        items: Callable[[], Iterable[tuple[str, str]]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._items = items or (lambda: choices(group or ""))
+        self.retranslate()
+
+    def set_source(self, items: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        self._items = items
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        current = self.code()
+        self.blockSignals(True)
+        self.clear()
+        for code, text in self._items():
+            self.addItem(text, code)
+        self.blockSignals(False)
+        self.set_code(current)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def code(self) -> str:
+        value = self.currentData()
+        return str(value) if value is not None else ""
+
+    def set_code(self, code: str | None) -> None:
+        index = self.findData(code or "")
+        self.setCurrentIndex(index if index >= 0 else (0 if self.count() else -1))
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class DateEdit(QDateEdit):
+    """A date with month names and a calendar popup; ``optional`` allows "no date" (—)."""
+
+    def __init__(self, optional: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.optional = optional
+        self.setDisplayFormat(DATE_FORMAT)
+        self.setCalendarPopup(True)
+        if optional:
+            self.setMinimumDate(NO_DATE)
+            self.setSpecialValueText("—")
+            self.setDate(NO_DATE)
+        else:
+            self.setDate(QDate.currentDate())
+
+    def value(self) -> date | None:
+        if self.optional and self.date() == NO_DATE:
+            return None
+        return from_qdate(self.date())
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            self.setDate(NO_DATE if self.optional else QDate.currentDate())
+        else:
+            self.setDate(to_qdate(value))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        clear = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if self.optional and clear and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.setDate(NO_DATE)  # Ctrl+Delete: no date
+            return
+        if self.optional and self.date() == NO_DATE and event.text().strip():
+            self._seed()
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.optional and self.date() == NO_DATE:
+            self._seed()
+        super().mousePressEvent(event)
+
+    def _seed(self) -> None:
+        """Leaving "no date": start from today rather than from 1 January 1900."""
+        self.setDate(QDate.currentDate())
+        self.setSelectedSection(QDateEdit.Section.DaySection)
+
+
+def strip_mnemonic(text: str) -> str:
+    return text.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
+
+
+def table_date(value: date) -> str:
+    """A compact date with the month's name for tables: '20 ene 2027' / 'Jan 20, 2027'."""
+    return format_date(value, "medium", locale=babel_locale())
+
+
+def compact_rows(view: QAbstractItemView) -> None:
+    """Rows as tall as the text needs: more of the list fits on a laptop screen."""
+    header = getattr(view, "verticalHeader", None)
+    if header is not None:
+        header().setDefaultSectionSize(view.fontMetrics().height() + 8)
