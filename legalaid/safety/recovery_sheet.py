@@ -55,8 +55,8 @@ def recovery_sheet_pdf(
         "key": ParagraphStyle(
             "key",
             fontName=BOLD,
-            fontSize=24,
-            leading=32,
+            fontSize=19,
+            leading=26,
             alignment=1,
             spaceBefore=14,
             spaceAfter=14,
