@@ -143,7 +143,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
 
 
 def cmd_crossing_list(args: argparse.Namespace) -> int:
-    from legalaid.documents.crossing_list import crossing_list
+    from legalaid.documents.daily_list import crossing_list
 
     return _save(args, lambda ctx: crossing_list(ctx, args.day, args.crossing))
 

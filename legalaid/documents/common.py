@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Table
 
 from legalaid.context import AppContext
 from legalaid.documents.pdf import (
@@ -22,6 +22,7 @@ from legalaid.documents.pdf import (
     esc,
     fmt,
     keep,
+    table_style,
 )
 from legalaid.formatting import clock, clock_24h, local_time, long_date, medium_date, zone_name
 from legalaid.i18n import N_, _, current_language
@@ -69,7 +70,7 @@ def letterhead(ctx: AppContext, right: list[Flowable], width: float) -> Table:
     )
     table = Table([cells], colWidths=widths)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
@@ -30,6 +30,7 @@ from legalaid.documents.pdf import (
     esc,
     frame_width,
     keep,
+    table_style,
 )
 from legalaid.errors import NotFoundError
 from legalaid.formatting import clock, medium_date
@@ -138,7 +139,7 @@ def _table(items: list[HearingFacts], width: float) -> Table:
     widths = [*fixed[:2], width - sum(fixed), *fixed[2:]]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),

@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
 
 from legalaid.documents.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from legalaid.i18n import _, using_language
@@ -45,6 +45,7 @@ def _style(
     name: str, size: float, leading: float, font: str = REGULAR, **kw: Any
 ) -> ParagraphStyle:
     kw.setdefault("textColor", INK)
+    kw.setdefault("bulletFontName", REGULAR)  # reportlab's default is Helvetica
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, **kw)
 
 
@@ -69,6 +70,12 @@ STYLES: dict[str, ParagraphStyle] = {
     "card": _style("card", 7, 8.5, spaceAfter=1),
     "card_time": _style("card_time", 10, 12, BOLD, spaceAfter=1),
 }
+
+
+def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """A table style whose plain-text cells use DejaVu too (reportlab's default is Helvetica,
+    which would not be embedded)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
 class Markup(str):

@@ -16,7 +16,6 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from legalaid.anumber import format_anumber
@@ -51,6 +50,7 @@ from legalaid.documents.pdf import (
     fmt,
     frame_width,
     keep,
+    table_style,
 )
 from legalaid.errors import ValidationError
 from legalaid.formatting import clock, local_time, long_date, zone_name
@@ -261,7 +261,7 @@ def _members_table(facts: HearingFacts, width: float) -> KeepTogether:
         rows.append(["", Paragraph(esc(nobody), STYLES["body"]), ""])
     table = Table(rows, colWidths=[0.3 * inch, width * 0.7 - 0.3 * inch, width * 0.3], repeatRows=1)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),

@@ -29,6 +29,7 @@ from legalaid.documents.pdf import (
     esc,
     frame_width,
     keep,
+    table_style,
 )
 from legalaid.errors import NotFoundError
 from legalaid.formatting import country_name, language_name, medium_date
@@ -120,7 +121,7 @@ def _table(rows: Rows, widths: list[float], header: bool = False) -> Table:
     ]
     if header:
         style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, INK))
-    table.setStyle(TableStyle(style))
+    table.setStyle(table_style(style))
     return table
 
 
@@ -279,7 +280,7 @@ def _incidents(incidents: list[Incident], width: float) -> list[Flowable]:
     table = _table(
         rows, [width * 0.16, width * 0.22, width * 0.2, width * 0.27, width * 0.15], header=True
     )
-    table.setStyle(TableStyle(spans))
+    table.setStyle(TableStyle(spans))  # added to the style above
     out.append(table)
     return out
 

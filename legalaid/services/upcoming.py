@@ -66,6 +66,7 @@ class UpcomingHearing:
             "verified_at": self.verified_at.isoformat() if self.verified_at else None,
             "verified_by": self.verified_by or None,
             "flags": self.flags,
+            "reminder_outdated": "reminder_outdated" in self.flags,
         }
 
 
@@ -126,7 +127,20 @@ def upcoming(
             people[hearing_id].append((f"{given} {family}", a_number))
     result = [_row(r, people.get(r["id"], []), now) for r in rows]
     result.sort(key=lambda r: (r.report_at, r.crossing, r.case_number))
+    _flag_outdated_reminders(ctx, result)
     return result
+
+
+def _flag_outdated_reminders(ctx: AppContext, rows: list[UpcomingHearing]) -> None:
+    """'reminder_outdated': the date, time, place, crossing or report time changed after the
+    household's reminder was printed (the document log keeps what each letter said)."""
+    from legalaid.documents.log import outdated_reminders  # the log lives with the papers
+
+    scheduled = [r.hearing_id for r in rows if r.status == HearingStatus.SCHEDULED]
+    stale = outdated_reminders(ctx, scheduled) if scheduled else set()
+    for row in rows:
+        if row.hearing_id in stale:
+            row.flags.append("reminder_outdated")
 
 
 def _stored(day: date) -> str:

@@ -3,7 +3,13 @@ from __future__ import annotations
 from datetime import time
 
 from legalaid.context import AppContext
-from legalaid.services.hearings import mark_verified, record_outcome
+from legalaid.documents import log_document, reminder_letter
+from legalaid.services.hearings import (
+    HearingInput,
+    mark_verified,
+    record_outcome,
+    reschedule_hearing,
+)
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 
@@ -33,7 +39,7 @@ def test_json_has_the_fields_and_offsets(ctx: AppContext) -> None:
     assert row["hearing_at"][11:16] == "08:00" and row["hearing_at"][-6:] in ("-08:00", "-07:00")
     assert row["report_at"][11:16] == "04:00"
     assert row["kind"] == "master" and row["status"] == "scheduled"
-    assert row["flags"] == ["not_verified"]
+    assert row["flags"] == ["not_verified"] and row["reminder_outdated"] is False
 
 
 def test_flags_verified_and_missed(ctx: AppContext) -> None:
@@ -43,3 +49,22 @@ def test_flags_verified_and_missed(ctx: AppContext) -> None:
     assert upcoming(ctx, 7)[0].flags == []
     record_outcome(ctx, hid, h.version, "missed")
     assert upcoming(ctx, 7)[0].flags == ["missed"]
+
+
+def test_reminder_outdated_after_a_reschedule_until_a_new_one_is_printed(ctx: AppContext) -> None:
+    a = family(ctx)
+    hid = hearing_in(ctx, a.case.id, 3)
+    mark_verified(ctx, hid)
+    log_document(ctx, reminder_letter(ctx, hid))
+    assert upcoming(ctx, 7)[0].flags == []
+    row = upcoming(ctx, 7)[0]
+    later = HearingInput(court="SDG", crossing="SYS", day=row.hearing_at.date(), at=time(13, 0))
+    new = reschedule_hearing(ctx, hid, None, later).id
+    mark_verified(ctx, new)
+    [moved] = upcoming(ctx, 7)
+    assert moved.hearing_id == new and moved.flags == ["reminder_outdated"]
+    assert (
+        moved.as_json()["flags"] == ["reminder_outdated"] and moved.as_json()["reminder_outdated"]
+    )
+    log_document(ctx, reminder_letter(ctx, new))
+    assert upcoming(ctx, 7)[0].flags == []
