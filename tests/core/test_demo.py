@@ -40,4 +40,6 @@ def test_demo_can_be_added_twice_and_is_deterministic(ctx: AppContext) -> None:
     generate_demo(ctx, 20, seed=3)
     generate_demo(ctx, 20, seed=3)
     assert count_cases(ctx) == 40
-    assert search_cases(ctx, "", limit=1, offset=20)[0].case_number.endswith("000021")
+    assert search_cases(ctx, "", limit=1, offset=20, order="case_number")[0].case_number.endswith(
+        "000021"
+    )

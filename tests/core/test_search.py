@@ -80,3 +80,24 @@ def test_hostile_queries_never_crash(people: AppContext, query: str) -> None:
 def test_query_builder_quotes_every_token() -> None:
     assert fts_query('jo"se') == '"jo"* AND "se"*'
     assert fts_query("  ") is None
+
+
+def test_newest_first_by_default_and_case_number_prefixes(people: AppContext) -> None:
+    rows = search_cases(people, "")
+    assert [r.principal for r in rows] == [
+        "Ángel Ordóñez Cruz",
+        "María José Íñiguez Peña",
+        "José Hernández Núñez",
+    ]
+    prefix = rows[0].case_number[:9]  # "TIJ-2026-"
+    assert [r.case_number for r in search_cases(people, prefix.lower())] == [
+        r.case_number for r in rows
+    ]
+    assert count_cases(people, prefix) == 3
+    assert count_cases(people, rows[0].case_number) == 1
+
+
+def test_a_number_being_typed(people: AppContext) -> None:
+    assert names(people, "A 01") == []  # under three digits: wait for more
+    assert names(people, "A 012-3") == ["José Hernández Núñez"]
+    assert names(people, "a#0987") == ["Ángel Ordóñez Cruz"]
