@@ -1,0 +1,231 @@
+"""Core figures at 100,000 cases, each next to a baseline measured in the same run.
+
+    .venv/bin/python tests/benchmarks/bench_core.py [--cases 100000] [--json out.json]
+
+- demo generation of N cases (aim: 100,000 in under 60 s), baseline: the same rows written by
+  plain executemany into a table without indexes or triggers;
+- search as you type (page of 100 + count, through the service), p50/p95 per keystroke,
+  baseline: the raw FTS5 MATCH query for the same keystrokes (aim: p95 under 30 ms);
+- import of a 10,000-row spreadsheet (aim: under 5 s), baseline: csv.reader over the same file;
+- encrypted against plain on the same workload (aim: within 1.3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from legalaid.context import AppContext, open_home  # noqa: E402
+from legalaid.safety.exporter import export_file  # noqa: E402
+from legalaid.safety.importer import import_file  # noqa: E402
+from legalaid.services.cases import CaseInput, PersonInput, open_case  # noqa: E402
+from legalaid.services.demo import generate_demo  # noqa: E402
+from legalaid.services.search import count_cases, fts_query, search_cases  # noqa: E402
+from legalaid.services.upcoming import upcoming  # noqa: E402
+
+PASS = "benchmark passphrase, not secret"
+TYPED = [
+    "jose hernandez",
+    "maria nunez",
+    "A 200-482-710",
+    "DEMO-2026-004242",
+    "xicara batz",
+    "ortiz",
+    "guadalupe",
+    "inig pena",
+]
+
+
+def timed(action: Callable[[], object]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def row(
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float | None,
+    base_name: str,
+    aim: str = "",
+    ok: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "figure": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 3),
+        "baseline_is": base_name,
+        "ratio": None if not baseline else round(value / baseline, 2),
+        "aim": aim,
+        "ok": ok,
+    }
+
+
+def bench_demo(folder: Path, cases: int) -> tuple[AppContext, list[dict[str, Any]]]:
+    ctx = open_home(folder / "plain", unencrypted=True)
+    seconds, _ = timed(lambda: generate_demo(ctx, cases, seed=1))
+    base = _bare_inserts(folder / "bare.db", ctx)
+    return ctx, [
+        row(
+            f"demo generation, {cases:,} cases",
+            seconds,
+            "s",
+            base,
+            "same rows, executemany into bare tables",
+            "< 60 s for 100,000",
+            seconds < 60 * cases / 100_000,
+        )
+    ]
+
+
+def _bare_inserts(path: Path, ctx: AppContext) -> float:
+    """Copy every row of the demo tables into index-free, trigger-free tables."""
+    source = sqlite3.connect(ctx.home.database)
+    target = sqlite3.connect(path)
+    started = time.perf_counter()
+    for table in ("case", "person", "hearing", "hearing_attendee", "risk_assessment"):
+        rows = source.execute(f'SELECT * FROM "{table}"').fetchall()
+        width = len(rows[0]) if rows else 1
+        target.execute(f'CREATE TABLE "{table}" ({", ".join(f"c{i}" for i in range(width))})')
+        target.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * width)})', rows)
+    target.commit()
+    seconds = time.perf_counter() - started
+    source.close()
+    target.close()
+    return seconds
+
+
+def keystrokes() -> list[str]:
+    return [word[:i] for word in TYPED for i in range(1, len(word) + 1)]
+
+
+def bench_search(ctx: AppContext) -> list[dict[str, Any]]:
+    service, raw = [], []
+    conn = sqlite3.connect(ctx.home.database)
+    for text in keystrokes():
+        seconds, _ = timed(lambda t=text: (search_cases(ctx, t, limit=100), count_cases(ctx, t)))
+        service.append(seconds * 1000)
+        match = fts_query(text)
+        if match:
+            seconds, _ = timed(
+                lambda m=match: conn.execute(
+                    "SELECT rowid FROM case_fts WHERE case_fts MATCH ? LIMIT 100", (m,)
+                ).fetchall()
+            )
+            raw.append(seconds * 1000)
+    conn.close()
+    p95 = _pct(service, 95)
+    return [
+        row(
+            "search per keystroke, p50 (page of 100 + count)",
+            statistics.median(service),
+            "ms",
+            statistics.median(raw),
+            "raw FTS5 MATCH, first 100 rowids",
+        ),
+        row(
+            "search per keystroke, p95",
+            p95,
+            "ms",
+            _pct(raw, 95),
+            "raw FTS5 MATCH p95",
+            "p95 < 30 ms",
+            p95 < 30,
+        ),
+    ]
+
+
+def _pct(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
+
+
+def bench_import(ctx: AppContext, folder: Path) -> list[dict[str, Any]]:
+    source = folder / "export.csv"
+    export_file(ctx, source)
+    lines = source.read_text(encoding="utf-8-sig").splitlines()[:10_001]
+    sample = folder / "import-10000.csv"
+    sample.write_text("\n".join(lines), encoding="utf-8")
+    fresh = open_home(folder / "import-home", unencrypted=True)
+    seconds, report = timed(lambda: import_file(fresh, sample))
+    base, _ = timed(lambda: list(csv.reader(sample.open(encoding="utf-8"))))
+    fresh.close()
+    assert report.imported_rows == 10_000, report.summary()
+    return [
+        row(
+            "import of a 10,000-row spreadsheet",
+            seconds,
+            "s",
+            base,
+            "csv.reader over the same file",
+            "< 5 s",
+            seconds < 5,
+        )
+    ]
+
+
+def _workload(ctx: AppContext) -> None:
+    generate_demo(ctx, 5_000, seed=3)
+    for text in keystrokes():
+        search_cases(ctx, text, limit=100)
+        count_cases(ctx, text)
+    upcoming(ctx, 30)
+    for i in range(300):
+        open_case(ctx, CaseInput(crossing="SYS"), [PersonInput(f"Nombre{i}", "Pérez Núñez")])
+
+
+def bench_encryption(folder: Path) -> list[dict[str, Any]]:
+    plain = open_home(folder / "w-plain", unencrypted=True)
+    enc = open_home(folder / "w-enc", passphrase=PASS)
+    plain_s, _ = timed(lambda: _workload(plain))
+    enc_s, _ = timed(lambda: _workload(enc))
+    plain.close()
+    enc.close()
+    return [
+        row(
+            "same workload encrypted (5,000 demo cases, 136 searches, upcoming, 300 new cases)",
+            enc_s,
+            "s",
+            plain_s,
+            "the same workload unencrypted",
+            "within 1.3x",
+            enc_s / plain_s <= 1.3,
+        )
+    ]
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ctx, rows = bench_demo(folder, args.cases)
+        rows += bench_search(ctx)
+        rows += bench_import(ctx, folder)
+        ctx.close()
+        rows += bench_encryption(folder)
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
