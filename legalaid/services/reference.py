@@ -14,6 +14,7 @@ from legalaid.errors import ValidationError
 from legalaid.i18n import N_
 from legalaid.models import Court, Crossing
 from legalaid.services import audit
+from legalaid.services import validation as v
 
 
 def reference_data() -> dict[str, Any]:
@@ -80,25 +81,59 @@ EDITABLE_CROSSING = (
     "report_hours_before",
     "active",
 )
+EDITABLE_COURT = (
+    "name_es",
+    "name_en",
+    "address",
+    "city",
+    "phone",
+    "by_video",
+    "confirmed",
+    "active",
+)
 
 
 def update_crossing(ctx: AppContext, code: str, **changes: Any) -> Crossing:
-    """Let the organisation correct reference data (an address, a reporting point)."""
-    unknown = set(changes) - set(EDITABLE_CROSSING)
+    """Let the organisation correct a crossing (an address, a reporting point, report hours)."""
+    return _update(ctx, "crossing", code, EDITABLE_CROSSING, changes)  # type: ignore[return-value]
+
+
+def update_court(ctx: AppContext, code: str, **changes: Any) -> Court:
+    """Let the organisation correct a court (an address that moved, a phone number)."""
+    return _update(ctx, "court", code, EDITABLE_COURT, changes)  # type: ignore[return-value]
+
+
+def _update(
+    ctx: AppContext, entity: str, code: str, editable: tuple[str, ...], changes: dict[str, Any]
+) -> Crossing | Court:
+    unknown = set(changes) - set(editable)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    errors = v.Collector()
+    clean = {
+        k: v.clean_text(val, k, errors) if isinstance(val, str) else val
+        for k, val in changes.items()
+    }
+    hours = clean.get("report_hours_before")
+    if hours is not None and not 0 < float(hours) <= 12:
+        errors.add(
+            N_("The report time must be between 0 and 12 hours before the hearing."),
+            "report_hours_before",
+        )
+    errors.check()
     with ctx.db.write() as session:
-        crossing = crossing_by_code(session, code)
-        before = audit.snapshot(crossing, list(changes))
-        for name, value in changes.items():
-            setattr(crossing, name, value)
+        finder = crossing_by_code if entity == "crossing" else court_by_code
+        record = finder(session, code)
+        before = audit.snapshot(record, list(clean))
+        for name, value in clean.items():
+            setattr(record, name, value)
         audit.record(
             session,
             ctx.actor,
             "update",
-            "crossing",
-            crossing.id,
+            entity,
+            record.id,
             None,
-            audit.diff(before, audit.snapshot(crossing, list(changes))),
+            audit.diff(before, audit.snapshot(record, list(clean))),
         )
-        return crossing
+        return record
