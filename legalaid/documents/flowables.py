@@ -68,12 +68,17 @@ class Columns(Flowable):
         self.padding = padding if box is None and fill is None else max(padding, 6)
         self._laid: list[list[tuple[Flowable, float]]] = []
         self._column_width = 0.0
+        self._wrapped_at: float | None = None
+        self.width: float = 0.0
+        self.height: float = 0.0
 
     def _width_for(self, available: float) -> float:
         count = max(1, len(self.columns))
         return (available - 2 * self.padding - self.gap * (count - 1)) / count
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if self._wrapped_at == aw:  # KeepTogether and the frame both ask: lay out once
+            return self.width, self.height
         self._column_width = self._width_for(aw)
         self._laid = []
         tallest = 0.0
@@ -90,9 +95,11 @@ class Columns(Flowable):
             self._laid.append(laid)
             tallest = max(tallest, used)
         self.width, self.height = aw, tallest + 2 * self.padding
+        self._wrapped_at = aw
         return self.width, self.height
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
+        self._wrapped_at = None  # the children are wrapped again at other heights below
         room = ah - 2 * self.padding
         width = self._width_for(aw)
         pieces = [split_stack(stack, width, room) for stack in self.columns]

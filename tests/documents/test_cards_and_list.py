@@ -15,6 +15,7 @@ from tests.documents.helpers import (
     hearing,
     household,
     ink_fraction,
+    squashed,
     text_of,
     with_organisation,
 )
@@ -36,6 +37,15 @@ def test_one_folded_card_per_person_for_the_next_hearing(ctx: AppContext) -> Non
     assert "martes, 18 de junio de 2030" in text and "Tuesday, June 18, 2030" in text
     assert text.count("1-800-898-7180") == 16
     assert ink_fraction(doc.pdf) > 0.02
+
+
+def test_a_very_long_name_shrinks_or_grows_the_card_never_cut(ctx: AppContext) -> None:
+    given = "María de los Ángeles Guadalupe Concepción Inmaculada"
+    family = " ".join(["Hernández-Íñiguez de la Peña y Ñúñez"] * 4)
+    case = household(ctx, [(given, family, "A 600-000-001")])
+    hearing(ctx, case.case.id)
+    text = squashed(text_of(wallet_cards(ctx, case.case.id).pdf))
+    assert text.count(squashed(f"{given} {family}")) == 2
 
 
 def test_cards_need_a_scheduled_hearing(ctx: AppContext) -> None:

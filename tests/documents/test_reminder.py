@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
+from sqlmodel import select
 
 from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
 from legalaid.errors import ValidationError
+from legalaid.models import Crossing
 from legalaid.services.hearings import cancel_hearing, mark_verified
 from tests.documents.helpers import (
     EIGHT,
+    HEARING_DAY,
     PRINTED_ON,
     font_names,
     hearing,
@@ -155,3 +161,36 @@ def test_a_cancelled_hearing_or_a_bad_layout_is_refused(letter_ctx: AppContext) 
     with pytest.raises(ValidationError) as caught:
         reminder_letter(letter_ctx, hearing_id)
     assert "no está programada" in caught.value.message()
+
+
+def test_builders_are_safe_on_worker_threads(letter_ctx: AppContext) -> None:
+    case = household(letter_ctx, EIGHT[:2])
+    ids = [hearing(letter_ctx, case.case.id, HEARING_DAY + timedelta(days=n)) for n in range(4)]
+
+    def build(hearing_id: str) -> bytes:
+        return reminder_letter(letter_ctx, hearing_id, deterministic=True, today=PRINTED_ON).pdf
+
+    alone = [build(h) for h in ids]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(build, ids))
+    assert together == alone
+
+
+def test_logo_missing_a_number_and_a_clock_that_differs_across_the_border(
+    letter_ctx: AppContext, tmp_path: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), "navy").save(logo)
+    letter_ctx.settings.organisation.logo = str(logo)
+    case = household(letter_ctx, [("Rosa", "Ñáñez", "")])
+    with letter_ctx.db.write() as session:  # a Mexican city whose clock differs from the port
+        crossing = session.exec(select(Crossing).where(Crossing.code == "SYS")).one()
+        crossing.mx_zone = "America/Mexico_City"
+    doc = reminder_letter(letter_ctx, hearing(letter_ctx, case.case.id))
+    text = text_of(doc.pdf)
+    assert "Rosa Ñáñez —" in text  # no A-number on record: a dash, never a blank
+    assert "Atención: en Tijuana, B.C. el reloj marca 5:00 a. m." in text
+    assert "Careful: on the clock in Tijuana, B.C. that is 5:00 AM." in text
+    assert b"/Subtype /Image" in doc.pdf
+    letter_ctx.settings.organisation.logo = str(tmp_path / "missing.png")
+    assert reminder_letter(letter_ctx, hearing(letter_ctx, case.case.id, at=time(9, 0))).pdf
