@@ -68,7 +68,7 @@ def letterhead(ctx: AppContext, right: list[Flowable], width: float) -> Table:
         if logo
         else [width * 0.62, width * 0.38]
     )
-    table = Table([cells], colWidths=widths)
+    table = Table([cells], colWidths=widths, splitInRow=1)  # a huge address still flows
     table.setStyle(
         table_style(
             [

@@ -137,7 +137,7 @@ def _table(items: list[HearingFacts], width: float) -> Table:
     rows += [_row(f) for f in items]
     fixed = [1.1 * inch, 1.15 * inch, 0.5 * inch, 1.45 * inch, 1.2 * inch, 0.75 * inch]
     widths = [*fixed[:2], width - sum(fixed), *fixed[2:]]
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         table_style(
             [

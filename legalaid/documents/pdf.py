@@ -220,7 +220,9 @@ def _fit(
     """Draw one line, shrinking the type (never cutting the text) until it fits ``room``."""
     wide = canv.stringWidth(text, font, size)
     if wide > room:
-        size = max(4.0, size * room / wide)
+        size = max(5.0, size * room / wide)
+    while len(text) > 1 and canv.stringWidth(text, font, size) > room:
+        text = text[: int(len(text) * 0.9)].rstrip() + "…"  # a repeat of the letterhead only
     canv.setFont(font, size)
     draw = {"right": canv.drawRightString, "center": canv.drawCentredString}
     draw.get(align, canv.drawString)(x, y, text)

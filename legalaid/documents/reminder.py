@@ -252,7 +252,8 @@ def _members_table(facts: HearingFacts, width: float) -> KeepTogether:
     if not facts.members:
         nobody = bilingual(N_("Nobody is listed on this hearing."))
         rows.append(["", Paragraph(esc(nobody), STYLES["body"]), ""])
-    table = Table(rows, colWidths=[0.3 * inch, width * 0.7 - 0.3 * inch, width * 0.3], repeatRows=1)
+    widths = [0.3 * inch, width * 0.7 - 0.3 * inch, width * 0.3]
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         table_style(
             [

@@ -80,7 +80,7 @@ def _story(
     number = detail.case.case_number
     header = f"{bilingual(TITLE, ' / ')} · {number}"
     title = [
-        Paragraph(bold(bilingual(TITLE, " / ")), STYLES["title"]),
+        Paragraph(bold(bilingual(TITLE, " / ")), STYLES["big"]),
         Paragraph(bold(number), STYLES["big"]),
     ]
     story: list[Flowable] = [GroupStart(detail.case.id, header), letterhead(ctx, title, width)]
@@ -111,8 +111,11 @@ def _label(msgid: str) -> list[Flowable]:
     return _two(es, en, strong=True)
 
 
-def _table(rows: Rows, widths: list[float], header: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+def _table(rows: Rows, widths: list[float], header: bool = False, spans: bool = False) -> Table:
+    """Rows may split across pages (a very long value flows on); tables with spanned rows
+    keep rows whole, so their long texts come in chunks that each fit (see ``_chunks``)."""
+    split = 0 if spans else 1
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=split)
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
@@ -277,9 +280,8 @@ def _incidents(incidents: list[Incident], width: float) -> list[Flowable]:
         for chunk in _chunks(item.description):
             spans.append(("SPAN", (0, len(rows)), (-1, len(rows))))
             rows.append([Paragraph(esc(chunk), STYLES["small"]), "", "", "", ""])
-    table = _table(
-        rows, [width * 0.16, width * 0.22, width * 0.2, width * 0.27, width * 0.15], header=True
-    )
+    widths = [width * 0.16, width * 0.22, width * 0.2, width * 0.27, width * 0.15]
+    table = _table(rows, widths, header=True, spans=True)
     table.setStyle(TableStyle(spans))  # added to the style above
     out.append(table)
     return out

@@ -13,13 +13,14 @@ import pytest
 from legalaid.cli import main
 from legalaid.context import AppContext
 from legalaid.documents import documents_for_case
+from legalaid.documents.commands import progress_bar
 from legalaid.services.risk import RiskInput, add_assessment
 from tests.documents.helpers import EIGHT, HEARING_DAY, hearing, household, text_of
 
 
 def run(capsys: pytest.CaptureFixture[str], ctx: AppContext, *args: str) -> tuple[int, str, str]:
     try:
-        code = main(["--home", str(ctx.home.root), "--unencrypted", *args])
+        code = main(["--home", str(ctx.home.root), "--unencrypted", "--lang", "es", *args])
     except SystemExit as exit_:  # argparse usage errors
         code = int(exit_.code or 0)
     out, err = capsys.readouterr()
@@ -93,6 +94,16 @@ def test_bad_input_is_one_translated_line_and_no_traceback(
     assert err == "legalaid: No se puede escribir en /no/such/dir: la carpeta no existe.\n"
     code, _out, err = run(capsys, ctx, "reminders", "--from", "28/05/2030", "--to", "x", "-o", "y")
     assert code == 2 and "«28/05/2030» no es una fecha" in err and "Traceback" not in err
+
+
+def test_progress_bar_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    show = progress_bar("cartas")
+    show(0, 4)
+    show(2, 4)
+    show(4, 4)
+    err = capsys.readouterr().err
+    assert err.endswith("\r[" + "#" * 30 + "] 4/4 cartas\n")
+    assert "[" + "#" * 15 + "-" * 15 + "] 2/4 cartas" in err
 
 
 def test_real_process_writes_a_batch(ctx: AppContext, tmp_path: Path) -> None:
