@@ -57,7 +57,7 @@ def wallet_cards(
         raise ValidationError(N_("Nobody is listed on this hearing."), "hearing")
     title = f"{bilingual(TITLE, ' / ')} — {facts.case_number}"
     story: list[Flowable] = [
-        GroupStart(facts.hearing_id, f"{org_name(ctx)} · {title}"),
+        GroupStart(facts.hearing_id, f"{title} · {org_name(ctx)}"),
         Paragraph(bold(title), STYLES["big"]),
         Paragraph(esc(bilingual(INSTRUCTIONS, "\n")), STYLES["small"]),
         Spacer(1, 8),

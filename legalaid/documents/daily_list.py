@@ -59,7 +59,7 @@ def crossing_list(
     dates = both(lambda: medium_date(day))
     title = f"{bilingual(TITLE, ' / ')} — {dates[0]} / {dates[1]}"
     story: list[Flowable] = [
-        GroupStart("list", f"{org_name(ctx)} · {title}"),
+        GroupStart("list", f"{title} · {org_name(ctx)}"),
         Paragraph(bold(org_name(ctx)), STYLES["small"]),
         Paragraph(bold(bilingual(TITLE, " / ")), STYLES["title"]),
         Paragraph(bold(f"{dates[0]} / {dates[1]}"), STYLES["big"]),

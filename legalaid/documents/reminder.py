@@ -101,7 +101,8 @@ def letter_story(
 ) -> list[Flowable]:
     width = frame_width(ctx.settings.paper_size)
     day = today or datetime.now(ZoneInfo(facts.crossing.mx_zone)).date()
-    header = f"{org_name(ctx)} · {bilingual(TITLE, ' / ')} · {facts.case_number}"
+    # the case number first: if the line must be shortened, the organisation's name goes
+    header = f"{facts.case_number} · {bilingual(TITLE, ' / ')} · {org_name(ctx)}"
     story: list[Flowable] = [
         GroupStart(facts.hearing_id, header),
         letterhead(ctx, _case_box(facts), width),

@@ -33,7 +33,17 @@ def _hearing_block(ctx: AppContext, f: HearingFacts) -> list[Flowable]:
     return [
         Paragraph(esc(_("Your hearing")), STYLES["heading"]),
         Paragraph(
-            fmt(_("When: %(when)s"), when=day_and_clock(f.starts_at, f.zone)), STYLES["body"]
+            fmt(_("Hearing time, at the court: %(when)s"), when=day_and_clock(f.starts_at, f.zone)),
+            STYLES["body"],
+        ),
+        Paragraph(
+            bold(
+                _(
+                    "Arrive at the port at the report time shown in the box, "
+                    "not at the hearing time."
+                )
+            ),
+            STYLES["body"],
         ),
         Paragraph(fmt(_("Type: %(kind)s"), kind=label("hearing_kind", f.kind)), STYLES["body"]),
         Paragraph(fmt(_("Court: %(court)s"), court=bold(where)), STYLES["body"]),

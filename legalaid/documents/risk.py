@@ -78,7 +78,7 @@ def _story(
     width: float,
 ) -> list[Flowable]:
     number = detail.case.case_number
-    header = f"{bilingual(TITLE, ' / ')} · {number}"
+    header = f"{number} · {bilingual(TITLE, ' / ')}"
     title = [
         Paragraph(bold(bilingual(TITLE, " / ")), STYLES["big"]),
         Paragraph(bold(number), STYLES["big"]),
