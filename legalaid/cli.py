@@ -285,11 +285,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _early_language(argv: list[str]) -> str:
-    for index, arg in enumerate(argv):
+    """--lang before the subcommand (a subcommand may have a --lang of its own)."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        arg = argv[index]
         if arg == "--lang" and index + 1 < len(argv):
             return normalize_language(argv[index + 1])
         if arg.startswith("--lang="):
             return normalize_language(arg.split("=", 1)[1])
+        index += 2 if arg == "--home" else 1
     return _system_language()
 
 

@@ -118,3 +118,10 @@ def test_home_from_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "SYS" in result.stdout and (tmp_path / "envhome" / "legalaid.db").exists()
+
+
+def test_lang_before_the_command_sets_the_message_language(demo_home: Path) -> None:
+    english = run("--lang", "en", "upcoming", "--crossing", "XYZ", home=demo_home)
+    assert english.stderr.strip().startswith("legalaid: Unknown crossing")
+    spanish = run("message", "NOPE-1", "--lang", "en", home=demo_home)  # the message's language
+    assert spanish.returncode == 1 and "legalaid: No existe el expediente" in spanish.stderr
