@@ -23,6 +23,7 @@ from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
 from legalaid.documents.log import log_entries
 from legalaid.documents.model import BatchResult, Document
+from legalaid.documents.parallel import render_parallel, workers_for
 from legalaid.documents.pdf import GroupStart, bilingual, build_pdf
 from legalaid.documents.reminder import (
     TITLE,
@@ -90,7 +91,7 @@ def reminders_batch(
         if per_household:
             written = _per_household(ctx, facts, out, layout, report, stop, deterministic, today)
         else:
-            data = _render(ctx, facts, layout, report, stop, deterministic, today)
+            data = _render_all(ctx, facts, layout, report, stop, deterministic, today)
             write_atomic(out, data)
             written = [_written(out, facts, data)]
     except _Cancelled:
@@ -120,6 +121,39 @@ def hearings_in_range(
             end=end.isoformat(),
         )
     return found
+
+
+def _render_all(
+    ctx: AppContext,
+    facts: list[HearingFacts],
+    layout: str,
+    progress: Progress,
+    cancel: Cancel,
+    deterministic: bool,
+    today: date | None,
+) -> bytes:
+    """One PDF; large batches are laid out on every core (see parallel.py)."""
+    workers = workers_for(len(facts), deterministic)
+    if workers < 2:
+        return _render(ctx, facts, layout, progress, cancel, deterministic, today)
+    data = render_parallel(
+        ctx, facts, layout, workers, progress, cancel, _batch_title(facts), today
+    )
+    if data is None:
+        raise _Cancelled
+    return data
+
+
+def render_letters(
+    ctx: AppContext,
+    facts: list[HearingFacts],
+    layout: str,
+    *,
+    deterministic: bool,
+    today: date | None,
+) -> bytes:
+    """Letters laid out in this process, with no progress or cancel (a worker's chunk)."""
+    return _render(ctx, facts, layout, lambda _d, _t: None, lambda: False, deterministic, today)
 
 
 def _render(

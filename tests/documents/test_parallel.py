@@ -1,0 +1,69 @@
+"""Large batches laid out in worker processes and joined: same letters, same order, cancellable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from legalaid.context import AppContext
+from legalaid.documents import parallel, reminders_batch
+from legalaid.services.demo import generate_demo
+from legalaid.services.upcoming import upcoming
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 6)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+
+
+def _ids(ctx: AppContext) -> list[str]:
+    generate_demo(ctx, 120, seed=4)
+    rows = [r for r in upcoming(ctx, 45) if r.status == "scheduled"]
+    assert len(rows) >= 20
+    return [r.hearing_id for r in rows[:30]]
+
+
+def _case_numbers(pdf: Path) -> list[str]:
+    numbers = []
+    for page in PdfReader(pdf).pages:
+        first = (page.extract_text() or "").split("·")[0].strip()
+        if not numbers or numbers[-1] != first:
+            numbers.append(first)
+    return numbers
+
+
+def test_workers_give_the_same_letters_in_the_same_order(
+    ctx: AppContext, tmp_path: Path, small_chunks: None
+) -> None:
+    ids = _ids(ctx)
+    one = tmp_path / "one.pdf"
+    reminders_batch(ctx, hearing_ids=ids, out=one, deterministic=True)  # a single process
+    seen: list[int] = []
+    many = tmp_path / "many.pdf"
+    result = reminders_batch(ctx, hearing_ids=ids, out=many, progress=lambda d, t: seen.append(d))
+    assert result.count == len(ids) and not result.cancelled
+    assert _case_numbers(many) == _case_numbers(one)
+    assert len(PdfReader(many).pages) == len(PdfReader(one).pages)
+    reader = PdfReader(many)
+    assert reader.metadata is not None and "Hearing reminder" in (reader.metadata.title or "")
+    assert reader.trailer["/Root"]["/Lang"] == "es-MX"
+    assert seen == sorted(seen) and seen[-1] == len(ids)
+
+
+def test_cancel_stops_the_workers_and_leaves_nothing(
+    ctx: AppContext, tmp_path: Path, small_chunks: None
+) -> None:
+    ids = _ids(ctx)
+    out = tmp_path / "cancelled.pdf"
+    result = reminders_batch(ctx, hearing_ids=ids, out=out, cancel=lambda: True)
+    assert result.cancelled and result.count == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # no PDF, no temporary file
+
+
+def test_small_or_deterministic_batches_stay_in_one_process() -> None:
+    assert parallel.workers_for(10, deterministic=False) == 1
+    assert parallel.workers_for(5000, deterministic=True) == 1
