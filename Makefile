@@ -39,3 +39,6 @@ pytest: $(STAMP) catalogs
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP) catalogs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run.py
