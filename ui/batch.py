@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -56,6 +57,7 @@ class BatchPrinter(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setValue(0)
+        dialog.show()
         self.dialog = dialog
         ctx, ids = self.ctx, list(hearing_ids)
 
@@ -75,13 +77,15 @@ class BatchPrinter(QObject):
         return self.task
 
     def _progress(self, done: int, total: int) -> None:
-        if self.dialog is None:
+        dialog = self.dialog
+        if dialog is None or not shiboken6.isValid(dialog):
             return
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(done)
-        self.dialog.setLabelText(
+        # setValue on a modal progress dialog processes events: the batch may end inside it.
+        dialog.setLabelText(
             _("Preparing reminder letter %(done)d of %(total)d…") % {"done": done, "total": total}
         )
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
 
     def _close_dialog(self) -> None:
         if self.dialog is not None:

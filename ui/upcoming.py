@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from legalaid.context import AppContext
 from legalaid.i18n import N_, _, ngettext
+from legalaid.models import HearingStatus
 from legalaid.services.hearings import mark_verified
 from legalaid.services.upcoming import UpcomingHearing, upcoming
 from ui import docs
@@ -228,9 +229,27 @@ class UpcomingPanel(Translatable, QWidget):
 
     # --- actions ------------------------------------------------------------------------------
     def print_reminders(self) -> None:
+        """Letters for the selected scheduled hearings (missed or attended ones are left out)."""
         rows = self._need_selection()
-        if rows:
-            self.batch.start([r.hearing_id for r in rows])
+        if not rows:
+            return
+        scheduled = [r for r in rows if r.status == HearingStatus.SCHEDULED]
+        if not scheduled:
+            self.error.show_message(
+                _("None of the selected hearings is scheduled: reminders are only for those.")
+            )
+            return
+        left_out = len(rows) - len(scheduled)
+        if left_out:
+            self.status_message.emit(
+                ngettext(
+                    "%(count)d hearing left out: it is not scheduled any more.",
+                    "%(count)d hearings left out: they are not scheduled any more.",
+                    left_out,
+                )
+                % {"count": left_out}
+            )
+        self.batch.start([r.hearing_id for r in scheduled])
 
     def print_crossing_list(self) -> None:
         index = self.tree.currentIndex()

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QThreadPool
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 from legalaid.context import AppContext
 from legalaid.services.demo import generate_demo
@@ -14,8 +22,39 @@ from ui.language import LanguageSwitcher
 from ui.tasks import TaskRunner
 
 
+class UnexpectedDialog(AssertionError):
+    pass
+
+
+def _refuse(name: str):  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise UnexpectedDialog(f"a real modal dialog would block the test: {name}")
+
+    return refuse
+
+
+def _discard_or_no(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Closing windows in teardown: never save, never block."""
+    buttons = QMessageBox.StandardButton
+    return buttons.Discard if len(args) > 3 and args[3] & buttons.Discard else buttons.No
+
+
 @pytest.fixture(autouse=True)
-def _qt_state(qapp: QApplication) -> Iterator[None]:
+def _no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every modal dialog must be patched by the test that expects it (pitfall: they block)."""
+    for cls in (QDialog, QMessageBox, QPrintDialog, QFileDialog, QInputDialog):
+        monkeypatch.setattr(cls, "exec", _refuse(cls.__name__ + ".exec"))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(_discard_or_no))
+    for name in ("information", "warning", "critical", "about"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(_refuse("QMessageBox." + name)))
+    for name in ("getSaveFileName", "getOpenFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(_refuse("QFileDialog." + name)))
+    for name in ("getText", "getMultiLineText", "getInt", "getItem"):
+        monkeypatch.setattr(QInputDialog, name, staticmethod(_refuse("QInputDialog." + name)))
+
+
+@pytest.fixture(autouse=True)
+def _qt_state(qapp: QApplication, _no_real_dialogs: None) -> Iterator[None]:
     switcher = LanguageSwitcher.of(qapp)
     switcher.apply("es")
     yield

@@ -43,7 +43,7 @@ def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None
     assert panel.model.rowCount() == 2
     for text in ("iniguez nunez", "Íñiguez", "JOSE", "012345678", "A 012-345-678"):
         panel.search.setText(text)
-        qtbot.waitUntil(lambda: panel.model.query.text == text, timeout=2000)
+        qtbot.waitUntil(lambda t=text: panel.model.query.text == t, timeout=2000)
         wait_idle(qtbot, runner)
         assert panel.model.rowCount() == 1, text
         assert panel.model.index(0, 1).data() == "José Íñiguez Núñez"

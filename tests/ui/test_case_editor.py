@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from legalaid.context import AppContext
+from legalaid.services.cases import CaseInput, get_case, update_case
+from legalaid.services.search import count_cases
+from tests.core.helpers import family
+from tests.ui.conftest import wait_idle
+from ui import conflict
+from ui.case_editor import CaseEditor
+from ui.reference import load_reference
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type like a person, accents included (keyClicks would abort on non-ASCII, pitfall 2)."""
+    widget.setFocus()
+    for char in text:
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
+        )
+
+
+def new_editor(qtbot, ctx: AppContext, runner, case_id: str | None = None) -> CaseEditor:  # type: ignore[no-untyped-def]
+    editor = CaseEditor(ctx, runner, load_reference(ctx), case_id)
+    editor.show()  # deletes itself on close; conftest closes what is left
+    wait_idle(qtbot, runner)
+    return editor
+
+
+def save_and_wait(qtbot, editor: CaseEditor, runner) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+
+
+def test_create_a_case_through_the_editor_with_the_keyboard(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, ctx, runner)
+    person = editor.household.people[0]
+    assert editor.household.crossing.code() == "SYS"  # the default crossing setting
+    type_text(person.given, "María José")
+    type_text(person.family, "Íñiguez Peña")
+    type_text(person.a_number, "a12345678")
+    type_text(editor.household.phone, "+52 664 555 0101")
+    second = editor.household.add_person(focus=True)
+    type_text(second.given, "Ñandú")
+    type_text(second.family, "Íñiguez Peña")
+    assert editor.isWindowModified()
+    editor.save_action.trigger()  # Ctrl+S
+    wait_idle(qtbot, runner)
+    assert editor.detail is not None, editor.error.text()
+    detail = get_case(ctx, editor.detail.case.id)
+    assert [p.given_names for p in detail.people] == ["María José", "Ñandú"]
+    assert detail.people[0].a_number == "012345678"
+    assert editor.household.people[0].a_number.text() == "A 012-345-678"  # as stored
+    assert detail.case.case_number in editor.heading.text()
+    assert not editor.isWindowModified() and not editor.is_dirty()
+
+
+def test_bad_input_shows_its_message_and_keeps_what_was_typed(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, ctx, runner)
+    person = editor.household.people[0]
+    type_text(person.given, "Dulce María")
+    type_text(person.a_number, "A 12")
+    save_and_wait(qtbot, editor, runner)
+    errors = person.errors.labels
+    assert errors["family_names"].isVisibleTo(editor)
+    assert errors["family_names"].text() == "Escriba los apellidos."
+    assert "A 12" in errors["a_number"].text()
+    assert person.given.text() == "Dulce María" and person.a_number.text() == "A 12"
+    assert editor.error.text().startswith("Todavía no se guardó")
+    assert count_cases(ctx) == 0
+    type_text(person.family, "Ortíz")
+    person.a_number.clear()
+    save_and_wait(qtbot, editor, runner)
+    assert count_cases(ctx) == 1
+    assert editor.detail is not None and not editor.error.isVisibleTo(editor)
+
+
+def test_each_person_gets_their_own_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, ctx, runner)
+    first = editor.household.people[0]
+    type_text(first.given, "Ana")
+    type_text(first.family, "Pérez")
+    second = editor.household.add_person()
+    type_text(second.given, "Luis")
+    save_and_wait(qtbot, editor, runner)
+    assert not first.errors.labels["family_names"].isVisibleTo(editor)
+    assert second.errors.labels["family_names"].text() == "Escriba los apellidos."
+
+
+def test_closing_with_changes_asks_first(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx)
+    editor = new_editor(qtbot, ctx, runner, case.case.id)
+    type_text(editor.household.shelter, "Casa del Migrante")
+    answers = [QMessageBox.StandardButton.Cancel]
+    asked: list[str] = []
+
+    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    assert not editor.close()
+    assert editor.isVisible() and editor.household.shelter.text() == "Casa del Migrante"
+    answers.append(QMessageBox.StandardButton.Save)
+    assert not editor.close()  # saves first, closes when the save is done
+    wait_idle(qtbot, runner)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(editor) or not editor.isVisible())
+    assert get_case(ctx, case.case.id).case.shelter == "Casa del Migrante"
+    assert len(asked) == 2 and "no se han guardado" in asked[0]
+
+
+def test_someone_elses_save_is_refused_and_their_version_shown(
+    qtbot, ctx: AppContext, runner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx)
+    editor = new_editor(qtbot, ctx, runner, case.case.id)
+    update_case(ctx, case.case.id, case.case.version, CaseInput(crossing="SYS", city="Mexicali"))
+    editor.household.city.selectAll()
+    type_text(editor.household.city, "Tijuana")
+    save_and_wait(qtbot, editor, runner)
+    assert editor.conflict_bar.isVisibleTo(editor)
+    assert editor.household.city.text() == "Tijuana"
+    assert get_case(ctx, case.case.id).case.city == "Mexicali"
+    shown: list[list[tuple[str, str, str]]] = []
+
+    def choose_mine(dialog) -> int:  # type: ignore[no-untyped-def]
+        shown.append(conflict.comparison(dialog.mine, dialog.theirs))
+        dialog.choice = conflict.KEEP_MINE
+        return 1
+
+    monkeypatch.setattr(conflict.ConflictDialog, "exec", choose_mine)
+    qtbot.mouseClick(editor.conflict_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert ("Ciudad en México", "Tijuana", "Mexicali") in shown[0]
+    assert get_case(ctx, case.case.id).case.city == "Tijuana"
+    assert not editor.conflict_bar.isVisibleTo(editor)
