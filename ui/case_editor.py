@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,19 +24,15 @@ from legalaid.models import Person
 from legalaid.services.cases import CaseDetail, PersonInput, get_case
 from ui import docs
 from ui.conflict import KEEP_MINE, TAKE_THEIRS, ConflictDialog
-from ui.documents_tab import DocumentsTab
 from ui.drafts import CaseDraft, SaveResult, save_draft
-from ui.hearings_tab import HearingsTab
-from ui.household import HouseholdTab
+from ui.editor_view import CaseEditorView
 from ui.preview import show_document
-from ui.reference import Reference
+from ui.reference import Reference, load_reference
 from ui.risk_tab import FIELDS as RISK_FIELDS
-from ui.risk_tab import RiskTab
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, ErrorLabel, Translatable
 
 
-class CaseEditor(Translatable, QWidget):
+class CaseEditor(CaseEditorView):
     saved = Signal(str)  # case id, after anything about the case was written
     status_message = Signal(str)
 
@@ -55,124 +44,24 @@ class CaseEditor(Translatable, QWidget):
         case_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("caseEditor")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.ctx, self.runner, self.reference = ctx, runner, reference
         self.case_id, self.version = case_id, None
         self.detail: CaseDetail | None = None
         self._baseline: Any = None
         self._people_base: list[tuple[PersonInput, bool]] = []
         self._saving = self._close_after_save = False
-        self._build()
+        super().__init__(ctx, runner, reference, parent)
+        self._connect()
         self.retranslate()
+        if not reference.crossings:  # opened before the main window had read them
+            self.runner.run(lambda _c: load_reference(ctx), done=self._reference, owner=self)
         if case_id is None:
             self._start_new()
         else:
             self.reload()
 
     # --- building -----------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.heading = QLabel()
-        self.heading.setObjectName("caseHeading")
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.status = CodeCombo("case_status")
-        self.status_label = QLabel()
-        self.status_label.setBuddy(self.status)
-        self.household = HouseholdTab(self.reference)
-        self.hearings = HearingsTab(self.ctx, self.runner, self.reference)
-        self.risk = RiskTab(self.ctx, self.runner)
-        self.notes = QPlainTextEdit()
-        self.notes.setObjectName("caseNotes")
-        self.notes.setTabChangesFocus(True)
-        self.notes_error = ErrorLabel()
-        notes_page = QWidget()
-        notes_layout = QVBoxLayout(notes_page)
-        notes_layout.addWidget(self.notes, 1)
-        notes_layout.addWidget(self.notes_error)
-        self.documents = DocumentsTab(self.ctx, self.runner)
-        self.tabs = QTabWidget()
-        for page in (self.household, self.hearings, self.risk, notes_page, self.documents):
-            self.tabs.addTab(page, "")
-        self.conflict_bar = QFrame()
-        self.conflict_bar.setStyleSheet("background: #fff3cd; border-radius: 4px;")
-        self.conflict_text = QLabel()
-        self.conflict_text.setWordWrap(True)
-        self.conflict_button = QPushButton()
-        self.conflict_button.clicked.connect(self.show_their_version)
-        bar = QHBoxLayout(self.conflict_bar)
-        bar.addWidget(self.conflict_text, 1)
-        bar.addWidget(self.conflict_button)
-        self.conflict_bar.hide()
-        self.error = ErrorLabel()
-        self.save_button, self.print_button, self.close_button = (
-            QPushButton(),
-            QPushButton(),
-            QPushButton(),
-        )
-        self.save_button.setObjectName("saveCase")
-        self.save_button.setDefault(True)
-        self._actions()
-        header = QHBoxLayout()
-        header.addWidget(self.heading, 1)
-        header.addWidget(self.status_label)
-        header.addWidget(self.status)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.print_button, self.save_button, self.close_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.conflict_bar)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        self.household.changed.connect(self._touched)
-        self.risk.changed.connect(self._touched)
-        self.notes.textChanged.connect(self._touched)
-        self.status.currentIndexChanged.connect(self._touched)
-        self.hearings.changed.connect(self.reload_hearings)
-        self.documents.document_ready.connect(self._preview)
-        self.resize(1100, 820)
-
-    def _actions(self) -> None:
-        self.save_action = QAction(self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_action.triggered.connect(self.save)
-        self.print_action = QAction(self)
-        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.print_action.triggered.connect(self.print_reminder)
-        self.close_action = QAction(self)
-        self.close_action.setShortcut(QKeySequence.StandardKey.Close)
-        self.close_action.triggered.connect(self.close)
-        for action in (self.save_action, self.print_action, self.close_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-        self.save_button.clicked.connect(self.save)
-        self.print_button.clicked.connect(self.print_reminder)
-        self.close_button.clicked.connect(self.close)
-
     def retranslate(self) -> None:
-        for index, text in enumerate(
-            (_("&Household"), _("Hea&rings"), _("Ris&k"), _("N&otes"), _("&Documents"))
-        ):
-            self.tabs.setTabText(index, text)
-        self.status_label.setText(_("Status:"))
-        self.save_button.setText(_("&Save"))
-        self.save_button.setToolTip(_("Save the case (Ctrl+S)"))
-        self.print_button.setText(_("&Print reminder…"))
-        self.print_button.setToolTip(_("Reminder letter for the next hearing (Ctrl+P)"))
-        self.close_button.setText(_("Close"))
-        self.close_button.setToolTip(_("Close this case (Ctrl+W); it asks if something is unsaved"))
-        self.save_action.setText(_("Save"))
-        self.print_action.setText(_("Print reminder"))
-        self.close_action.setText(_("Close"))
-        self.notes.setPlaceholderText(_("Anything the next person should know about this case"))
-        self.conflict_text.setText(
-            _("Someone else saved this case after you opened it. Your changes are kept here.")
-        )
-        self.conflict_button.setText(_("See their version…"))
-        self.status.retranslate()
+        super().retranslate()
         self._title()
 
     def _title(self) -> None:
@@ -189,7 +78,39 @@ class CaseEditor(Translatable, QWidget):
         self.status.setVisible(self.detail is not None)
         self.status_label.setVisible(self.detail is not None)
 
+    def _connect(self) -> None:
+        self.household.changed.connect(self._touched)
+        self.risk.changed.connect(self._touched)
+        self.notes.textChanged.connect(self._touched)
+        self.status.currentIndexChanged.connect(self._touched)
+        self.hearings.changed.connect(self.reload_hearings)
+        self.documents.document_ready.connect(self._preview)
+        self.save_action.triggered.connect(self.save)
+        self.print_action.triggered.connect(self.print_reminder)
+        self.close_action.triggered.connect(self.close)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_reminder)
+        self.close_button.clicked.connect(self.close)
+
     # --- loading ------------------------------------------------------------------------------
+    def _reference(self, loaded: Reference) -> None:
+        self.reference.crossings, self.reference.courts = loaded.crossings, loaded.courts
+        typed = self.is_dirty()
+        self.household.set_reference(self.reference)
+        if self.detail is None and not self.household.crossing.code():
+            self.household.crossing.set_code(self.ctx.settings.default_crossing)
+        elif self.detail is not None:
+            self._loaded_combos(self.detail)
+        if not typed:
+            self._remember()
+        self.hearings.model.retranslate()
+
+    def _loaded_combos(self, detail: CaseDetail) -> None:
+        self.household.crossing.set_code(detail.crossing.code if detail.crossing else "")
+        self.household.court.set_code(detail.court.code if detail.court else "")
+        port = self.reference.crossing_by_id(detail.case.return_port_id)
+        self.household.return_port.set_code(port.code if port else "")
+
     def _start_new(self) -> None:
         self.household.crossing.set_code(self.ctx.settings.default_crossing)
         self.household.add_person()

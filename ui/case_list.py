@@ -62,8 +62,8 @@ class CaseListPanel(Translatable, QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
-        self.crossing.currentIndexChanged.connect(self.apply_filters)
-        self.status.currentIndexChanged.connect(self.apply_filters)
+        for combo in (self.crossing, self.status):  # -1: the combo is being cleared or deleted
+            combo.currentIndexChanged.connect(lambda i: i >= 0 and self.apply_filters())
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated_row.connect(self._open_row)
         self.model.loaded.connect(self._show_total)

@@ -27,7 +27,7 @@ from ui.case_list import CaseListPanel
 from ui.language import LanguageSwitcher
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
-from ui.settings_dialog import LANGUAGE_NAMES, SettingsDialog
+from ui.settings_dialog import LANGUAGE_NAMES, OWN_NAMES, SettingsDialog
 from ui.tasks import Control, TaskRunner, describe
 from ui.upcoming import UpcomingPanel
 from ui.welcome import WelcomePanel
@@ -93,6 +93,7 @@ class MainWindow(Translatable, QMainWindow):
         for code, name in LANGUAGE_NAMES:
             action = self._action(lambda _=False, c=code: self.set_language(c))
             action.setText(name)
+            action.setProperty(OWN_NAMES, True)
             action.setCheckable(True)
             self.language_group.addAction(action)
             self.language_actions[code] = action
@@ -122,6 +123,7 @@ class MainWindow(Translatable, QMainWindow):
         self.language_label = QLabel()
         self.language_box = QComboBox()
         self.language_box.setObjectName("languageBox")
+        self.language_box.setProperty(OWN_NAMES, True)
         for code, name in LANGUAGE_NAMES:
             self.language_box.addItem(name, code)
         self.language_label.setBuddy(self.language_box)

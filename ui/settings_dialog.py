@@ -24,6 +24,7 @@ from ui.reference import Reference
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
 
 LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
+OWN_NAMES = "languageNamesInTheirOwnLanguage"  # a property: these never change with the language
 
 
 class SettingsDialog(Translatable, QDialog):
@@ -44,6 +45,7 @@ class SettingsDialog(Translatable, QDialog):
         self.crossing = CodeCombo(items=reference.crossing_items)
         self.paper = CodeCombo(items=lambda: [("letter", _("Letter")), ("a4", _("A4"))])
         self.language = CodeCombo(items=lambda: LANGUAGE_NAMES)
+        self.language.setProperty(OWN_NAMES, True)
         self.org_box, self.work_box = QGroupBox(), QGroupBox()
         self._form(
             self.org_box,

@@ -23,6 +23,9 @@ from legalaid.i18n import _
 
 log = logging.getLogger(__name__)
 Work = Callable[["Control"], Any]
+# Every task until it has ended, whatever happens to the runner or the widget that started it:
+# a worker never emits on a deleted signal object.
+_IN_FLIGHT: set[Task] = set()
 
 
 class Control:
@@ -109,6 +112,7 @@ class Task(QObject):
 
     def _end(self) -> None:
         self.finished = True
+        _IN_FLIGHT.discard(self)
         self.ended.emit()
 
 
@@ -162,6 +166,7 @@ class TaskRunner(QObject):
         if owner is not None:
             owner.destroyed.connect(task.cancel)
         self._tasks.add(task)
+        _IN_FLIGHT.add(task)
         if len(self._tasks) == 1:
             self.busy_changed.emit(True)
         QThreadPool.globalInstance().start(_Job(work, task, self._write_lock if write else None))
@@ -176,6 +181,8 @@ class TaskRunner(QObject):
             task.cancel()
 
     def _forget(self, task: Task) -> None:
+        if not shiboken6.isValid(self):  # the window that owned this runner is gone
+            return
         self._tasks.discard(task)
         if not self._tasks:
             self.busy_changed.emit(False)

@@ -68,8 +68,8 @@ class UpcomingPanel(Translatable, QWidget):
         self.batch.message.connect(self.status_message)
         self._buttons()
         self._layout()
-        self.days.currentIndexChanged.connect(self.refresh)
-        self.crossing.currentIndexChanged.connect(self.refresh)
+        for combo in (self.days, self.crossing):
+            combo.currentIndexChanged.connect(lambda i: i >= 0 and self.refresh())
         self.tree.doubleClicked.connect(lambda _i: self.open_selected())
         self.retranslate()
 

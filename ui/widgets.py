@@ -100,12 +100,12 @@ class CodeCombo(QComboBox):
 
     def retranslate(self) -> None:
         current = self.code()
-        self.blockSignals(True)
+        self.blockSignals(True)  # the same choice in other words: nobody needs to hear about it
         self.clear()
         for code, text in self._items():
             self.addItem(text, code)
-        self.blockSignals(False)
         self.set_code(current)
+        self.blockSignals(False)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

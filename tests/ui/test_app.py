@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from legalaid.context import AppContext, open_home
+from legalaid.services.search import count_cases
+from tests.ui.conftest import wait_idle
+from ui import app as app_module
+from ui import session
+from ui.case_editor import CaseEditor
+from ui.language import LanguageSwitcher
+from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
+from ui.unlock import RecoveryKeyDialog, UnlockDialog
+
+
+def main_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()))  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window.runner)
+    return window
+
+
+def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    assert window.stack.currentWidget() is window.welcome
+    assert str(ctx.home.database) in window.location.text()
+    qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
+    editors = window.findChildren(CaseEditor)
+    assert len(editors) == 1 and editors[0].heading.text() == "Nuevo expediente"
+    editors[0].close()
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.runner, timeout=60_000)
+    wait_idle(qtbot, window.runner)
+    assert count_cases(ctx) == 200
+    assert window.stack.currentWidget() is window.views
+    assert window.counts.text().startswith("200 expedientes · ")
+    assert window.cases.model.rowCount() > 0
+
+
+def test_keyboard_shortcuts_new_case_and_find(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Find))
+    assert window.stack.currentWidget() is window.views
+    qtbot.waitUntil(lambda: window.cases.search.hasFocus())
+    qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.New))
+    qtbot.waitUntil(lambda: len(window.findChildren(CaseEditor)) == 1)
+    qtbot.keySequence(window, QKeySequence("Ctrl+2"))
+    assert window.views.currentWidget() is window.upcoming
+
+
+def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    seen: list[SettingsDialog] = []
+
+    def exec_(dialog: SettingsDialog) -> int:
+        seen.append(dialog)
+        dialog.prefix.setText("t1")
+        dialog.save()
+        assert dialog.errors.labels["office_prefix"].text().startswith("El prefijo")
+        assert dialog.staff.text() == "Ana Tester"  # nothing typed is lost
+        dialog.prefix.setText("mxl")
+        dialog.org_name.setText("Casa del Migrante de ejemplo")
+        dialog.language.set_code("en")
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SettingsDialog, "exec", exec_)
+    window.settings_action.trigger()
+    saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
+    assert saved["office_prefix"] == "MXL" and saved["language"] == "en"
+    assert saved["organisation"]["name"] == "Casa del Migrante de ejemplo"
+    qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
+
+
+def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+
+    def fake_exec(*_args: object) -> int:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        shown.extend(w.windowTitle() for w in windows if w.isVisible())
+        for window in windows:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert app_module.run_client(str(tmp_path / "home"), "en", unencrypted=True) == 0
+    assert shown == ["LegalAid — cases and hearings"]
+
+
+def test_a_plaintext_home_opens_only_in_explicit_demo_mode(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    open_home(tmp_path, unencrypted=True).close()
+    clicks = {"demo": False}
+
+    def exec_(box: QMessageBox) -> int:
+        wanted = "Abrir en modo de demostración" if clicks["demo"] else "Cancelar"
+        next(b for b in box.buttons() if b.text().replace("&", "") == wanted).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    assert session.open_session(tmp_path) is None
+    clicks["demo"] = True
+    ctx = session.open_session(tmp_path)
+    assert ctx is not None and not ctx.encrypted
+    ctx.close()
+
+
+def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
+    qtbot, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LEGALAID_PASSPHRASE_FILE", raising=False)
+    keys: list[str] = []
+
+    def unlock(dialog: UnlockDialog) -> int:
+        dialog.passphrase.setText("corta")
+        dialog.unlock()
+        assert "10" in dialog.errors.labels["passphrase"].text()
+        dialog.passphrase.setText("una frase bastante larga")
+        dialog.repeat.setText("una frase bastante larga")
+        dialog.unlock()
+        qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=20_000)
+        return int(dialog.result())
+
+    monkeypatch.setattr(UnlockDialog, "exec", unlock)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: keys.append(d.key.text()) or 1)
+    ctx = session.open_session(tmp_path / "new")
+    assert ctx is not None and ctx.encrypted and keys and len(keys[0]) == 29
+    ctx.close()
+
+    def wrong_then_right(dialog: UnlockDialog) -> int:
+        assert not dialog.repeat.isVisibleTo(dialog)
+        dialog.passphrase.setText("no es esta frase")
+        dialog.unlock()
+        qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=20_000)
+        message = dialog.errors.labels["passphrase"].text()
+        assert message.startswith("Esa frase de acceso no es correcta")
+        assert dialog.passphrase.text() == "no es esta frase"  # kept, selected to retype
+        dialog.passphrase.setText("una frase bastante larga")
+        dialog.unlock()
+        qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=20_000)
+        return int(dialog.result())
+
+    monkeypatch.setattr(UnlockDialog, "exec", wrong_then_right)
+    again = session.open_session(tmp_path / "new")
+    assert again is not None and again.encrypted
+    again.close()

@@ -1,0 +1,113 @@
+"""Switch the language while everything is open; no text of the other language may remain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from legalaid.context import AppContext
+from legalaid.documents import reminder_letter
+from legalaid.i18n import current_language
+from legalaid.services.cases import get_case
+from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
+from tests.core.helpers import family, hearing_in
+from tests.ui.conftest import wait_idle
+from tests.ui.walk import foreign_texts, visible_texts
+from ui.conflict import ConflictDialog
+from ui.drafts import CaseDraft
+from ui.hearing_dialog import HearingDialog
+from ui.incident_dialog import IncidentDialog
+from ui.language import LanguageSwitcher
+from ui.main_window import MainWindow
+from ui.preview import PreviewDialog
+from ui.settings_dialog import SettingsDialog
+from ui.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.welcome import WelcomePanel
+
+
+def open_everything(qtbot, ctx: AppContext, window: MainWindow) -> list[QWidget]:  # type: ignore[no-untyped-def]
+    case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
+    hearing_id = hearing_in(ctx, case.case.id, 4)
+    risk = add_assessment(
+        ctx,
+        case.case.id,
+        RiskInput(level="high", factors=["young_children"], narrative_es="Amenazas."),
+        [IncidentInput(occurred_on=date(2026, 1, 3), kind="threat", city="Tijuana")],
+    )
+    assert risk.incidents
+    window.cases.model.refresh()
+    window.show_view(1)
+    editor = window.open_case(case.case.id)
+    wait_idle(qtbot, window.runner)
+    detail = get_case(ctx, case.case.id)
+    hearing = HearingDialog(window.runner, window.reference, lambda d: None, parent=window)
+    reschedule = HearingDialog(
+        window.runner, window.reference, lambda d: None, rescheduling=detail.hearings[0]
+    )
+    draft = CaseDraft(editor.household.case_input("x"), editor.household.drafts([]))
+    dialogs: list[QWidget] = [
+        hearing,
+        reschedule,
+        IncidentDialog(window.runner, lambda d: None, window),
+        SettingsDialog(ctx, window.reference, window),
+        ConflictDialog(draft, detail, window),
+        PreviewDialog(ctx, window.runner, reminder_letter(ctx, hearing_id), window),
+        UnlockDialog(ctx.home.root, new=True, parent=window),
+        UnlockDialog(ctx.home.root, new=False, parent=window),
+        RecoveryKeyDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ", window),
+        WelcomePanel(),
+    ]
+    for dialog in dialogs:
+        dialog.show()
+    return [window, editor, *dialogs]
+
+
+def switch(qtbot, window: MainWindow, code: str) -> None:  # type: ignore[no-untyped-def]
+    window.set_language(code)
+    expected = (
+        "LegalAid — cases and hearings" if code == "en" else "LegalAid — expedientes y audiencias"
+    )
+    qtbot.waitUntil(lambda: window.windowTitle() == expected, timeout=5000)
+    QApplication.processEvents()
+    wait_idle(qtbot, window.runner)
+
+
+def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    switcher = LanguageSwitcher.of(QApplication.instance())  # type: ignore[arg-type]
+    window = MainWindow(ctx, switcher)
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window.runner)
+    windows = open_everything(qtbot, ctx, window)
+    spanish = [t for w in windows for t in visible_texts(w)]
+    assert foreign_texts(spanish, "es") == [], foreign_texts(spanish, "es")
+    assert "Expediente" in spanish and "Cancelar" in spanish
+    switch(qtbot, window, "en")
+    assert current_language() == "en" and ctx.settings.language == "en"
+    english = [t for w in windows for t in visible_texts(w)]
+    assert foreign_texts(english, "en") == []
+    assert "Case" in english and "Cancel" in english  # ours and Qt's own buttons
+    editor = windows[1]
+    assert any(m in editor.household.returned_on.text() for m in ("Jan", "Feb", "Mar", "Apr")) or (
+        editor.household.returned_on.text() == "—"
+    )
+    switch(qtbot, window, "es")
+    spanish_again = [t for w in windows for t in visible_texts(w)]
+    assert foreign_texts(spanish_again, "es") == []
+    assert sorted(spanish_again) == sorted(spanish)  # nothing lost or left behind on the way
+
+
+def test_the_walk_would_notice_a_forgotten_string(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    for text in ("Próximas audiencias", "3 audiencias", "martes 3 de marzo", "José Pérez"):
+        layout.addWidget(QLabel(text))
+    assert foreign_texts(visible_texts(root), "en") == [
+        "Próximas audiencias",
+        "3 audiencias",
+        "martes 3 de marzo",
+    ]

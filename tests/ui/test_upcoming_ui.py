@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import time
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
+
+from legalaid.context import AppContext
+from legalaid.services.upcoming import upcoming
+from tests.core.helpers import family, hearing_in
+from tests.ui.conftest import wait_idle
+from ui.upcoming import UpcomingPanel
+from ui.upcoming_model import FLAG_COLUMN, UpcomingModel
+
+
+def panel_for(qtbot, ctx: AppContext, runner) -> UpcomingPanel:  # type: ignore[no-untyped-def]
+    panel = UpcomingPanel(ctx, runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.refresh()
+    wait_idle(qtbot, runner)
+    return panel
+
+
+def select_row(panel: UpcomingPanel, group: int, row: int) -> None:
+    index = panel.model.index(row, 0, panel.model.index(group, 0))
+    panel.tree.selectionModel().select(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+
+
+def test_model_passes_the_model_tester(qtmodeltester, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    model = UpcomingModel()
+    model.set_rows(upcoming(demo_ctx, 14))
+    assert model.hearing_count() > 0 and model.rowCount() > 1
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_empty_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(UpcomingModel(), force_py=True)
+
+
+def test_grouped_by_date_and_crossing_ordered_by_report_time(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    late, early = family(ctx, a_number=None), family(ctx, a_number=None, crossing="ELP")
+    hearing_in(ctx, late.case.id, 2, at=time(13, 0))
+    hearing_in(ctx, late.case.id, 3, at=time(8, 0))
+    hearing_in(ctx, early.case.id, 2, at=time(9, 0), crossing="ELP", court="ELP")
+    panel = panel_for(qtbot, ctx, runner)
+    groups = panel.model.groups
+    assert [(g.crossing, len(g.rows)) for g in groups] == [("ELP", 1), ("SYS", 1), ("SYS", 1)]
+    title = panel.model.index(0, 0).data()
+    assert "ELP" in title and "1 audiencia" in title and "2 personas" in title
+    assert panel.summary.text().startswith("3 audiencias · 3 sin verificar")
+
+
+def test_flags_are_visible_at_a_glance(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx)
+    hearing_in(ctx, case.case.id, 1)
+    panel = panel_for(qtbot, ctx, runner)
+    flag = panel.model.index(0, FLAG_COLUMN, panel.model.index(0, 0))
+    assert flag.data() == "Sin verificar en 7 días"
+    assert "1-800-898-7180" in flag.data(Qt.ItemDataRole.ToolTipRole)
+    assert flag.data(Qt.ItemDataRole.BackgroundRole) is not None
+    select_row(panel, 0, 0)
+    qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert panel.model.index(0, FLAG_COLUMN, panel.model.index(0, 0)).data() == ""
+
+
+def test_copy_the_household_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx, given="Iñaki")
+    hearing_in(ctx, case.case.id, 3)
+    panel = panel_for(qtbot, ctx, runner)
+    messages: list[str] = []
+    panel.status_message.connect(messages.append)
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    assert panel.error.text() == "Primero seleccione una o más audiencias."
+    select_row(panel, 0, 0)
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert "Iñaki" in QApplication.clipboard().text()
+    assert messages == [f"Mensaje de {case.case.case_number} copiado: péguelo en el chat."]
+    panel.copy_en.trigger()
+    wait_idle(qtbot, runner)
+    assert "hearing" in QApplication.clipboard().text().lower()
+
+
+def test_daily_crossing_list_opens_in_the_preview(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx)
+    hearing_in(ctx, case.case.id, 2)
+    panel = panel_for(qtbot, ctx, runner)
+    panel.tree.setCurrentIndex(panel.model.index(0, 0))
+    qtbot.mouseClick(panel.list_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
+    assert previews and previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
