@@ -173,7 +173,7 @@ class CaseEditor(CaseEditorView):
             self.household.case_input(self.notes.toPlainText()),
             [(f.person_input(), f.active.isChecked()) for f in self.household.people],
             self.status.code(),
-            self.risk.risk_input(),
+            self.risk.draft() is not None,  # the tab knows what it loaded, even if it loads late
         )
 
     def _remember(self) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
 from legalaid.formatting import number
-from legalaid.i18n import N_, _
+from legalaid.i18n import N_, _, current_language
 from legalaid.labels import label
 from legalaid.services.search import CaseRow, count_cases, search_cases
 from ui.tasks import Control, TaskRunner
@@ -53,6 +53,7 @@ class CaseListModel(QAbstractTableModel):
         self.ctx, self.runner = ctx, runner
         self.query = CaseQuery()
         self.rows: list[CaseRow] = []
+        self.texts: list[Texts | None] = []  # what each row shows, computed once per language
         self.total: int | None = None
         self._generation = 0
         self._fetching = False
@@ -67,7 +68,7 @@ class CaseListModel(QAbstractTableModel):
         self._generation += 1
         generation, query, ctx = self._generation, self.query, self.ctx
 
-        def work(_control: Control) -> tuple[int, list[CaseRow]]:
+        def work(_control: Control) -> tuple[int, Page]:
             total = count_cases(ctx, query.text, crossing=query.crossing, status=query.status)
             return total, _page(ctx, query, 0)
 
@@ -78,11 +79,12 @@ class CaseListModel(QAbstractTableModel):
             owner=self,
         )
 
-    def _reset(self, generation: int, total: int, rows: list[CaseRow]) -> None:
+    def _reset(self, generation: int, total: int, page: Page) -> None:
         if generation != self._generation:
             return  # the person typed on; a newer answer is coming
         self.beginResetModel()
-        self.rows, self.total, self._fetching = rows, total, False
+        self.rows, self.texts = page.rows, page.current_texts()
+        self.total, self._fetching = total, False
         self.endResetModel()
         self.loaded.emit(total)
 
@@ -104,21 +106,22 @@ class CaseListModel(QAbstractTableModel):
         generation, query, ctx, offset = self._generation, self.query, self.ctx, len(self.rows)
         self.runner.run(
             lambda _c: _page(ctx, query, offset),
-            done=lambda rows: self._append(generation, rows),
+            done=lambda page: self._append(generation, page),
             failed=self._failed,
             owner=self,
         )
 
-    def _append(self, generation: int, rows: list[CaseRow]) -> None:
+    def _append(self, generation: int, page: Page) -> None:
         if generation != self._generation:
             return
         self._fetching = False
-        if not rows:
+        if not page.rows:
             self.total = len(self.rows)
             return
         first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self.rows.extend(rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        self.rows.extend(page.rows)
+        self.texts.extend(page.current_texts())
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -151,42 +154,65 @@ class CaseListModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, index.column())
+            texts = self.texts[index.row()]
+            if texts is None:
+                texts = self.texts[index.row()] = row_texts(row)
+            return texts[index.column()] if index.column() < len(texts) else None
         if role == CASE_ID_ROLE:
             return row.case_id
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _text(row: CaseRow, column: int) -> str:
-        if column == 0:
-            return row.case_number
-        if column == 1:
-            return row.principal
-        if column == 2:
-            return format_anumber(row.a_number)
-        if column == 3:
-            return number(row.people)
-        if column == 4:
-            return row.crossing or "—"
-        if column == 5:
-            return label("case_status", row.status)
-        if column == 6:
-            return table_date(row.next_hearing.date()) if row.next_hearing else "—"
-        return ""
-
     def case_id(self, row: int) -> str | None:
         return self.rows[row].case_id if 0 <= row < len(self.rows) else None
 
     def retranslate(self) -> None:
+        self.texts = [None] * len(self.rows)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self.rows:
             last = self.index(len(self.rows) - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
 
 
-def _page(ctx: AppContext, query: CaseQuery, offset: int) -> list[CaseRow]:
+Texts = tuple[str, ...]
+
+
+def row_texts(row: CaseRow) -> Texts:
+    """The seven cells of a row as shown, in the current language."""
+    return (
+        row.case_number,
+        row.principal,
+        format_anumber(row.a_number),
+        number(row.people),
+        row.crossing or "—",
+        label("case_status", row.status),
+        table_date(row.next_hearing.date()) if row.next_hearing else "—",
+    )
+
+
+@dataclass
+class Page:
+    """Rows read on a worker, with their texts already formatted there (in ``language``)."""
+
+    rows: list[CaseRow]
+    texts: list[Texts]
+    language: str
+
+    def current_texts(self) -> list[Texts | None]:
+        """The texts, unless the language changed while they travelled (then: format later)."""
+        if self.language == current_language():
+            return list(self.texts)
+        return [None] * len(self.rows)
+
+
+def _page(ctx: AppContext, query: CaseQuery, offset: int) -> Page:
+    language = current_language()
+    rows = _rows(ctx, query, offset)
+    return Page(rows, [row_texts(r) for r in rows], language)
+
+
+def _rows(ctx: AppContext, query: CaseQuery, offset: int) -> list[CaseRow]:
     return search_cases(
         ctx,
         query.text,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from legalaid.context import AppContext
-from legalaid.formatting import clock, local_date, medium_date
+from legalaid.formatting import clock, local_date
 from legalaid.i18n import N_, _
 from legalaid.labels import label
 from legalaid.models import Hearing, HearingStatus
@@ -27,7 +27,7 @@ from legalaid.services import hearings as service
 from ui.hearing_dialog import HearingDialog
 from ui.reference import Reference
 from ui.tasks import TaskRunner, describe
-from ui.widgets import ErrorLabel, Translatable
+from ui.widgets import ErrorLabel, Translatable, compact_rows, table_date
 
 COLUMNS = [
     N_("Date"),
@@ -93,7 +93,7 @@ class HearingHistoryModel(QAbstractTableModel):
     def _text(self, h: Hearing, column: int) -> str:
         crossing = self.reference.crossing_by_id(h.crossing_id)
         if column == 0:
-            return medium_date(local_date(h.starts_at, h.zone)) if h.starts_at else "—"
+            return table_date(local_date(h.starts_at, h.zone)) if h.starts_at else "—"
         if column == 1:
             return clock(h.starts_at, h.zone) if h.starts_at else "—"
         if column == 2:
@@ -112,7 +112,7 @@ class HearingHistoryModel(QAbstractTableModel):
             if h.verified_at is None:
                 return _("Never")
             return _("%(date)s by %(name)s") % {
-                "date": medium_date(local_date(h.verified_at, h.zone)),
+                "date": table_date(local_date(h.verified_at, h.zone)),
                 "name": h.verified_by or "—",
             }
         if column == 8:
@@ -123,7 +123,7 @@ class HearingHistoryModel(QAbstractTableModel):
         older = next((o for o in self.rows if o.id == h.replaces_id), None)
         if older is not None and older.starts_at is not None:
             return _("Replaces %(date)s") % {
-                "date": medium_date(local_date(older.starts_at, older.zone))
+                "date": table_date(local_date(older.starts_at, older.zone))
             }
         return h.outcome or h.notes or ""
 
@@ -154,6 +154,8 @@ class HearingsTab(Translatable, QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        compact_rows(self.table)
         self.error = ErrorLabel()
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()

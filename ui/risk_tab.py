@@ -89,6 +89,7 @@ class RiskTab(Translatable, QWidget):
         self._watch()
         self.which.currentIndexChanged.connect(self._choose)
         self.retranslate()
+        self._set(None)
 
     def _layout(self) -> None:
         top = QHBoxLayout()

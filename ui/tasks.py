@@ -133,9 +133,16 @@ class _Job(QRunnable):
         except BaseException as error:  # everything reaches the UI as a message, never a crash
             if not isinstance(error, LegalAidError):
                 log.error("background job failed", exc_info=error)
-            signals.failed.emit(error)
+            _deliver(signals.failed, error)
         else:
-            signals.finished.emit(result)
+            _deliver(signals.finished, result)
+
+
+def _deliver(signal: Any, value: Any) -> None:
+    try:
+        signal.emit(value)
+    except RuntimeError:  # the application is shutting down: nobody is left to tell
+        log.debug("result dropped: its receiver is gone")
 
 
 class TaskRunner(QObject):
