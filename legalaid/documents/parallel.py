@@ -5,7 +5,8 @@ reportlab's layout is pure Python, so one process tops out near the speed of a b
 the same text (about 65 letters/s here); two cores roughly double it. Workers get only the
 settings and the already-loaded hearing facts (never the database key), start with ``spawn`` (safe
 next to Qt's threads) and send back PDF bytes; the parent joins them with pypdf. Cancelling drops
-the chunks not yet started and waits for at most one chunk per worker.
+the chunks not yet started and waits for at most one chunk per worker. The join runs in a worker
+too, so the calling process does no PDF work at all.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def render_parallel(
                 parts[index] = future.result()
                 done += len(chunks[index])
                 progress(done, len(facts))
-    return join(([parts[i] for i in range(len(chunks))]), title)
+        # Joining builds a large pypdf object graph; doing it in a worker keeps the caller's
+        # process (the client's window) free of that work and of its garbage collection.
+        return pool.submit(join, [parts[i] for i in range(len(chunks))], title).result()
 
 
 def join(parts: list[bytes], title: str) -> bytes:
