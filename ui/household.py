@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -126,6 +128,25 @@ class HouseholdTab(Translatable, QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.scroll = scroll
+        chain = [
+            self.crossing,
+            self.court,
+            self.city,
+            self.shelter,
+            self.address,
+            self.phone,
+            self.whatsapp,
+            self.returned_on,
+            self.return_port,
+            self.representative,
+            self.nta_address,
+            self.eoir33,
+            self.eoir33_on,
+            self.letters,
+            self.add_person_button,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _watch(self) -> None:
         for edit in (
@@ -190,8 +211,13 @@ class HouseholdTab(Translatable, QWidget):
             form.relationship.set_code("child")
             form.language.set_code(self.people[0].language.code())
             form.nationality.set_code(self.people[0].nationality.code())
+        previous = self.people[-1].tab_chain()[-1] if self.people else self.letters
         self.people.append(form)
         self.people_box.addWidget(form)
+        for before, after in itertools.pairwise(
+            [previous, *form.tab_chain(), self.add_person_button]
+        ):
+            QWidget.setTabOrder(before, after)
         if focus:
             form.given.setFocus()
             self.scroll.ensureWidgetVisible(form)

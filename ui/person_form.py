@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
@@ -90,6 +92,23 @@ class PersonForm(Translatable, QGroupBox):
         grid.addWidget(self.errors.general, 10, 0, 1, 3)
         for column in range(3):
             grid.setColumnStretch(column, 1)
+        for before, after in itertools.pairwise(self.tab_chain()):
+            QWidget.setTabOrder(before, after)
+
+    def tab_chain(self) -> list[QWidget]:
+        """Left to right, top to bottom, as the fields are laid out."""
+        return [
+            self.given,
+            self.family,
+            self.relationship,
+            self.birth,
+            self.sex,
+            self.nationality,
+            self.a_number,
+            self.language,
+            self.interpreter,
+            self.active,
+        ]
 
     def retranslate(self) -> None:
         self.setTitle(

@@ -20,7 +20,8 @@ class WelcomePanel(Translatable, QWidget):
         self.title.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setMaximumWidth(620)
+        self.text.setFixedWidth(600)  # a fixed width lets the wrapped text take its height
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.new_button = QPushButton()
         self.new_button.setObjectName("welcomeNewCase")
         self.new_button.setDefault(True)
@@ -53,5 +54,6 @@ class WelcomePanel(Translatable, QWidget):
                 "to try the program out: they are marked DEMO and are not real people."
             )
         )
+        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
         self.new_button.setText(_("&New case"))
         self.demo_button.setText(_("&Load demo cases"))

@@ -169,6 +169,10 @@ class DateEdit(QDateEdit):
             self._seed()
         super().mousePressEvent(event)
 
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab leaves the date, like every other field (arrows move between day and month)."""
+        return QWidget.focusNextPrevChild(self, forward)
+
     def _seed(self) -> None:
         """Leaving "no date": start from today rather than from 1 January 1900."""
         self.setDate(QDate.currentDate())

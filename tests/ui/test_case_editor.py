@@ -3,7 +3,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from legalaid.context import AppContext
 from legalaid.services.cases import CaseInput, get_case, update_case
@@ -138,3 +138,37 @@ def test_someone_elses_save_is_refused_and_their_version_shown(
     assert ("Ciudad en México", "Tijuana", "Mexicali") in shown[0]
     assert get_case(ctx, case.case.id).case.city == "Tijuana"
     assert not editor.conflict_bar.isVisibleTo(editor)
+
+
+def test_tab_moves_through_the_form_as_it_is_laid_out(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, ctx, runner)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    household = editor.household
+    second = household.add_person()
+    qtbot.waitUntil(second.given.isVisible)
+    first = household.people[0]
+    expected = [
+        household.whatsapp,
+        household.returned_on,
+        household.return_port,
+        household.representative,
+    ]
+    household.phone.setFocus()
+    for widget in expected:
+        assert tab_out() is widget
+    first.nationality.setFocus()
+    for widget in (first.a_number, first.language, first.interpreter):
+        assert tab_out() is widget
+    first.interpreter.setFocus()  # "still part of the household" shows for saved people only
+    assert tab_out() is second.given
+
+
+def tab_out():  # type: ignore[no-untyped-def]
+    """Press Tab until the focus leaves the field (a date takes one Tab per day, month, year)."""
+    start = QApplication.focusWidget()
+    for _ in range(4):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is not start:
+            break
+    return QApplication.focusWidget()
