@@ -24,6 +24,7 @@ from legalaid.services.demo import generate_demo
 from legalaid.services.search import count_cases
 from ui.case_editor import CaseEditor
 from ui.case_list import CaseListPanel
+from ui.importing import Importer
 from ui.language import LanguageSwitcher
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
@@ -46,6 +47,7 @@ class MainWindow(Translatable, QMainWindow):
         self.reference = Reference()
         self.editors: dict[str, CaseEditor] = {}
         self.welcome = WelcomePanel()
+        self.importer = Importer(ctx, self.runner, self)
         self.cases = CaseListPanel(ctx, self.runner)
         self.upcoming = UpcomingPanel(ctx, self.runner)
         self.views = QTabWidget()
@@ -56,7 +58,8 @@ class MainWindow(Translatable, QMainWindow):
         self.stack.addWidget(self.views)
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
-        self.location = QLabel(str(ctx.home.database))
+        self.location = QLabel()
+        self.location.setObjectName("databaseLocation")
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
         self.statusBar().addPermanentWidget(self.location)
@@ -83,6 +86,7 @@ class MainWindow(Translatable, QMainWindow):
         self.new_action = self._action(self.new_case, QKeySequence.StandardKey.New)
         self.find_action = self._action(self.find, QKeySequence.StandardKey.Find)
         self.demo_action = self._action(self.load_demo)
+        self.import_action = self._action(self.importer.choose_and_import)
         self.settings_action = self._action(self.edit_settings, QKeySequence("Ctrl+,"))
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.cases_action = self._action(lambda: self.show_view(0), QKeySequence("Ctrl+1"))
@@ -99,7 +103,7 @@ class MainWindow(Translatable, QMainWindow):
             self.language_actions[code] = action
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for action in (self.new_action, self.demo_action, self.settings_action):
+        for action in (self.new_action, self.import_action, self.demo_action, self.settings_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -138,6 +142,8 @@ class MainWindow(Translatable, QMainWindow):
         self.upcoming.status_message.connect(self.show_message)
         self.welcome.new_case.connect(self.new_case)
         self.welcome.load_demo.connect(self.load_demo)
+        self.welcome.import_file.connect(self.importer.choose_and_import)
+        self.importer.imported.connect(lambda _r: self._data_changed())
         self.runner.error.connect(self.show_message)
         self.views.currentChanged.connect(self._view_changed)
         self.language_box.activated.connect(
@@ -157,6 +163,8 @@ class MainWindow(Translatable, QMainWindow):
         self.find_action.setText(_("&Find"))
         self.find_action.setToolTip(_("Find a case by name, A-number or number (Ctrl+F)"))
         self.demo_action.setText(_("Load &demo cases…"))
+        self.import_action.setText(_("&Import a spreadsheet…"))
+        self.import_action.setToolTip(_("Households from a CSV or Excel file kept so far"))
         self.settings_action.setText(_("&Settings…"))
         self.quit_action.setText(_("&Quit"))
         self.cases_action.setText(_("Cases"))
@@ -164,6 +172,13 @@ class MainWindow(Translatable, QMainWindow):
         self.about_action.setText(_("&About LegalAid"))
         self.language_label.setText(_("Language:"))
         self.location.setToolTip(_("The database this window works on"))
+        if getattr(self.ctx, "encrypted", False):
+            self.location.setText(_("%(path)s · encrypted") % {"path": self.ctx.home.database})
+        else:
+            self.location.setText(
+                _("%(path)s · NOT encrypted (demo mode)") % {"path": self.ctx.home.database}
+            )
+            self.location.setStyleSheet("color: #b00020;")
         code = current_language()
         self.language_actions[code].setChecked(True)
         self.language_box.setCurrentIndex(self.language_box.findData(code))
@@ -238,6 +253,11 @@ class MainWindow(Translatable, QMainWindow):
         if self.views.currentWidget() is self.upcoming:
             self.upcoming.refresh()
 
+    def _data_changed(self) -> None:
+        self.cases.model.refresh()
+        self.refresh_counts()
+        self.show_view(0)
+
     def _forget(self, editor: CaseEditor) -> None:
         for key in [k for k, v in self.editors.items() if v is editor]:
             del self.editors[key]
@@ -269,9 +289,7 @@ class MainWindow(Translatable, QMainWindow):
                 ngettext("Added %(count)d demo case.", "Added %(count)d demo cases.", count)
                 % {"count": count}
             )
-            self.cases.model.refresh()
-            self.refresh_counts()
-            self.show_view(0)
+            self._data_changed()
 
         self.runner.run(
             work,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +43,14 @@ class SettingsDialog(Translatable, QDialog):
         self.labels: dict[str, QLabel] = {}
         self.org_name, self.org_address = QLineEdit(), QLineEdit()
         self.org_phone, self.org_whatsapp = QLineEdit(), QLineEdit()
+        self.logo = QLineEdit()
+        self.logo_button = QPushButton()
+        self.logo_button.clicked.connect(self.choose_logo)
+        logo_row = QWidget()
+        row = QHBoxLayout(logo_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.logo, 1)
+        row.addWidget(self.logo_button)
         self.staff = QLineEdit()
         self.prefix = QLineEdit()
         self.prefix.setMaxLength(6)
@@ -54,6 +66,7 @@ class SettingsDialog(Translatable, QDialog):
                 ("org_address", self.org_address),
                 ("org_phone", self.org_phone),
                 ("org_whatsapp", self.org_whatsapp),
+                ("org_logo", logo_row),
             ],
         )
         self._form(
@@ -66,6 +79,7 @@ class SettingsDialog(Translatable, QDialog):
                 ("language", self.language),
             ],
         )
+        self.errors.widgets["org_logo"] = self.logo
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -96,6 +110,7 @@ class SettingsDialog(Translatable, QDialog):
             "org_address": _("Address"),
             "org_phone": _("Phone"),
             "org_whatsapp": _("WhatsApp"),
+            "org_logo": _("Logo (PNG or JPEG)"),
             "staff_name": _("&Your name"),
             "office_prefix": _("Case-number prefix"),
             "default_crossing": _("Default crossing"),
@@ -104,6 +119,8 @@ class SettingsDialog(Translatable, QDialog):
         }
         for name, text in texts.items():
             self.labels[name].setText(text)
+        self.logo_button.setText(_("Choose…"))
+        self.logo.setPlaceholderText(_("Optional: an image printed at the top of letters"))
         self.staff.setToolTip(_("Recorded in the history of every change you make"))
         self.prefix.setToolTip(_("2 to 6 capital letters: TIJ-2026-0001"))
         for combo in (self.crossing, self.paper, self.language):
@@ -115,6 +132,7 @@ class SettingsDialog(Translatable, QDialog):
         self.org_address.setText(org.address)
         self.org_phone.setText(org.phone)
         self.org_whatsapp.setText(org.whatsapp)
+        self.logo.setText(org.logo)
         self.staff.setText(settings.staff_name)
         self.prefix.setText(settings.office_prefix)
         self.crossing.set_code(settings.default_crossing)
@@ -129,6 +147,7 @@ class SettingsDialog(Translatable, QDialog):
             address=self.org_address.text().strip(),
             phone=self.org_phone.text().strip(),
             whatsapp=self.org_whatsapp.text().strip(),
+            logo=self.logo.text().strip(),
         )
         return replace(
             current,
@@ -140,12 +159,27 @@ class SettingsDialog(Translatable, QDialog):
             organisation=organisation,
         )
 
+    def choose_logo(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the logo"), self.logo.text(), _("Images (*.png *.jpg *.jpeg)")
+        )
+        if path:
+            self.logo.setText(path)
+
     def save(self) -> None:
         chosen = self.settings()
+        problems: dict[str | None, str] = {}
         try:
             chosen.validate()
         except LegalAidError as error:
-            first = self.errors.show(error.by_field())
+            problems.update(error.by_field())
+        logo = chosen.organisation.logo
+        if logo and not Path(logo).is_file():
+            problems["org_logo"] = _("There is no image file at %(path)s: choose it again.") % {
+                "path": logo
+            }
+        if problems:
+            first = self.errors.show(problems)
             if first is not None:
                 first.setFocus()
             return

@@ -12,6 +12,7 @@ from ui.widgets import Translatable
 class WelcomePanel(Translatable, QWidget):
     new_case = Signal()
     load_demo = Signal()
+    import_file = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,12 +30,16 @@ class WelcomePanel(Translatable, QWidget):
         self.demo_button = QPushButton()
         self.demo_button.setObjectName("welcomeDemo")
         self.demo_button.clicked.connect(self.load_demo)
-        for button in (self.new_button, self.demo_button):
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("welcomeImport")
+        self.import_button.clicked.connect(self.import_file)
+        for button in (self.new_button, self.import_button, self.demo_button):
             button.setMinimumHeight(40)
-            button.setMinimumWidth(220)
+            button.setMinimumWidth(200)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.import_button)
         buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -50,10 +55,13 @@ class WelcomePanel(Translatable, QWidget):
         self.title.setText(_("Welcome to LegalAid"))
         self.text.setText(
             _(
-                "There are no cases yet. Open the first household's case, or load demo cases "
-                "to try the program out: they are marked DEMO and are not real people."
+                "There are no cases yet. Open the first household's case, import the "
+                "spreadsheet you kept so far, or load demo cases to try the program out: they "
+                "are marked DEMO and are not real people."
             )
         )
         self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
         self.new_button.setText(_("&New case"))
         self.demo_button.setText(_("&Load demo cases"))
+        self.import_button.setText(_("&Import a spreadsheet…"))
+        self.import_button.setToolTip(_("Households from a CSV or Excel file kept so far"))

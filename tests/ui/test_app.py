@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from legalaid.context import AppContext, open_home
 from legalaid.services.search import count_cases
@@ -155,3 +155,46 @@ def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
     again = session.open_session(tmp_path / "new")
     assert again is not None and again.encrypted
     again.close()
+
+
+def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from legalaid.safety.exporter import export_file
+    from tests.core.helpers import family
+
+    source = open_home(tmp_path / "other", unencrypted=True)
+    family(source, given="Marisol", a_number="A 222-333-444")
+    family(source, given="Efraín", a_number=None)
+    sheet = tmp_path / "albergue.csv"
+    export_file(source, sheet)
+    source.close()
+    window = main_window(qtbot, ctx)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(sheet), ""))
+    )
+    reports: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "information", staticmethod(lambda _p, _t, text: reports.append(text))
+    )
+    qtbot.mouseClick(window.welcome.import_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.runner)
+    wait_idle(qtbot, window.runner)
+    assert count_cases(ctx) == 2
+    assert reports and "expedientes nuevos: 2" in reports[0]
+    assert window.stack.currentWidget() is window.views
+
+
+def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    dialog = SettingsDialog(ctx, window.reference, window)
+    dialog.logo.setText(str(tmp_path / "no-such-logo.png"))
+    dialog.save()
+    assert "no-such-logo.png" in dialog.errors.labels["org_logo"].text()
+    assert dialog.chosen is None
+    logo = tmp_path / "logo.png"
+    dialog.grab().save(str(logo))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(logo), ""))
+    )
+    qtbot.mouseClick(dialog.logo_button, Qt.MouseButton.LeftButton)
+    dialog.save()
+    assert dialog.chosen is not None and dialog.chosen.organisation.logo == str(logo)

@@ -1,0 +1,79 @@
+"""Import the spreadsheet a shelter keeps today (CSV or .xlsx), on a worker, with a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from legalaid.context import AppContext
+from legalaid.i18n import _, ngettext
+from ui.prefs import Prefs
+from ui.tasks import TaskRunner, describe
+
+SHOWN_REJECTS = 8
+
+
+class Importer(QObject):
+    imported = Signal(object)  # the ImportReport, after something may have changed
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, window: QWidget) -> None:
+        super().__init__(window)
+        self.ctx, self.runner, self.window = ctx, runner, window
+        self.prefs = Prefs(ctx)
+
+    def choose_and_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window,
+            _("Import a spreadsheet"),
+            self.prefs.last_folder(),
+            _("Spreadsheets (*.csv *.xlsx)"),
+        )
+        if path:
+            self.prefs.remember_folder(path)
+            self.start(Path(path))
+
+    def start(self, path: Path) -> None:
+        busy = QProgressDialog(
+            _("Importing %(file)s…") % {"file": path.name}, "", 0, 0, self.window
+        )
+        busy.setCancelButton(None)  # type: ignore[arg-type]
+        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setMinimumDuration(300)
+        ctx = self.ctx
+
+        def work(_control: Any) -> Any:
+            from legalaid.safety.importer import import_file
+
+            return import_file(ctx, path)
+
+        self.runner.run(
+            work,
+            done=lambda report: (busy.close(), self._report(report)),
+            failed=lambda error: (busy.close(), self._failed(error)),
+            write=True,
+            owner=self,
+        )
+
+    def _report(self, report: Any) -> None:
+        lines = [report.summary()]
+        for rejected in report.rejected[:SHOWN_REJECTS]:
+            lines.append(
+                _("Row %(row)d: %(reason)s") % {"row": rejected.row, "reason": rejected.reason()}
+            )
+        if report.rejects_file:
+            lines.append(
+                ngettext(
+                    "The rejected row is in %(path)s: fix it and import that file.",
+                    "The rejected rows are in %(path)s: fix them and import that file.",
+                    len(report.rejected),
+                )
+                % {"path": report.rejects_file}
+            )
+        QMessageBox.information(self.window, _("Import finished"), "\n\n".join(lines))
+        self.imported.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        QMessageBox.warning(self.window, _("Import failed"), describe(error))
