@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressDialog,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,8 @@ from ui.prefs import Prefs
 from ui.printing import load_pdf, new_printer, print_pdf
 from ui.tasks import Control, TaskRunner
 from ui.widgets import ErrorLabel, Translatable
+
+MULTI_PAGE_LIMIT = 60
 
 
 class PreviewDialog(Translatable, QDialog):
@@ -43,9 +46,21 @@ class PreviewDialog(Translatable, QDialog):
         self.pdf, self._buffer = load_pdf(document.pdf, self)
         self.view = QPdfView(self)
         self.view.setDocument(self.pdf)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.pages = QLabel()
+        self.page = QSpinBox()
+        self.page.setRange(1, max(1, self.pdf.pageCount()))
+        self.page.valueChanged.connect(lambda number: self.go_to_page(number - 1))
+        if self.pdf.pageCount() <= MULTI_PAGE_LIMIT:
+            self.view.setPageMode(QPdfView.PageMode.MultiPage)  # scroll through every page
+            self.page.hide()
+        else:  # laying out thousands of pages at once would stall the window
+            self.view.setPageMode(QPdfView.PageMode.SinglePage)
+            for key, step in (
+                (QKeySequence.StandardKey.MoveToNextPage, 1),
+                (QKeySequence.StandardKey.MoveToPreviousPage, -1),
+            ):
+                QShortcut(key, self, lambda s=step: self.page.setValue(self.page.value() + s))
         self.status = QLabel()
         self.status.setObjectName("previewStatus")
         self.error = ErrorLabel()
@@ -59,6 +74,7 @@ class PreviewDialog(Translatable, QDialog):
         self.save_button.clicked.connect(self.save_as)
         self.print_button.clicked.connect(self.print_document)
         bar = QHBoxLayout()
+        bar.addWidget(self.page)
         bar.addWidget(self.pages)
         bar.addStretch(1)
         bar.addWidget(self.save_button)
@@ -76,13 +92,15 @@ class PreviewDialog(Translatable, QDialog):
         self.setWindowTitle(_("Preview: %(title)s") % {"title": self.document.title})
         count = self.pdf.pageCount()
         self.pages.setText(ngettext("%(count)d page", "%(count)d pages", count) % {"count": count})
+        self.page.setToolTip(_("Page to show (Page Up and Page Down turn the pages)"))
         self.save_button.setText(_("&Save as PDF…"))
         self.save_button.setToolTip(_("Save a copy of this document (Ctrl+S)"))
         self.print_button.setText(_("&Print…"))
         self.print_button.setToolTip(_("Choose a printer and print (Ctrl+P)"))
 
     def go_to_page(self, page: int) -> None:
-        self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+        navigator = self.view.pageNavigator()
+        navigator.jump(max(0, min(page, self.pdf.pageCount() - 1)), QPointF(), 0)
 
     # --- save ---------------------------------------------------------------------------------
     def save_as(self) -> None:
