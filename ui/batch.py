@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from legalaid.context import AppContext
@@ -61,14 +61,16 @@ class BatchPrinter(QObject):
         self.dialog = dialog
         ctx, ids = self.ctx, list(hearing_ids)
 
-        def work(control: Control) -> Any:
-            return docs.reminders_batch(
+        def work(control: Control) -> tuple[Any, bytes]:
+            result = docs.reminders_batch(
                 ctx, ids, target, progress=control.progress, cancel=control.cancelled
             )
+            paths = list(getattr(result, "paths", []))
+            return result, Path(paths[0]).read_bytes() if paths else b""  # read here, not in the UI
 
         self.task = self.runner.run(
             work,
-            done=lambda result: self._done(result, out),
+            done=lambda answer: self._done(*answer, out),
             failed=lambda error: self._failed(error, out),
             progress=self._progress,
             owner=self,
@@ -93,10 +95,9 @@ class BatchPrinter(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    def _done(self, result: Any, out: Path) -> None:
+    def _done(self, result: Any, pdf: bytes, out: Path) -> None:
         self._close_dialog()
         count = int(getattr(result, "count", 0))
-        paths = [Path(p) for p in getattr(result, "paths", [])]
         if getattr(result, "cancelled", False):
             self.message.emit(
                 ngettext(
@@ -106,15 +107,18 @@ class BatchPrinter(QObject):
                 )
                 % {"count": count}
             )
-        if not paths or getattr(result, "cancelled", False):
+        if not pdf or getattr(result, "cancelled", False):
             shutil.rmtree(out, ignore_errors=True)
             self.finished.emit(result)
             return
+        # Let the window breathe (and repaint) before the preview is built.
+        QTimer.singleShot(0, lambda: self._preview(result, pdf, count, out))
+
+    def _preview(self, result: Any, pdf: bytes, count: int, out: Path) -> None:
         title = ngettext("%(count)d reminder letter", "%(count)d reminder letters", count) % {
             "count": count
         }
-        document = BatchDocument(paths[0].read_bytes(), title)
-        self.preview = show_document(self.ctx, self.runner, document, self.window)
+        self.preview = show_document(self.ctx, self.runner, BatchDocument(pdf, title), self.window)
         self.preview.destroyed.connect(lambda: shutil.rmtree(out, ignore_errors=True))
         self.message.emit(title)
         self.finished.emit(result)
