@@ -70,7 +70,7 @@ class BatchPrinter(QObject):
 
         self.task = self.runner.run(
             work,
-            done=lambda answer: self._done(*answer, out),
+            done=lambda answer: self._done(answer[0], answer[1], out),
             failed=lambda error: self._failed(error, out),
             progress=self._progress,
             owner=self,

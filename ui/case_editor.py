@@ -44,7 +44,8 @@ class CaseEditor(CaseEditorView):
         case_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        self.case_id, self.version = case_id, None
+        self.case_id: str | None = case_id
+        self.version: int | None = None
         self.detail: CaseDetail | None = None
         self._baseline: Any = None
         self._people_base: list[tuple[PersonInput, bool]] = []
@@ -91,6 +92,7 @@ class CaseEditor(CaseEditorView):
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_reminder)
         self.close_button.clicked.connect(self.close)
+        self.conflict_button.clicked.connect(self.show_their_version)
 
     # --- loading ------------------------------------------------------------------------------
     def _reference(self, loaded: Reference) -> None:
@@ -255,16 +257,16 @@ class CaseEditor(CaseEditorView):
             self.error.show_message(error.message())
             return
         by_field = error.by_field()
-        risk = {k: v for k, v in by_field.items() if k in RISK_FIELDS}
+        risk: dict[str | None, str] = {k: v for k, v in by_field.items() if k in RISK_FIELDS}
         notes = by_field.pop("notes", "")
         self.notes_error.show_message(notes)
-        rest = {k: v for k, v in by_field.items() if k not in RISK_FIELDS}
+        rest: dict[str | None, str] = {k: v for k, v in by_field.items() if k not in RISK_FIELDS}
         first = self.household.show_errors(rest)
         page: QWidget = self.household
         if first is None and risk:
             first, page = self.risk.show_errors(risk), self.risk
         elif first is None and notes:
-            first, page = self.notes, self.notes.parentWidget()
+            first, page = self.notes, self.notes.parentWidget() or self.household
         self.tabs.setCurrentWidget(page)
         (first or self.save_button).setFocus()
         self.error.show_message(

@@ -62,8 +62,8 @@ class CaseListPanel(Translatable, QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
-        for combo in (self.crossing, self.status):  # -1: the combo is being cleared or deleted
-            combo.currentIndexChanged.connect(lambda i: i >= 0 and self.apply_filters())
+        for combo in (self.crossing, self.status):
+            combo.currentIndexChanged.connect(self._filter_changed)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated_row.connect(self._open_row)
         self.model.loaded.connect(self._show_total)
@@ -142,6 +142,10 @@ class CaseListPanel(Translatable, QWidget):
                 descending=query.descending,
             )
         )
+
+    def _filter_changed(self, index: int) -> None:
+        if index >= 0:  # -1: the combo is being cleared or deleted
+            self.apply_filters()
 
     def _show_total(self, total: int | None) -> None:
         if total is None:

@@ -70,7 +70,6 @@ class CaseEditorView(Translatable, QWidget):
         self.conflict_text = QLabel()
         self.conflict_text.setWordWrap(True)
         self.conflict_button = QPushButton()
-        self.conflict_button.clicked.connect(self.show_their_version)
         bar = QHBoxLayout(self.conflict_bar)
         bar.addWidget(self.conflict_text, 1)
         bar.addWidget(self.conflict_button)

@@ -81,7 +81,7 @@ class HouseholdTab(Translatable, QWidget):
 
     def _layout(self) -> None:
         left, right = QFormLayout(), QFormLayout()
-        for name, widget in (
+        fields: tuple[tuple[str, QWidget], ...] = (
             ("crossing", self.crossing),
             ("court", self.court),
             ("city", self.city),
@@ -89,21 +89,23 @@ class HouseholdTab(Translatable, QWidget):
             ("address_mx", self.address),
             ("phone", self.phone),
             ("whatsapp", self.whatsapp),
-        ):
+        )
+        for name, widget in fields:
             self._row(left, name, widget)
         eoir = QWidget()
         eoir_row = QHBoxLayout(eoir)
         eoir_row.setContentsMargins(0, 0, 0, 0)
         eoir_row.addWidget(self.eoir33)
         eoir_row.addWidget(self.eoir33_on, 1)
-        for name, widget in (
+        fields = (
             ("returned_on", self.returned_on),
             ("return_port", self.return_port),
             ("representative", self.representative),
             ("nta_address", self.nta_address),
             ("eoir33_filed_on", eoir),
             ("letter_languages", self.letters),
-        ):
+        )
+        for name, widget in fields:
             self._row(right, name, widget)
         self.errors.widgets["eoir33_filed_on"] = self.eoir33_on
         columns = QHBoxLayout()
@@ -127,7 +129,7 @@ class HouseholdTab(Translatable, QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.scroll = scroll
+        self.scroller = scroll
         chain = [
             self.crossing,
             self.court,
@@ -220,7 +222,7 @@ class HouseholdTab(Translatable, QWidget):
             QWidget.setTabOrder(before, after)
         if focus:
             form.given.setFocus()
-            self.scroll.ensureWidgetVisible(form)
+            self.scroller.ensureWidgetVisible(form)
             self.changed.emit()
         return form
 
@@ -280,8 +282,8 @@ class HouseholdTab(Translatable, QWidget):
         theirs: dict[int, dict[str | None, str]] = {}
         for field, message in by_field.items():
             if field and field.startswith("people."):
-                _prefix, index, name = field.split(".", 2)
-                theirs.setdefault(int(index), {})[name] = message
+                _prefix, position, name = field.split(".", 2)
+                theirs.setdefault(int(position), {})[name] = message
             else:
                 mine[field] = message
         first = self.errors.show(mine)

@@ -39,7 +39,7 @@ class Importer(QObject):
         busy = QProgressDialog(
             _("Importing %(file)s…") % {"file": path.name}, "", 0, 0, self.window
         )
-        busy.setCancelButton(None)  # type: ignore[arg-type]
+        busy.setCancelButton(None)
         busy.setWindowModality(Qt.WindowModality.WindowModal)
         busy.setMinimumDuration(300)
         ctx = self.ctx
@@ -51,13 +51,14 @@ class Importer(QObject):
 
         self.runner.run(
             work,
-            done=lambda report: (busy.close(), self._report(report)),
-            failed=lambda error: (busy.close(), self._failed(error)),
+            done=lambda report: self._report(busy, report),
+            failed=lambda error: self._failed(busy, error),
             write=True,
             owner=self,
         )
 
-    def _report(self, report: Any) -> None:
+    def _report(self, busy: QProgressDialog, report: Any) -> None:
+        busy.close()
         lines = [report.summary()]
         for rejected in report.rejected[:SHOWN_REJECTS]:
             lines.append(
@@ -75,5 +76,6 @@ class Importer(QObject):
         QMessageBox.information(self.window, _("Import finished"), "\n\n".join(lines))
         self.imported.emit(report)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, busy: QProgressDialog, error: BaseException) -> None:
+        busy.close()
         QMessageBox.warning(self.window, _("Import failed"), describe(error))

@@ -106,5 +106,7 @@ class IncidentDialog(Translatable, QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        by_field = error.by_field() if isinstance(error, LegalAidError) else {None: describe(error)}
+        by_field: dict[str | None, str] = (
+            error.by_field() if isinstance(error, LegalAidError) else {None: describe(error)}
+        )
         self.errors.show(by_field)

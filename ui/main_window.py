@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -75,16 +78,20 @@ class MainWindow(Translatable, QMainWindow):
         self.refresh_counts()
 
     # --- menus --------------------------------------------------------------------------------
-    def _action(self, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(self)
         if shortcut is not None:
-            action.setShortcut(shortcut)  # type: ignore[arg-type]
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
         return action
 
     def _menus(self) -> None:
         self.new_action = self._action(self.new_case, QKeySequence.StandardKey.New)
-        self.find_action = self._action(self.find, QKeySequence.StandardKey.Find)
+        self.find_action = self._action(self.find_case, QKeySequence.StandardKey.Find)
         self.demo_action = self._action(self.load_demo)
         self.import_action = self._action(self.importer.choose_and_import)
         self.settings_action = self._action(self.edit_settings, QKeySequence("Ctrl+,"))
@@ -95,7 +102,7 @@ class MainWindow(Translatable, QMainWindow):
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGE_NAMES:
-            action = self._action(lambda _=False, c=code: self.set_language(c))
+            action = self._action(partial(self.set_language, code))
             action.setText(name)
             action.setProperty(OWN_NAMES, True)
             action.setCheckable(True)
@@ -198,7 +205,7 @@ class MainWindow(Translatable, QMainWindow):
         if self.views.widget(index) is self.upcoming:
             self.upcoming.refresh()
 
-    def find(self) -> None:
+    def find_case(self) -> None:
         self.show_view(0)
         self.cases.focus_search()
 
@@ -275,7 +282,7 @@ class MainWindow(Translatable, QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         progress = QProgressDialog(_("Adding demo cases…"), "", 0, DEMO_CASES, self)
-        progress.setCancelButton(None)  # type: ignore[arg-type]
+        progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         ctx = self.ctx
@@ -294,11 +301,15 @@ class MainWindow(Translatable, QMainWindow):
         self.runner.run(
             work,
             done=finished,
-            failed=lambda e: (progress.close(), self.show_message(describe(e))),
+            failed=lambda e: self._demo_failed(progress, e),
             progress=lambda done, _total: progress.setValue(done),
             write=True,
             owner=self,
         )
+
+    def _demo_failed(self, progress: QProgressDialog, error: BaseException) -> None:
+        progress.close()
+        self.show_message(describe(error))
 
     # --- settings and language ----------------------------------------------------------------
     def edit_settings(self) -> None:

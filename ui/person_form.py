@@ -73,7 +73,7 @@ class PersonForm(Translatable, QGroupBox):
     def _layout(self) -> None:
         """Three bands of three fields: label, field, then its inline message below it."""
         grid = QGridLayout(self)
-        bands = [
+        bands: list[list[tuple[str, QWidget]]] = [
             [("given_names", self.given), ("family_names", self.family)],
             [("birth_date", self.birth), ("sex", self.sex), ("nationality", self.nationality)],
             [("a_number", self.a_number), ("language", self.language)],

@@ -143,11 +143,15 @@ class PreviewDialog(Translatable, QDialog):
         task = self.runner.run(
             work,
             done=lambda n: self._printed(progress, n, pages),
-            failed=lambda e: (progress.close(), self._failed(e)),
+            failed=lambda e: self._print_failed(progress, e),
             progress=lambda done, _total: progress.setValue(done),
             owner=self,
         )
         progress.canceled.connect(task.cancel)
+
+    def _print_failed(self, progress: QProgressDialog, error: BaseException) -> None:
+        progress.close()
+        self._failed(error)
 
     def _printed(self, progress: QProgressDialog, printed: int, pages: int) -> None:
         progress.close()

@@ -6,7 +6,7 @@ Pages are rendered at no more than 300 dpi (a 1200 dpi letter page would take ha
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -26,9 +26,9 @@ def new_printer(paper: str) -> QPrinter:
     return printer
 
 
-def load_pdf(data: bytes, parent: object | None = None) -> tuple[QPdfDocument, QBuffer]:
+def load_pdf(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocument, QBuffer]:
     """A QPdfDocument over the bytes; keep the buffer alive as long as the document."""
-    document = QPdfDocument(parent)  # type: ignore[arg-type]
+    document = QPdfDocument(parent) if parent is not None else QPdfDocument()
     buffer = QBuffer(document)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

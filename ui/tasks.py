@@ -61,9 +61,9 @@ class Task(QObject):
 
     def __init__(
         self,
-        done: Callable[[Any], None] | None,
-        failed: Callable[[BaseException], None] | None,
-        progress: Callable[[int, int], None] | None,
+        done: Callable[[Any], object] | None,
+        failed: Callable[[BaseException], object] | None,
+        progress: Callable[[int, int], object] | None,
         owner: QObject | None,
         report: Callable[[BaseException], None],
     ) -> None:
@@ -162,9 +162,9 @@ class TaskRunner(QObject):
         self,
         work: Work,
         *,
-        done: Callable[[Any], None] | None = None,
-        failed: Callable[[BaseException], None] | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        done: Callable[[Any], object] | None = None,
+        failed: Callable[[BaseException], object] | None = None,
+        progress: Callable[[int, int], object] | None = None,
         write: bool = False,
         owner: QObject | None = None,
     ) -> Task:

@@ -69,7 +69,7 @@ class UpcomingPanel(Translatable, QWidget):
         self._buttons()
         self._layout()
         for combo in (self.days, self.crossing):
-            combo.currentIndexChanged.connect(lambda i: i >= 0 and self.refresh())
+            combo.currentIndexChanged.connect(self._filter_changed)
         self.tree.doubleClicked.connect(lambda _i: self.open_selected())
         self.retranslate()
 
@@ -149,6 +149,10 @@ class UpcomingPanel(Translatable, QWidget):
         self.crossing.retranslate()
 
     # --- loading ------------------------------------------------------------------------------
+    def _filter_changed(self, index: int) -> None:
+        if index >= 0:  # -1: the combo is being cleared or deleted
+            self.refresh()
+
     def refresh(self) -> None:
         ctx, days, crossing = self.ctx, int(self.days.code() or 14), self.crossing.code() or None
         self.error.show_message("")

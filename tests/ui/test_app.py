@@ -198,3 +198,16 @@ def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monke
     qtbot.mouseClick(dialog.logo_button, Qt.MouseButton.LeftButton)
     dialog.save()
     assert dialog.chosen is not None and dialog.chosen.organisation.logo == str(logo)
+
+
+def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    window.language_actions["en"].trigger()
+    qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
+    assert window.language_box.currentData() == "en"
+    saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
+    assert saved["language"] == "en"
+    window.language_box.setCurrentIndex(window.language_box.findData("es"))
+    window.language_box.activated.emit(window.language_box.currentIndex())
+    qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — expedientes y audiencias")
+    assert window.language_actions["es"].isChecked()
