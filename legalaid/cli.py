@@ -303,4 +303,4 @@ def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     except ImportError:
         parser.print_help()
         return 0
-    return run_client(home=args.home, language=args.lang)
+    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)

@@ -12,7 +12,7 @@ from legalaid.formatting import language_name
 from legalaid.i18n import N_, _, babel_locale
 from legalaid.models import Person
 from legalaid.services.cases import PersonInput
-from legalaid.services.validation import _ISO_COUNTRIES
+from legalaid.services.validation import ISO_COUNTRIES
 from ui.drafts import PersonDraft
 from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
 
@@ -24,7 +24,7 @@ NO_COUNTRY = N_("Not recorded")
 def country_items() -> list[tuple[str, str]]:
     names = babel_locale().territories
     rest = sorted(
-        (c for c in _ISO_COUNTRIES if c not in FIRST_COUNTRIES), key=lambda c: names.get(c, c)
+        (c for c in ISO_COUNTRIES if c not in FIRST_COUNTRIES), key=lambda c: names.get(c, c)
     )
     return [("", _(NO_COUNTRY))] + [(c, names.get(c, c)) for c in FIRST_COUNTRIES + rest]
 

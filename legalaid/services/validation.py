@@ -14,7 +14,7 @@ from legalaid.i18n import N_
 MAX_TEXT = 2000
 MAX_NOTES = 20000
 _NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO"}
-_ISO_COUNTRIES = frozenset(
+ISO_COUNTRIES = frozenset(
     str(code)
     for code in Locale.parse("en").territories
     if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
@@ -81,7 +81,7 @@ def country(value: str | None, errors: Collector) -> str | None:
     code = (value or "").strip().upper()
     if not code:
         return None
-    if code not in _ISO_COUNTRIES:
+    if code not in ISO_COUNTRIES:
         errors.add(
             N_("Unknown nationality “%(code)s”: choose a country from the list."),
             "nationality",
