@@ -91,9 +91,7 @@ def reminders_batch(
         if per_household:
             written = _per_household(ctx, facts, out, layout, report, stop, deterministic, today)
         else:
-            data = _render_all(ctx, facts, layout, report, stop, deterministic, today)
-            write_atomic(out, data)
-            written = [_written(out, facts, data)]
+            written = [_one_file(ctx, facts, out, layout, report, stop, deterministic, today)]
     except _Cancelled:
         return BatchResult(0, [], True)
     _log(ctx, written)
@@ -123,25 +121,31 @@ def hearings_in_range(
     return found
 
 
-def _render_all(
+def _one_file(
     ctx: AppContext,
     facts: list[HearingFacts],
+    out: Path,
     layout: str,
     progress: Progress,
     cancel: Cancel,
     deterministic: bool,
     today: date | None,
-) -> bytes:
+) -> _Written:
     """One PDF; large batches are laid out on every core (see parallel.py)."""
     workers = workers_for(len(facts), deterministic)
     if workers < 2:
-        return _render(ctx, facts, layout, progress, cancel, deterministic, today)
-    data = render_parallel(
-        ctx, facts, layout, workers, progress, cancel, _batch_title(facts), today
-    )
-    if data is None:
-        raise _Cancelled
-    return data
+        data = _render(ctx, facts, layout, progress, cancel, deterministic, today)
+        write_atomic(out, data)
+        return _written(out, facts, data)
+    title = _batch_title(facts)
+    try:
+        if not render_parallel(ctx, facts, layout, workers, progress, cancel, title, today, out):
+            raise _Cancelled
+    except OSError as error:
+        raise storage_error(out, error) from error
+    with out.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return _Written(out, facts, digest, out.stat().st_size)
 
 
 def render_letters(
