@@ -1,4 +1,4 @@
-"""The case list: a table model that loads pages on demand and sorts in SQL (pitfall 8).
+"""The case list: a windowed table model that loads pages on demand and sorts in SQL (pitfall 8).
 
 Every query runs on a worker (``TaskRunner``); a generation number drops answers to queries
 the person has already typed past. DisplayRole is always ``str``.
@@ -6,6 +6,7 @@ the person has already typed past. DisplayRole is always ``str``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from ui.tasks import Control, TaskRunner
 from ui.widgets import table_date
 
 PAGE = 200
+MAX_PAGES = 12  # rows held at most: 2,400, whatever the size of the list
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # (sort key in search.SORT_KEYS or None when the column cannot be sorted, header msgid)
 COLUMNS: list[tuple[str | None, str]] = [
@@ -40,11 +42,21 @@ class CaseQuery:
     text: str = ""
     crossing: str | None = None
     status: str | None = None
-    order: str = "case_number"
+    order: str = "recent"  # newest first: the fast order of the search index
     descending: bool = False
 
 
+@dataclass
+class _Cached:
+    rows: list[CaseRow]
+    texts: list[Texts | None]
+
+
 class CaseListModel(QAbstractTableModel):
+    """A window over the query's result: ``rowCount`` is the whole count, but only the pages
+    near what the view shows are held (at most ``MAX_PAGES``); the others load on a worker when
+    they scroll into view and are dropped again, least recently used first."""
+
     loaded = Signal(int)  # total matching cases, after each new query
     failed = Signal(str)
 
@@ -52,11 +64,10 @@ class CaseListModel(QAbstractTableModel):
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
         self.query = CaseQuery()
-        self.rows: list[CaseRow] = []
-        self.texts: list[Texts | None] = []  # what each row shows, computed once per language
+        self.pages: OrderedDict[int, _Cached] = OrderedDict()
         self.total: int | None = None
         self._generation = 0
-        self._fetching = False
+        self._loading: set[int] = set()
 
     # --- queries ----------------------------------------------------------------------------
     def set_query(self, query: CaseQuery) -> None:
@@ -83,57 +94,70 @@ class CaseListModel(QAbstractTableModel):
         if generation != self._generation:
             return  # the person typed on; a newer answer is coming
         self.beginResetModel()
-        self.rows, self.texts = page.rows, page.current_texts()
-        self.total, self._fetching = total, False
+        self.pages = OrderedDict({0: _Cached(page.rows, page.current_texts())})
+        self._loading = set()
+        self.total = total
         self.endResetModel()
         self.loaded.emit(total)
 
     def _failed(self, error: BaseException) -> None:
         from ui.tasks import describe
 
-        self._fetching = False
+        self._loading.clear()
         self.failed.emit(describe(error))
 
-    def canFetchMore(self, parent: ParentIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self.total is None or self._fetching:
-            return False
-        return len(self.rows) < self.total
-
-    def fetchMore(self, parent: ParentIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
+    def _want(self, number: int) -> None:
+        """Load page ``number`` on a worker unless it is there or on its way."""
+        if number in self._loading or number in self.pages:
             return
-        self._fetching = True
-        generation, query, ctx, offset = self._generation, self.query, self.ctx, len(self.rows)
+        self._loading.add(number)
+        generation, query, ctx = self._generation, self.query, self.ctx
         self.runner.run(
-            lambda _c: _page(ctx, query, offset),
-            done=lambda page: self._append(generation, page),
+            lambda _c: _page(ctx, query, number * PAGE),
+            done=lambda page: self._arrived(generation, number, page),
             failed=self._failed,
             owner=self,
         )
 
-    def _append(self, generation: int, page: Page) -> None:
+    def _arrived(self, generation: int, number: int, page: Page) -> None:
         if generation != self._generation:
             return
-        self._fetching = False
-        if not page.rows:
-            self.total = len(self.rows)
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-        self.rows.extend(page.rows)
-        self.texts.extend(page.current_texts())
-        self.endInsertRows()
+        self._loading.discard(number)
+        self.pages[number] = _Cached(page.rows, page.current_texts())
+        while len(self.pages) > MAX_PAGES:
+            self.pages.popitem(last=False)
+        first = number * PAGE
+        last = min(first + PAGE, self.rowCount()) - 1
+        if last >= first:
+            self.dataChanged.emit(
+                self.index(first, 0),
+                self.index(last, len(COLUMNS) - 1),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def _row(self, row: int) -> tuple[_Cached, int] | None:
+        number = row // PAGE
+        cached = self.pages.get(number)
+        if cached is None:
+            self._want(number)
+            return None
+        self.pages.move_to_end(number)
+        offset = row - number * PAGE
+        return (cached, offset) if offset < len(cached.rows) else None
+
+    def rows_held(self) -> int:
+        return sum(len(c.rows) for c in self.pages.values())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else None
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "recent"
         if key is None:
             return
-        descending = order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder and key != "recent"
         self.set_query(replace(self.query, order=key, descending=descending))
 
     # --- the table ------------------------------------------------------------------------
     def rowCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() or self.total is None else self.total
 
     def columnCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -150,28 +174,37 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def data(self, index: ParentIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            texts = self.texts[index.row()]
-            if texts is None:
-                texts = self.texts[index.row()] = row_texts(row)
-            return texts[index.column()] if index.column() < len(texts) else None
-        if role == CASE_ID_ROLE:
-            return row.case_id
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role not in (Qt.ItemDataRole.DisplayRole, CASE_ID_ROLE):
+            return None
+        found = self._row(index.row())
+        if found is None:
+            return (
+                "…"
+                if role == Qt.ItemDataRole.DisplayRole and index.column() == 0
+                else ("" if role == Qt.ItemDataRole.DisplayRole else None)
+            )
+        cached, offset = found
+        if role == CASE_ID_ROLE:
+            return cached.rows[offset].case_id
+        texts = cached.texts[offset]
+        if texts is None:
+            texts = cached.texts[offset] = row_texts(cached.rows[offset])
+        return texts[index.column()] if index.column() < len(texts) else None
 
     def case_id(self, row: int) -> str | None:
-        return self.rows[row].case_id if 0 <= row < len(self.rows) else None
+        found = self._row(row) if 0 <= row < self.rowCount() else None
+        return found[0].rows[found[1]].case_id if found else None
 
     def retranslate(self) -> None:
-        self.texts = [None] * len(self.rows)
+        for cached in self.pages.values():
+            cached.texts = [None] * len(cached.rows)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self.rows:
-            last = self.index(len(self.rows) - 1, len(COLUMNS) - 1)
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
 
 

@@ -14,24 +14,44 @@ def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: A
     model = CaseListModel(demo_ctx, runner)
     model.refresh()
     wait_idle(qtbot, runner)
-    assert model.total == 300 and model.rowCount() == PAGE
+    assert model.total == 300 and model.rowCount() == 300 and model.rows_held() == PAGE
     qtmodeltester.check(model, force_py=True)
     wait_idle(qtbot, runner)
 
 
-def test_rows_load_page_by_page_and_sort_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
+def test_pages_load_where_the_view_looks_and_never_all(
+    qtbot, runner, demo_ctx: AppContext, monkeypatch
+) -> None:
+    monkeypatch.setattr("ui.case_model.PAGE", 20)
+    monkeypatch.setattr("ui.case_model.MAX_PAGES", 3)
     model = CaseListModel(demo_ctx, runner)
     model.refresh()
     wait_idle(qtbot, runner)
-    assert model.canFetchMore()
-    model.fetchMore()
+    assert model.rowCount() == 300 and model.rows_held() == 20
+    assert model.index(299, 0).data() == "…"  # not loaded yet: asked for, on a worker
     wait_idle(qtbot, runner)
-    assert model.rowCount() == 300 and not model.canFetchMore()
+    assert model.index(299, 0).data().startswith("DEMO-")
+    for row in range(0, 300, 20):  # scroll top to bottom
+        model.index(row, 0).data()
+        wait_idle(qtbot, runner)
+    assert model.rows_held() <= 3 * 20  # a window, never the whole list
+    newest_first = [model.index(r, 0).data() for r in range(280, 300)]
+    assert newest_first == sorted(newest_first, reverse=True)
+
+
+def test_sorting_happens_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
+    model = CaseListModel(demo_ctx, runner)
     model.sort(0, Qt.SortOrder.DescendingOrder)
+    wait_idle(qtbot, runner)
+    for row in range(PAGE, 300):
+        model.index(row, 0).data()
     wait_idle(qtbot, runner)
     numbers = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert numbers == sorted(numbers, reverse=True)
     assert all(isinstance(model.index(0, c).data(), str) for c in range(model.columnCount()))
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    wait_idle(qtbot, runner)
+    assert model.query.order == "name"
 
 
 def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None:
