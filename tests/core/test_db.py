@@ -129,3 +129,23 @@ def test_upgraded_data_is_searchable(tmp_path: Path) -> None:
     assert [r.case_number for r in rows] == ["TIJ-2026-0001"]
     assert search_cases(ctx, "A 012-345-678")[0].principal == "José Hernández Núñez"
     ctx.close()
+
+
+def test_the_head_constant_names_the_newest_migration() -> None:
+    from legalaid.migrations import HEAD
+
+    assert head_revision() == HEAD
+
+
+def test_opening_a_current_database_does_not_import_alembic(ctx: AppContext) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from legalaid.context import open_home\n"
+        f"open_home({str(ctx.home.root)!r}, unencrypted=True).close()\n"
+        "print(any(m.split('.')[0] == 'alembic' for m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
