@@ -61,7 +61,7 @@ def run_client(
     if ctx is None:
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
-    window = MainWindow(ctx, switcher)
+    window = MainWindow(ctx, switcher, automatic_backups=True)
     window.show()
     tune_gc()
     try:

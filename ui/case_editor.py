@@ -141,6 +141,7 @@ class CaseEditor(CaseEditorView):
         self._load_hearings(detail)
         self.risk.load(detail.case.id)
         self.documents.load(detail.case.id)
+        self._load_history(detail)
         self.conflict_bar.hide()
         self.error.show_message("")
         self._remember()
@@ -150,6 +151,10 @@ class CaseEditor(CaseEditorView):
         crossing = detail.crossing.code if detail.crossing else ""
         court = detail.court.code if detail.court else ""
         self.hearings.load(detail.case.id, detail.hearings, crossing, court)
+
+    def _load_history(self, detail: CaseDetail) -> None:
+        names = {p.id: f"{p.given_names} {p.family_names}".strip() for p in detail.people}
+        self.history.load(detail.case.id, names)
 
     def reload_hearings(self) -> None:
         """After a hearing changed: new history, the forms left exactly as typed."""
@@ -167,6 +172,7 @@ class CaseEditor(CaseEditorView):
         if self.detail is not None:
             self.detail.hearings = detail.hearings
         self._load_hearings(detail)
+        self._load_history(detail)
         self.saved.emit(detail.case.id)
 
     # --- what changed -------------------------------------------------------------------------
@@ -248,6 +254,7 @@ class CaseEditor(CaseEditorView):
         self._people_base = [(stored_input(p), p.active) for p in detail.people]
         self._load_hearings(detail)
         self.documents.load(detail.case.id)
+        self._load_history(detail)
         self._title()
         self._touched()
 

@@ -22,6 +22,7 @@ from legalaid.context import AppContext
 from legalaid.i18n import _
 from ui.documents_tab import DocumentsTab
 from ui.hearings_tab import HearingsTab
+from ui.history_tab import HistoryTab
 from ui.household import HouseholdTab
 from ui.reference import Reference
 from ui.risk_tab import RiskTab
@@ -62,8 +63,10 @@ class CaseEditorView(Translatable, QWidget):
         notes_layout.addWidget(self.notes, 1)
         notes_layout.addWidget(self.notes_error)
         self.documents = DocumentsTab(self.ctx, self.runner)
+        self.history = HistoryTab(self.ctx, self.runner, self.reference)
         self.tabs = QTabWidget()
-        for page in (self.household, self.hearings, self.risk, notes_page, self.documents):
+        pages = (self.household, self.hearings, self.risk, notes_page, self.documents, self.history)
+        for page in pages:
             self.tabs.addTab(page, "")
         self.conflict_bar = QFrame()
         self.conflict_bar.setStyleSheet("background: #fff3cd; border-radius: 4px;")
@@ -112,7 +115,14 @@ class CaseEditorView(Translatable, QWidget):
 
     def retranslate(self) -> None:
         for index, text in enumerate(
-            (_("&Household"), _("Hea&rings"), _("Ris&k"), _("N&otes"), _("&Documents"))
+            (
+                _("&Household"),
+                _("Hea&rings"),
+                _("Ris&k"),
+                _("N&otes"),
+                _("&Documents"),
+                _("Histor&y"),
+            )
         ):
             self.tabs.setTabText(index, text)
         self.status_label.setText(_("Status:"))

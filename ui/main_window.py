@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QMainWindow,
@@ -23,12 +25,15 @@ from PySide6.QtWidgets import (
 from legalaid.context import AppContext
 from legalaid.formatting import number
 from legalaid.i18n import _, current_language, ngettext
+from legalaid.safety.backup import auto_backup
 from legalaid.services.demo import generate_demo
 from legalaid.services.search import count_cases
+from ui.backup_actions import DataSafety
 from ui.case_editor import CaseEditor
 from ui.case_list import CaseListPanel
 from ui.importing import Importer
 from ui.language import LanguageSwitcher
+from ui.lock import IdleWatcher, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
 from ui.settings_dialog import LANGUAGE_NAMES, OWN_NAMES, SettingsDialog
@@ -37,14 +42,27 @@ from ui.upcoming import UpcomingPanel
 from ui.welcome import WelcomePanel
 from ui.widgets import Translatable
 
+log = logging.getLogger(__name__)
 DEMO_CASES = 200
+CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window open for ever
 
 
 class MainWindow(Translatable, QMainWindow):
-    def __init__(self, ctx: AppContext, switcher: LanguageSwitcher) -> None:
+    """``automatic_backups``: back up on close and every ``backup_every_hours`` (the running
+    application turns it on; windows built for one purpose, like most tests, leave it off)."""
+
+    def __init__(
+        self, ctx: AppContext, switcher: LanguageSwitcher, *, automatic_backups: bool = False
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.ctx, self.switcher = ctx, switcher
+        self.automatic_backups = automatic_backups
+        self.locked = False
+        self._before_lock: QWidget | None = None
+        self._hidden_windows: list[QWidget] = []
+        self._close_backup = ""  # "", "running" or "done"
+        self._locked_actions: list[QAction] = []
         self.prefs = Prefs(ctx)
         self.runner = TaskRunner(self)
         self.reference = Reference()
@@ -60,7 +78,11 @@ class MainWindow(Translatable, QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.views)
         self.stack.addWidget(self.welcome)
+        self.lock_page = LockPage(ctx, self.runner)
+        self.stack.addWidget(self.lock_page)
         self.setCentralWidget(self.stack)
+        self.safety = DataSafety(ctx, self.runner, self)
+        self.idle = IdleWatcher(ctx.settings.lock_after_minutes, self)
         self.location = QLabel()
         self.location.setObjectName("databaseLocation")
         self.counts = QLabel()
@@ -76,6 +98,8 @@ class MainWindow(Translatable, QMainWindow):
             self.resize(1280, 800)
         self.runner.run(lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self)
         self.refresh_counts()
+        if automatic_backups:
+            self.safety.start_timer()
 
     # --- menus --------------------------------------------------------------------------------
     def _action(
@@ -99,6 +123,14 @@ class MainWindow(Translatable, QMainWindow):
         self.cases_action = self._action(lambda: self.show_view(0), QKeySequence("Ctrl+1"))
         self.upcoming_action = self._action(lambda: self.show_view(1), QKeySequence("Ctrl+2"))
         self.about_action = self._action(self.about)
+        self.lock_action = self._action(self.lock, QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.export_action = self._action(self.safety.export_spreadsheet)
+        self.backup_action = self._action(self.safety.back_up_to_folder)
+        self.restore_action = self._action(self.safety.choose_and_restore)
+        self.passphrase_action = self._action(self.safety.change_passphrase)
+        self.recovery_action = self._action(self.safety.new_recovery_sheet)
+        self.encrypt_action = self._action(self.safety.encrypt_database)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGE_NAMES:
@@ -110,8 +142,17 @@ class MainWindow(Translatable, QMainWindow):
             self.language_actions[code] = action
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for action in (self.new_action, self.import_action, self.demo_action, self.settings_action):
+        for action in (self.new_action, self.import_action, self.export_action, self.demo_action):
             self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.backup_action)
+        self.file_menu.addAction(self.restore_action)
+        self.security_menu = self.file_menu.addMenu("")
+        for action in (self.passphrase_action, self.recovery_action, self.encrypt_action):
+            self.security_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("")
@@ -152,6 +193,9 @@ class MainWindow(Translatable, QMainWindow):
         self.welcome.import_file.connect(self.importer.choose_and_import)
         self.importer.imported.connect(lambda _r: self._data_changed())
         self.runner.error.connect(self.show_message)
+        self.idle.idle.connect(self.lock)
+        self.lock_page.unlocked.connect(self.unlock)
+        self.safety.data_replaced.connect(self._database_replaced)
         self.views.currentChanged.connect(self._view_changed)
         self.language_box.activated.connect(
             lambda i: self.set_language(str(self.language_box.itemData(i)))
@@ -177,10 +221,24 @@ class MainWindow(Translatable, QMainWindow):
         self.cases_action.setText(_("Cases"))
         self.upcoming_action.setText(_("Upcoming hearings"))
         self.about_action.setText(_("&About LegalAid"))
+        self.lock_action.setText(_("&Lock now"))
+        self.lock_action.setToolTip(_("Hide every case until the passphrase is written (Ctrl+L)"))
+        self.export_action.setText(_("&Export to a spreadsheet…"))
+        self.backup_action.setText(_("&Back up to a folder or USB…"))
+        self.restore_action.setText(_("&Restore from a backup…"))
+        self.security_menu.setTitle(_("Se&curity"))
+        self.passphrase_action.setText(_("Change the &passphrase…"))
+        self.recovery_action.setText(_("New &recovery sheet…"))
+        self.encrypt_action.setText(_("&Encrypt this database…"))
         self.language_label.setText(_("Language:"))
         self.location.setToolTip(_("The database this window works on"))
-        if getattr(self.ctx, "encrypted", False):
+        encrypted = bool(getattr(self.ctx, "encrypted", False))
+        self.passphrase_action.setVisible(encrypted)
+        self.recovery_action.setVisible(encrypted)
+        self.encrypt_action.setVisible(not encrypted)
+        if encrypted:
             self.location.setText(_("%(path)s · encrypted") % {"path": self.ctx.home.database})
+            self.location.setStyleSheet("")
         else:
             self.location.setText(
                 _("%(path)s · NOT encrypted (demo mode)") % {"path": self.ctx.home.database}
@@ -197,8 +255,15 @@ class MainWindow(Translatable, QMainWindow):
         self.cases.set_reference(self.reference)
         self.upcoming.set_reference(self.reference)
 
+    def _show_page(self, page: QWidget) -> None:
+        """The page to show; while locked it is shown only after unlocking."""
+        if self.locked:
+            self._before_lock = page
+        else:
+            self.stack.setCurrentWidget(page)
+
     def show_view(self, index: int) -> None:
-        self.stack.setCurrentWidget(self.views)
+        self._show_page(self.views)
         self.views.setCurrentIndex(index)
 
     def _view_changed(self, index: int) -> None:
@@ -225,7 +290,7 @@ class MainWindow(Translatable, QMainWindow):
             + ngettext("%(count)s open", "%(count)s open", open_cases)
             % {"count": number(open_cases)}
         )
-        self.stack.setCurrentWidget(self.welcome if total == 0 else self.views)
+        self._show_page(self.welcome if total == 0 else self.views)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -319,6 +384,9 @@ class MainWindow(Translatable, QMainWindow):
         language_changed = dialog.chosen.language != current_language()
         self.ctx.settings = dialog.chosen
         self._store_settings()
+        self.idle.set_minutes(dialog.chosen.lock_after_minutes)
+        if self.automatic_backups:
+            self.safety.start_timer()
         if language_changed:
             self.switcher.apply(dialog.chosen.language)
         self.show_message(_("Settings saved."))
@@ -348,16 +416,122 @@ class MainWindow(Translatable, QMainWindow):
             % {"path": str(self.ctx.home.root)},
         )
 
+    # --- locking ------------------------------------------------------------------------------
+    def _lockable_actions(self) -> list[QAction]:
+        keep = {self.lock_action, self.quit_action, self.about_action}
+        keep.update(self.language_actions.values())
+        mine = self.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        return [a for a in mine if a not in keep]
+
+    def lock(self) -> None:
+        """Hide every case: the lock page instead of the views, other windows hidden."""
+        if self.locked:
+            return
+        self.locked = True
+        self._before_lock = self.stack.currentWidget()
+        self._hidden_windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isVisible() and not w.isModal() and w.isWindow()
+        ]
+        for window in self._hidden_windows:
+            window.hide()
+        self._locked_actions = [a for a in self._lockable_actions() if a.isEnabled()]
+        for action in self._locked_actions:
+            action.setEnabled(False)
+        self.stack.setCurrentWidget(self.lock_page)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.lock_page.reset()
+        self.idle.timer.stop()
+
+    def unlock(self) -> None:
+        if not self.locked:
+            return
+        self.locked = False
+        for action in self._locked_actions:
+            action.setEnabled(True)
+        self.stack.setCurrentWidget(self._before_lock or self.views)
+        for window in self._hidden_windows:
+            window.show()
+        self._hidden_windows = []
+        self.idle.set_minutes(self.ctx.settings.lock_after_minutes)
+        self.show_message(_("Unlocked."))
+
+    # --- database replaced (restore, encryption) ------------------------------------------------
+    def _database_replaced(self) -> None:
+        ctx = self.ctx
+        self.retranslate()
+        self.lock_page.retranslate()
+        self.idle.set_minutes(ctx.settings.lock_after_minutes)
+        if self.automatic_backups:
+            self.safety.start_timer()
+        self.runner.run(lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self)
+        self.cases.model.refresh()
+        self.refresh_counts()
+        if self.views.currentWidget() is self.upcoming:
+            self.upcoming.refresh()
+
     # --- closing ------------------------------------------------------------------------------
+    def close_editors(self) -> bool:
+        """Close every case window (each asks about unsaved changes); False if one stays."""
+        return all(e.close() for e in list(self.editors.values()) + self._unsaved_new_editors())
+
+    def close_without_backup(self) -> None:
+        self._close_backup = "done"
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        for editor in list(self.editors.values()) + self._unsaved_new_editors():
-            if not editor.close():
-                event.ignore()
-                return
+        if self._close_backup == "running":
+            event.ignore()
+            return
+        if not self.close_editors():
+            event.ignore()
+            return
+        if self.automatic_backups and self._close_backup == "":
+            event.ignore()
+            self._backup_then_close()
+            return
         self.prefs.save_geometry("main", self.saveGeometry())
         self.prefs.sync()
         self.runner.cancel_all()
+        self.idle.stop()
+        self.safety.timer.stop()
         event.accept()
+
+    def _backup_then_close(self) -> None:
+        """A short wait while the automatic backup is written; the window closes whatever
+        happens (a failed backup is logged: nobody is left to read a message)."""
+        self._close_backup = "running"
+        busy = QProgressDialog(_("Saving a backup…"), "", 0, 0, self)
+        busy.setObjectName("closingBackup")
+        busy.setCancelButton(None)
+        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setMinimumDuration(0)
+        busy.show()
+
+        def finish(error: BaseException | None = None) -> None:
+            if self._close_backup != "running":
+                return
+            if error is not None:
+                log.warning("backup on close failed: %s", describe(error))
+            self._close_backup = "done"
+            busy.close()
+            self.close()
+
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: auto_backup(ctx),
+            done=lambda _path: finish(),
+            failed=finish,
+            write=True,
+            owner=self,
+        )
+        QTimer.singleShot(
+            CLOSE_BACKUP_LIMIT_MS, self, lambda: finish(TimeoutError("backup too slow"))
+        )
 
     def _unsaved_new_editors(self) -> list[CaseEditor]:
         return [

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,15 @@ from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
 
 LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
 OWN_NAMES = "languageNamesInTheirOwnLanguage"  # a property: these never change with the language
+MAX_BACKUP_HOURS = 7 * 24  # Settings.validate does not check this one yet
+
+
+def _spin(maximum: int) -> QSpinBox:
+    """A number field wider than the valid range: Settings.validate says what is allowed."""
+    spin = QSpinBox()
+    spin.setRange(0, maximum)
+    spin.setAccelerated(True)
+    return spin
 
 
 class SettingsDialog(Translatable, QDialog):
@@ -58,7 +68,10 @@ class SettingsDialog(Translatable, QDialog):
         self.paper = CodeCombo(items=lambda: [("letter", _("Letter")), ("a4", _("A4"))])
         self.language = CodeCombo(items=lambda: LANGUAGE_NAMES)
         self.language.setProperty(OWN_NAMES, True)
-        self.org_box, self.work_box = QGroupBox(), QGroupBox()
+        self.backup_keep = _spin(99_999)
+        self.backup_every = _spin(9_999)
+        self.lock_after = _spin(99_999)
+        self.org_box, self.work_box, self.safety_box = QGroupBox(), QGroupBox(), QGroupBox()
         self._form(
             self.org_box,
             [
@@ -79,6 +92,14 @@ class SettingsDialog(Translatable, QDialog):
                 ("language", self.language),
             ],
         )
+        self._form(
+            self.safety_box,
+            [
+                ("lock_after_minutes", self.lock_after),
+                ("backup_every_hours", self.backup_every),
+                ("backup_keep", self.backup_keep),
+            ],
+        )
         self.errors.widgets["org_logo"] = self.logo
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -88,6 +109,7 @@ class SettingsDialog(Translatable, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.org_box)
         layout.addWidget(self.work_box)
+        layout.addWidget(self.safety_box)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.buttons)
         self._load(ctx.settings)
@@ -105,6 +127,7 @@ class SettingsDialog(Translatable, QDialog):
         self.setWindowTitle(_("Settings"))
         self.org_box.setTitle(_("Letterhead (printed on every letter)"))
         self.work_box.setTitle(_("This computer"))
+        self.safety_box.setTitle(_("Keeping the data safe"))
         texts = {
             "org_name": _("Organisation &name"),
             "org_address": _("Address"),
@@ -116,6 +139,9 @@ class SettingsDialog(Translatable, QDialog):
             "default_crossing": _("Default crossing"),
             "paper_size": _("Paper size"),
             "language": _("Interface language"),
+            "lock_after_minutes": _("&Lock after"),
+            "backup_every_hours": _("&Back up every"),
+            "backup_keep": _("Backups to &keep"),
         }
         for name, text in texts.items():
             self.labels[name].setText(text)
@@ -123,6 +149,15 @@ class SettingsDialog(Translatable, QDialog):
         self.logo.setPlaceholderText(_("Optional: an image printed at the top of letters"))
         self.staff.setToolTip(_("Recorded in the history of every change you make"))
         self.prefix.setToolTip(_("2 to 6 capital letters: TIJ-2026-0001"))
+        self.lock_after.setSuffix(_(" minutes without use"))
+        self.lock_after.setSpecialValueText(_("Never"))
+        self.lock_after.setToolTip(_("The window hides every case and asks for the passphrase"))
+        self.backup_every.setSuffix(_(" hours while LegalAid is open"))
+        self.backup_every.setSpecialValueText(_("Only when closing"))
+        self.backup_every.setToolTip(
+            _("A backup is also written every time LegalAid closes, in the backups folder")
+        )
+        self.backup_keep.setSuffix(_(" automatic backups, the newest"))
         for combo in (self.crossing, self.paper, self.language):
             combo.retranslate()
 
@@ -138,6 +173,9 @@ class SettingsDialog(Translatable, QDialog):
         self.crossing.set_code(settings.default_crossing)
         self.paper.set_code(settings.paper_size)
         self.language.set_code(settings.language or current_language())
+        self.backup_keep.setValue(settings.backup_keep)
+        self.backup_every.setValue(settings.backup_every_hours)
+        self.lock_after.setValue(settings.lock_after_minutes)
 
     def settings(self) -> Settings:
         current = self.ctx.settings
@@ -156,6 +194,9 @@ class SettingsDialog(Translatable, QDialog):
             default_crossing=self.crossing.code() or current.default_crossing,
             paper_size=self.paper.code() or "letter",
             language=self.language.code() or current_language(),
+            backup_keep=self.backup_keep.value(),
+            backup_every_hours=self.backup_every.value(),
+            lock_after_minutes=self.lock_after.value(),
             organisation=organisation,
         )
 
@@ -173,6 +214,10 @@ class SettingsDialog(Translatable, QDialog):
             chosen.validate()
         except LegalAidError as error:
             problems.update(error.by_field())
+        if chosen.backup_every_hours > MAX_BACKUP_HOURS:
+            problems["backup_every_hours"] = _(
+                "Back up at least once a week: between 0 (only when closing) and %(hours)d hours."
+            ) % {"hours": MAX_BACKUP_HOURS}
         logo = chosen.organisation.logo
         if logo and not Path(logo).is_file():
             problems["org_logo"] = _("There is no image file at %(path)s: choose it again.") % {

@@ -172,3 +172,21 @@ def visible_texts(root: QWidget) -> list[str]:
     for widget in [root, *root.findChildren(QWidget)]:
         texts += [t for t in _widget_texts(widget) if t]
     return texts
+
+
+def shown_texts(root: QWidget) -> list[str]:
+    """Only what is on the screen now: widgets that are visible (a locked window shows no case)."""
+    if not root.isVisible():
+        return []
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if widget.isVisible():
+            texts += [t for t in _widget_texts(widget) if t]
+    return texts
+
+
+def screen_texts() -> list[str]:
+    """Every text of every visible top-level window of the application."""
+    from PySide6.QtWidgets import QApplication
+
+    return [t for w in QApplication.topLevelWidgets() for t in shown_texts(w)]

@@ -1,0 +1,136 @@
+"""Locking the window: Ctrl+L and the idle timer hide every case; the passphrase opens it again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from legalaid.context import AppContext, open_home
+from tests.core.helpers import family
+from tests.ui.conftest import wait_idle
+from tests.ui.walk import foreign_texts, screen_texts, visible_texts
+from ui.language import LanguageSwitcher
+from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
+
+PASSPHRASE = "una frase larga de prueba"
+
+
+def main_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()))  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window.runner)
+    return window
+
+
+def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
+    window = main_window(qtbot, ctx)
+    window.cases.model.refresh()
+    editor = window.open_case(case.case.id)
+    wait_idle(qtbot, window.runner)
+    editor.notes.setPlainText("Llamar a la hermana en Tapachula")
+    assert any("Peña" in t for t in screen_texts())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keySequence(window, QKeySequence("Ctrl+L"))
+    assert window.locked and window.stack.currentWidget() is window.lock_page
+    shown = screen_texts()
+    assert not [t for t in shown if "Peña" in t or "Rosa" in t or "Tapachula" in t], shown
+    assert not editor.isVisible() and not window.new_action.isEnabled()
+    assert "modo de demostración" in window.lock_page.intro.text()
+    assert not window.lock_page.passphrase.isVisible()
+    qtbot.mouseClick(window.lock_page.button, Qt.MouseButton.LeftButton)
+    assert not window.locked and editor.isVisible() and window.new_action.isEnabled()
+    assert editor.notes.toPlainText() == "Llamar a la hermana en Tapachula"
+    assert window.stack.currentWidget() is window.views
+
+
+def test_idle_lock_needs_the_passphrase_and_keeps_typed_work(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
+    try:
+        ctx.settings.staff_name = "Ana Tester"
+        ctx.settings.lock_after_minutes = 3
+        case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
+        window = main_window(qtbot, ctx)
+        assert window.idle.timer.isActive() and window.idle.timer.interval() == 180_000
+        window.idle.set_minutes(0)
+        assert not window.idle.timer.isActive()
+        window.idle.set_minutes(3)
+        window.idle.timer.stop()
+        QApplication.sendEvent(  # any key press starts the idle time again
+            window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+        )
+        assert window.idle.timer.isActive()
+        editor = window.open_case(case.case.id)
+        wait_idle(qtbot, window.runner)
+        editor.notes.setPlainText("Pendiente: cita médica")
+        window.idle.timer.timeout.emit()  # the minutes ran out
+        assert window.locked and not editor.isVisible()
+        assert not [t for t in screen_texts() if "Peña" in t or "cita médica" in t]
+        page = window.lock_page
+        assert page.passphrase.isVisible()
+        qtbot.waitUntil(page.passphrase.hasFocus)
+        page.passphrase.setText("no es esta frase")
+        qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, window.runner)
+        assert window.locked and page.error.isVisible()
+        assert page.error.text().startswith("Esa frase de acceso no es correcta")
+        page.passphrase.setText(PASSPHRASE)
+        qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not window.locked)
+        assert editor.isVisible() and editor.notes.toPlainText() == "Pendiente: cita médica"
+        assert window.idle.timer.isActive()
+        editor.close()
+        window.close()
+    finally:
+        QApplication.processEvents()
+        wait_idle(qtbot, window.runner)
+        ctx.close()
+
+
+def test_settings_for_lock_and_backups_are_checked_and_applied(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+
+    def exec_(dialog: SettingsDialog) -> int:
+        dialog.lock_after.setValue(5000)
+        dialog.save()
+        assert "1440" in dialog.errors.labels["lock_after_minutes"].text().replace(",", "")
+        dialog.lock_after.setValue(5)
+        dialog.backup_keep.setValue(0)
+        dialog.save()
+        assert dialog.errors.labels["backup_keep"].text()
+        assert not dialog.errors.labels["lock_after_minutes"].isVisible()
+        dialog.backup_keep.setValue(20)
+        dialog.backup_every.setValue(500)
+        dialog.save()
+        assert dialog.errors.labels["backup_every_hours"].text()
+        dialog.backup_every.setValue(2)
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SettingsDialog, "exec", exec_)
+    window.settings_action.trigger()
+    settings = ctx.settings
+    assert (settings.lock_after_minutes, settings.backup_keep, settings.backup_every_hours) == (
+        5,
+        20,
+        2,
+    )
+    assert window.idle.timer.interval() == 5 * 60_000
+
+
+def test_lock_page_speaks_the_chosen_language(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    window = main_window(qtbot, ctx)
+    window.lock()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: window.lock_page.title.text() == "LegalAid is locked")
+    english = visible_texts(window)
+    assert foreign_texts(english, "en") == []
+    window.set_language("es")
+    qtbot.waitUntil(lambda: window.lock_page.title.text() == "LegalAid está bloqueado")
+    assert foreign_texts(visible_texts(window), "es") == []

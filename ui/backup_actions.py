@@ -1,0 +1,403 @@
+"""Data safety from the File menu: backups, restore, passphrase, recovery sheet, encryption, export.
+
+Each action gathers what it needs (a folder, a file, a passphrase), then calls one core function
+on a worker (legalaid.safety.*). Restore and encryption replace the database file: the context is
+closed on the worker, the core does its work, and the home is opened again into the *same*
+AppContext object, so every panel and open window keeps working on the new database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from legalaid.context import AppContext, open_home
+from legalaid.i18n import _, current_language, ngettext
+from legalaid.safety.backup import (
+    auto_backup,
+    backup_to,
+    inspect_backup,
+    key_path_for,
+    restore,
+)
+from legalaid.safety.convert import encrypt_home
+from legalaid.safety.exporter import export_file
+from legalaid.safety.keys import change_passphrase, replace_recovery_key, unlock
+from legalaid.safety.recovery_sheet import recovery_sheet_pdf
+from ui.passphrase_dialog import ASK, CHANGE, NEW, PassphraseDialog
+from ui.prefs import Prefs
+from ui.preview import show_document
+from ui.tasks import TaskRunner, describe
+from ui.unlock import RecoveryKeyDialog
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+HOUR_MS = 3_600_000
+
+
+@dataclass
+class RecoverySheet:
+    """What the preview shows: the sheet's PDF. Never written to the document log."""
+
+    pdf: bytes
+    title: str
+    logged: bool = True
+
+
+@dataclass
+class Reopened:
+    """What a restore or an encryption left: the new database opened, or why not."""
+
+    ctx: AppContext | None
+    safety_copy: Path | None = None
+    recovery_key: str | None = None
+    error: BaseException | None = None
+
+
+def adopt(ctx: AppContext, opened: AppContext) -> None:
+    """Point the context every panel holds at the newly opened database."""
+    ctx.home, ctx.settings, ctx.db = opened.home, opened.settings, opened.db
+    ctx.recovery_key = None
+
+
+def reopen(ctx: AppContext, secret: str | None) -> AppContext:
+    return open_home(ctx.home.root, passphrase=secret or None, unencrypted=not secret)
+
+
+def restore_and_reopen(ctx: AppContext, source: Path, secret: str | None) -> Reopened:
+    """Worker: close, restore (the core verifies and keeps the current data first), reopen."""
+    ctx.close()
+    outcome = Reopened(None)
+    try:
+        outcome.safety_copy = restore(
+            ctx.home.root, source, secret=secret or None, unencrypted=not secret
+        )
+    except Exception as error:  # the core's message is shown; the home is opened again anyway
+        outcome.error = error
+    try:
+        outcome.ctx = reopen(ctx, secret)
+    except Exception as error:
+        log.warning("reopening after restore failed: %s", error)
+        outcome.error = outcome.error or error
+    return outcome
+
+
+def encrypt_and_reopen(ctx: AppContext, passphrase: str) -> Reopened:
+    """Worker: close the plaintext database, encrypt the home, open it encrypted."""
+    ctx.close()
+    try:
+        new = encrypt_home(ctx.home.root, passphrase)
+    except Exception as error:
+        try:
+            return Reopened(reopen(ctx, None), error=error)
+        except Exception:
+            return Reopened(None, error=error)
+    return Reopened(reopen(ctx, passphrase), recovery_key=new.recovery_key)
+
+
+class DataSafety(QObject):
+    """The File menu's data-safety actions and the automatic backups of a window."""
+
+    data_replaced = Signal()  # restore or encryption swapped the database under the window
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, window: MainWindow) -> None:
+        super().__init__(window)
+        self.ctx, self.runner, self.window = ctx, runner, window
+        self.prefs = Prefs(ctx)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.periodic_backup)
+        self.backing_up = False
+
+    # --- automatic backups ---------------------------------------------------------------------
+    def start_timer(self) -> None:
+        hours = self.ctx.settings.backup_every_hours
+        if hours > 0:
+            self.timer.start(hours * HOUR_MS)
+        else:
+            self.timer.stop()
+
+    def periodic_backup(self) -> None:
+        if self.backing_up:
+            return
+        self.backing_up = True
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: auto_backup(ctx),
+            done=lambda _p: self._periodic_done(None),
+            failed=self._periodic_done,
+            write=True,
+            owner=self,
+        )
+
+    def _periodic_done(self, error: BaseException | None) -> None:
+        self.backing_up = False
+        if error is not None:
+            self.window.show_message(
+                _("The automatic backup failed: %(reason)s") % {"reason": describe(error)}
+            )
+
+    # --- back up to a folder -------------------------------------------------------------------
+    def back_up_to_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, _("Back up to a folder or USB drive"), self.prefs.last_folder()
+        )
+        if not folder:
+            return
+        self.prefs.remember_folder(str(Path(folder) / "x"))
+        ctx, target = self.ctx, Path(folder)
+        self.window.show_message(_("Saving a backup…"))
+        self.runner.run(
+            lambda _c: backup_to(ctx, target),
+            done=self._backed_up,
+            failed=lambda e: self._warn(_("Backup failed"), e),
+            write=True,
+            owner=self,
+        )
+
+    def _backed_up(self, path: Path) -> None:
+        message = _("Backup saved: %(path)s") % {"path": str(path)}
+        if self.ctx.encrypted:
+            message += "\n\n" + _(
+                "The backup is encrypted: it opens with this passphrase or the recovery key. "
+                "Keep the file ending in .key beside it."
+            )
+        QMessageBox.information(self.window, _("Backup saved"), message)
+        self.window.show_message(_("Backup saved: %(path)s") % {"path": str(path)})
+
+    def _warn(self, title: str, error: BaseException) -> None:
+        QMessageBox.warning(self.window, title, describe(error))
+
+    # --- restore -------------------------------------------------------------------------------
+    def choose_and_restore(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window,
+            _("Restore from a backup"),
+            str(self.ctx.home.backups),
+            _("LegalAid backups (*.db)"),
+        )
+        if not path:
+            return
+        source = Path(path)
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            _("Restore from a backup"),
+            _(
+                "Replace all the data in LegalAid with the backup %(file)s? Changes made after "
+                "that backup will not be in the restored data.\n\nThe current database is kept "
+                "as a backup first, in %(folder)s, so this can be undone."
+            )
+            % {"file": source.name, "folder": str(self.ctx.home.backups)},
+            buttons.Yes | buttons.Cancel,
+            buttons.Cancel,
+        )
+        if answer != buttons.Yes:
+            return
+        if not self.window.close_editors():
+            return
+        ctx = self.ctx
+        if key_path_for(source).exists() or ctx.encrypted:
+
+            def check(secret: str, _new: str) -> str:
+                if key_path_for(source).exists():
+                    inspect_backup(source, secret)
+                else:
+                    inspect_backup(source, key=unlock(ctx.home.key_file, secret))
+                return secret
+
+            dialog = PassphraseDialog(
+                ASK,
+                self.runner,
+                check,
+                lambda: _("Restore from a backup"),
+                lambda: _(
+                    "The backup is encrypted. Write the passphrase (or the recovery key) it "
+                    "was made with."
+                ),
+                self.window,
+            )
+            if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+                return
+            self._restore(source, str(dialog.value))
+            return
+        self.runner.run(
+            lambda _c: inspect_backup(source),
+            done=lambda _info: self._restore(source, None),
+            failed=lambda e: self._warn(_("Restore from a backup"), e),
+            owner=self,
+        )
+
+    def _restore(self, source: Path, secret: str | None) -> None:
+        busy = self._busy(_("Restoring the backup…"))
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: restore_and_reopen(ctx, source, secret),
+            done=lambda outcome: self._restored(busy, source, outcome),
+            write=True,
+            owner=self,
+        )
+
+    def _restored(self, busy: QProgressDialog, source: Path, outcome: Reopened) -> None:
+        busy.close()
+        if not self._take(outcome):
+            return
+        if outcome.error is not None:
+            self._warn(_("Restore from a backup"), outcome.error)
+        else:
+            QMessageBox.information(
+                self.window,
+                _("Backup restored"),
+                _(
+                    "The data of %(file)s is back. The data from before the restore is kept "
+                    "in %(path)s."
+                )
+                % {"file": source.name, "path": str(outcome.safety_copy)},
+            )
+        self.data_replaced.emit()
+
+    def _take(self, outcome: Reopened) -> bool:
+        """Adopt the reopened database; if it could not be opened, ask as at start-up."""
+        if outcome.ctx is not None:
+            adopt(self.ctx, outcome.ctx)
+            return True
+        from ui.session import open_session
+
+        try:
+            opened = open_session(self.ctx.home.root, parent=self.window)
+        except Exception as error:
+            opened = None
+            QMessageBox.critical(self.window, _("LegalAid cannot open the data"), describe(error))
+        if opened is None:
+            self.window.close_without_backup()
+            return False
+        adopt(self.ctx, opened)
+        return True
+
+    def _busy(self, text: str) -> QProgressDialog:
+        busy = QProgressDialog(text, "", 0, 0, self.window)
+        busy.setCancelButton(None)
+        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setMinimumDuration(0)
+        busy.show()
+        return busy
+
+    # --- passphrase and recovery key ------------------------------------------------------------
+    def change_passphrase(self) -> None:
+        key_file = self.ctx.home.key_file
+        dialog = PassphraseDialog(
+            CHANGE,
+            self.runner,
+            lambda current, new: change_passphrase(key_file, current, new),
+            lambda: _("Change the passphrase"),
+            lambda: _(
+                "Write the passphrase used now (or the recovery key), then the new one twice: "
+                "at least 10 characters. The recovery key keeps working."
+            ),
+            self.window,
+        )
+        if dialog.exec() == PassphraseDialog.DialogCode.Accepted:
+            self.window.show_message(_("The passphrase was changed. Use the new one from now on."))
+
+    def new_recovery_sheet(self) -> None:
+        key_file, settings = self.ctx.home.key_file, self.ctx.settings
+
+        def work(secret: str, _new: str) -> tuple[str, RecoverySheet]:
+            key = replace_recovery_key(key_file, secret)
+            pdf = recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
+            return key, RecoverySheet(pdf, _("Recovery sheet"))
+
+        dialog = PassphraseDialog(
+            ASK,
+            self.runner,
+            work,
+            lambda: _("New recovery sheet"),
+            lambda: _(
+                "A new recovery key replaces the old one: the old sheet stops working. "
+                "Write the passphrase to make it."
+            ),
+            self.window,
+        )
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return
+        _key, sheet = dialog.value
+        self.window.show_message(_("New recovery key made: print the sheet and keep it safe."))
+        show_document(self.ctx, self.runner, sheet, self.window)
+
+    # --- encryption -----------------------------------------------------------------------------
+    def encrypt_database(self) -> None:
+        if self.ctx.encrypted:
+            return
+        ctx = self.ctx
+        dialog = PassphraseDialog(
+            NEW,
+            self.runner,
+            lambda _current, new: encrypt_and_reopen(ctx, new),
+            lambda: _("Encrypt this database"),
+            lambda: _(
+                "Choose a passphrase to protect the data: at least 10 characters, a sentence "
+                "you will remember. The database and its backups are encrypted, checked row "
+                "by row, and the unencrypted copy is wiped. Then a recovery key is shown once."
+            ),
+            self.window,
+        )
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return
+        outcome: Reopened = dialog.value
+        if not self._take(outcome):
+            return
+        self.data_replaced.emit()
+        if outcome.error is not None:
+            self._warn(_("Encrypt this database"), outcome.error)
+            return
+        self.window.show_message(_("The database is encrypted now."))
+        if outcome.recovery_key:
+            RecoveryKeyDialog(outcome.recovery_key, self.window).exec()
+            settings = self.ctx.settings
+            sheet = RecoverySheet(
+                recovery_sheet_pdf(
+                    outcome.recovery_key, settings.organisation.name, settings.paper_size
+                ),
+                _("Recovery sheet"),
+            )
+            show_document(self.ctx, self.runner, sheet, self.window)
+
+    # --- export ---------------------------------------------------------------------------------
+    def export_spreadsheet(self) -> None:
+        start = str(Path(self.prefs.last_folder()) / "legalaid.xlsx")
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window,
+            _("Export to a spreadsheet"),
+            start,
+            _("Excel workbook (*.xlsx)") + ";;" + _("CSV file (*.csv)"),
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".csv", ".xlsx"):
+            target = target.with_name(target.name + (".csv" if "csv" in chosen else ".xlsx"))
+        self.prefs.remember_folder(str(target))
+        ctx, lang = self.ctx, current_language()
+        self.window.show_message(_("Exporting…"))
+        self.runner.run(
+            lambda _c: export_file(ctx, target, lang),
+            done=lambda count: self._exported(target, count),
+            failed=lambda e: self._warn(_("Export failed"), e),
+            owner=self,
+        )
+
+    def _exported(self, target: Path, count: int) -> None:
+        self.window.show_message(
+            ngettext(
+                "Exported %(count)d person to %(path)s.",
+                "Exported %(count)d people to %(path)s.",
+                count,
+            )
+            % {"count": count, "path": str(target)}
+        )

@@ -1,0 +1,213 @@
+"""Locking the window: after some idle minutes, or on demand (Ctrl+L).
+
+``IdleWatcher`` sees every key press and mouse action of the application and starts its timer
+again; when it runs out the window locks. ``LockPage`` is what a locked window shows instead of
+the case data: the passphrase (or recovery key) is checked against the home's key file on a
+worker, so the window never freezes. In the unencrypted demo mode the page unlocks without a
+passphrase and says so.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from legalaid.context import AppContext
+from legalaid.errors import LegalAidError
+from legalaid.i18n import _
+from legalaid.safety.keys import unlock
+from ui.tasks import TaskRunner, describe
+from ui.widgets import ErrorLabel, Translatable
+
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` after ``minutes`` without keyboard or mouse input (0: never)."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.idle)
+        self.set_minutes(minutes)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.minutes = max(0, int(minutes))
+        if self.minutes:
+            self.timer.setInterval(self.minutes * 60_000)
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.minutes and event.type() in INPUT_EVENTS:
+            self.timer.start()  # start again from now
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def check_secret(ctx: AppContext, secret: str) -> None:
+    """Raises WrongPassphrase unless ``secret`` opens this home's key file (worker thread)."""
+    unlock(ctx.home.key_file, secret)
+
+
+class LockPage(Translatable, QWidget):
+    """Shown instead of every case view while the window is locked; ``unlocked`` when opened."""
+
+    unlocked = Signal()
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockPage")
+        self.ctx, self.runner = ctx, runner
+        self._checking = False
+        self.title = QLabel()
+        self.title.setObjectName("lockTitle")
+        self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.label = QLabel()
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("lockPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setMinimumWidth(360)
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        self.label.setBuddy(self.passphrase)
+        self.error = ErrorLabel()
+        self.error.setObjectName("lockError")
+        self.working = QLabel()
+        self.button = QPushButton()
+        self.button.setObjectName("unlockButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.try_unlock)
+        card = QFrame()
+        card.setObjectName("lockCard")
+        card.setMaximumWidth(560)
+        box = QVBoxLayout(card)
+        box.addWidget(self.title)
+        box.addSpacing(12)
+        box.addWidget(self.intro)
+        box.addSpacing(12)
+        box.addWidget(self.label)
+        box.addWidget(self.passphrase)
+        box.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addWidget(self.working, 1)
+        row.addWidget(self.button)
+        box.addLayout(row)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(card, 2)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(2)
+        self.retranslate()
+
+    @property
+    def needs_secret(self) -> bool:
+        return bool(getattr(self.ctx, "encrypted", False))
+
+    def retranslate(self) -> None:
+        self.title.setText(_("LegalAid is locked"))
+        if self.needs_secret:
+            self.intro.setText(
+                _(
+                    "The case data is hidden. Write the passphrase, or the recovery key, "
+                    "to go on where you left off. Nothing you typed was lost."
+                )
+            )
+        else:
+            self.intro.setText(
+                _(
+                    "The case data is hidden. This database is not encrypted (demo mode), "
+                    "so Unlock opens it without a passphrase. Nothing you typed was lost."
+                )
+            )
+        self.label.setText(_("&Passphrase or recovery key"))
+        self.button.setText(_("&Unlock"))
+        self.working.setText(_("Checking…") if self._checking else "")
+        self.label.setVisible(self.needs_secret)
+        self.passphrase.setVisible(self.needs_secret)
+
+    def reset(self) -> None:
+        """Called when the window locks: an empty field, no old message, the cursor in it."""
+        self._checking = False
+        self.passphrase.clear()
+        self.error.show_message("")
+        self.button.setEnabled(True)
+        self.retranslate()
+        (self.passphrase if self.needs_secret else self.button).setFocus()
+
+    def try_unlock(self) -> None:
+        if self._checking:
+            return
+        if not self.needs_secret:
+            self.unlocked.emit()
+            return
+        secret = self.passphrase.text()
+        if not secret:
+            self.error.show_message(_("Write the passphrase."))
+            self.passphrase.setFocus()
+            return
+        self._checking = True
+        self.button.setEnabled(False)
+        self.error.show_message("")
+        self.retranslate()
+        ctx = self.ctx
+        self.runner.run(
+            lambda _c: check_secret(ctx, secret),
+            done=lambda _r: self._opened(),
+            failed=self._refused,
+            owner=self,
+        )
+
+    def _opened(self) -> None:
+        self._checking = False
+        self.button.setEnabled(True)
+        self.passphrase.clear()
+        self.retranslate()
+        self.unlocked.emit()
+
+    def _refused(self, error: BaseException) -> None:
+        self._checking = False
+        self.button.setEnabled(True)
+        self.retranslate()
+        self.error.show_message(
+            error.message() if isinstance(error, LegalAidError) else describe(error)
+        )
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
