@@ -1,0 +1,46 @@
+"""The History tab: who changed what and when, refreshed after every save."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
+
+from tests.core.helpers import family
+from tests.ui.conftest import wait_idle
+from tests.ui.walk import foreign_texts, visible_texts
+from ui.case_editor import CaseEditor
+from ui.language import LanguageSwitcher
+from ui.reference import Reference, load_reference
+
+
+def rows(editor: CaseEditor) -> list[tuple[str, str, str, list[str]]]:
+    tree = editor.history.tree
+    found = []
+    for i in range(tree.topLevelItemCount()):
+        item: QTreeWidgetItem = tree.topLevelItem(i)
+        children = [item.child(c).text(2) for c in range(item.childCount())]
+        found.append((item.text(0), item.text(1), item.text(2), children))
+    return found
+
+
+def test_history_shows_an_edit_with_who_and_old_to_new(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
+    editor = CaseEditor(ctx, runner, load_reference(ctx) or Reference(), case.case.id)
+    qtbot.addWidget(editor)
+    editor.show()
+    wait_idle(qtbot, runner)
+    assert "Abrió el expediente" in [r[2] for r in rows(editor)]
+    before = len(rows(editor))
+    editor.notes.setPlainText("Tiene cita en el consulado")
+    editor.household.city.setText("Mexicali")
+    editor.save()
+    wait_idle(qtbot, runner)
+    qtbot.waitUntil(lambda: len(rows(editor)) == before + 1)
+    when, who, what, changes = rows(editor)[0]  # the newest first
+    assert who == "Ana Tester" and what == "Modificó el expediente" and when
+    assert "Notas: — → Tiene cita en el consulado" in changes
+    assert any(c.startswith("Ciudad: ") and c.endswith("→ Mexicali") for c in changes)
+    assert any(r[2] == "Agregó a Rosa Peña Ibáñez" for r in rows(editor))
+    LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: rows(editor)[0][2] == "Changed the case")
+    assert "Notes: — → Tiene cita en el consulado" in rows(editor)[0][3]
+    assert foreign_texts(visible_texts(editor.history), "en") == []
