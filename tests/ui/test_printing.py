@@ -144,6 +144,14 @@ def test_the_window_stays_responsive_during_a_1000_letter_batch(qtbot, ctx, runn
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     qtbot.wait(100)
+    delivered: list[float] = []  # the batch's result reaches the window (then the preview opens)
+    real_done = panel.batch._done
+
+    def done(*args):  # type: ignore[no-untyped-def]
+        delivered.append(time.perf_counter())
+        real_done(*args)
+
+    panel.batch._done = done  # type: ignore[method-assign]
     started = time.perf_counter()
     task = panel.batch.start(ids)
     task.progressed.connect(
@@ -161,15 +169,16 @@ def test_the_window_stays_responsive_during_a_1000_letter_batch(qtbot, ctx, runn
     assert preview.view.pageNavigator().currentPage() == 499
     rendering, whole = (
         longest_gap(ticks, started, laid_out[0]),
-        longest_gap(ticks, started, finished),
+        longest_gap(ticks, started, delivered[0]),
     )
     worst = max(
-        itertools.pairwise([started, *[t for t in ticks if started < t < finished]]),
+        itertools.pairwise([started, *[t for t in ticks if started < t < delivered[0]]]),
         key=lambda pair: pair[1] - pair[0],
     )
     print(
         f"1000 letters in {finished - started:.1f} s; longest timer gap while the letters were"
-        f" laid out {rendering * 1000:.0f} ms, over the whole batch {whole * 1000:.0f} ms"
+        f" laid out {rendering * 1000:.0f} ms, until the result reached the window"
+        f" {whole * 1000:.0f} ms; preview open after {finished - delivered[0]:.2f} s"
         f" (at {worst[0] - started:.2f} s; letters laid out at {laid_out[0] - started:.2f} s)"
     )
     assert rendering < 0.050
