@@ -28,12 +28,19 @@ from legalaid.safety.backup import (
 from legalaid.safety.convert import encrypt_home
 from legalaid.safety.exporter import export_file
 from legalaid.safety.keys import change_passphrase, replace_recovery_key, unlock
-from legalaid.safety.recovery_sheet import recovery_sheet_pdf
 from ui.passphrase_dialog import ASK, CHANGE, NEW, PassphraseDialog
 from ui.prefs import Prefs
 from ui.preview import show_document
 from ui.tasks import TaskRunner, describe
 from ui.unlock import RecoveryKeyDialog
+
+
+def recovery_sheet_pdf(key: str, organisation: str, paper: str) -> bytes:
+    """Imported when needed: reportlab is not loaded at start-up (cold start)."""
+    from legalaid.safety.recovery_sheet import recovery_sheet_pdf as build
+
+    return build(key, organisation, paper)
+
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
