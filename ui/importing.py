@@ -36,6 +36,10 @@ class Importer(QObject):
             self.start(Path(path))
 
     def start(self, path: Path) -> None:
+        """First a dry run (nothing written) shown as a preview; the import only if confirmed."""
+        self._run(path, dry_run=True)
+
+    def _run(self, path: Path, *, dry_run: bool) -> None:
         busy = QProgressDialog(
             _("Importing %(file)s…") % {"file": path.name}, "", 0, 0, self.window
         )
@@ -47,18 +51,40 @@ class Importer(QObject):
         def work(_control: Any) -> Any:
             from legalaid.safety.importer import import_file
 
-            return import_file(ctx, path)
+            return import_file(ctx, path, dry_run=dry_run)
 
         self.runner.run(
             work,
-            done=lambda report: self._report(busy, report),
+            done=lambda report: (
+                self._preview(busy, report, path) if dry_run else self._report(busy, report)
+            ),
             failed=lambda error: self._failed(busy, error),
             write=True,
             owner=self,
         )
 
+    def _preview(self, busy: QProgressDialog, report: Any, path: Path) -> None:
+        busy.close()
+        lines = [_("Preview: nothing has been imported yet. Importing this file would give:")]
+        lines += self._lines(report)
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            _("Import preview"),
+            "\n\n".join(lines),
+            buttons.Yes | buttons.Cancel,
+            buttons.Cancel,
+        )
+        if answer == buttons.Yes and report.imported_rows:
+            self._run(path, dry_run=False)
+
     def _report(self, busy: QProgressDialog, report: Any) -> None:
         busy.close()
+        QMessageBox.information(self.window, _("Import finished"), "\n\n".join(self._lines(report)))
+        self.imported.emit(report)
+
+    @staticmethod
+    def _lines(report: Any) -> list[str]:
         lines = [report.summary()]
         for rejected in report.rejected[:SHOWN_REJECTS]:
             lines.append(
@@ -73,8 +99,7 @@ class Importer(QObject):
                 )
                 % {"path": report.rejects_file}
             )
-        QMessageBox.information(self.window, _("Import finished"), "\n\n".join(lines))
-        self.imported.emit(report)
+        return lines
 
     def _failed(self, busy: QProgressDialog, error: BaseException) -> None:
         busy.close()

@@ -175,9 +175,18 @@ def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monk
     monkeypatch.setattr(
         QMessageBox, "information", staticmethod(lambda _p, _t, text: reports.append(text))
     )
+    previews: list[str] = []
+
+    def confirm(_p, _t, text, *_a):  # type: ignore[no-untyped-def]
+        previews.append(text)
+        assert count_cases(ctx) == 0  # the preview is a dry run: nothing written yet
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(confirm))
     qtbot.mouseClick(window.welcome.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(reports), timeout=15_000)
     wait_idle(qtbot, window.runner)
-    wait_idle(qtbot, window.runner)
+    assert previews and "Vista previa" in previews[0] and "expedientes nuevos: 2" in previews[0]
     assert count_cases(ctx) == 2
     assert reports and "expedientes nuevos: 2" in reports[0]
     assert window.stack.currentWidget() is window.views
