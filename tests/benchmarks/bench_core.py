@@ -27,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from figures import row  # noqa: E402  (tests/benchmarks/figures.py)
+
 from legalaid.context import AppContext, open_home  # noqa: E402
 from legalaid.safety.exporter import export_file  # noqa: E402
 from legalaid.safety.importer import import_file  # noqa: E402
@@ -52,27 +54,6 @@ def timed(action: Callable[[], object]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result
-
-
-def row(
-    name: str,
-    value: float,
-    unit: str,
-    baseline: float | None,
-    base_name: str,
-    aim: str = "",
-    ok: bool | None = None,
-) -> dict[str, Any]:
-    return {
-        "figure": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "baseline_is": base_name,
-        "ratio": None if not baseline else round(value / baseline, 2),
-        "aim": aim,
-        "ok": ok,
-    }
 
 
 def bench_demo(folder: Path, cases: int) -> tuple[AppContext, list[dict[str, Any]]]:

@@ -29,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from figures import row  # noqa: E402  (tests/benchmarks/figures.py)
+
 BARE = """
 import sys
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QTableView, QVBoxLayout, QWidget
@@ -176,27 +178,6 @@ def _ready_time(command: list[str], env: dict[str, str]) -> tuple[float, str]:
     child.wait()
     assert line.startswith("ready"), (line, rest)
     return ready, rest
-
-
-def row(
-    name: str,
-    value: float,
-    unit: str,
-    baseline: float | None,
-    base_name: str,
-    aim: str = "",
-    ok: bool | None = None,
-) -> dict[str, Any]:
-    return {
-        "figure": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "baseline_is": base_name,
-        "ratio": None if not baseline else round(value / baseline, 2),
-        "aim": aim,
-        "ok": ok,
-    }
 
 
 def main() -> int:
