@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid.context import AppContext, HomeState, home_state
-from legalaid.db import head_revision, open_raw
+from legalaid.db import open_raw
 from legalaid.errors import LegalAidError, StorageError
 from legalaid.i18n import N_
 from legalaid.paths import HomePaths, resolve_home
@@ -86,10 +86,6 @@ def rotate(folder: Path, keep: int) -> list[Path]:
         old.unlink(missing_ok=True)
         key_path_for(old).unlink(missing_ok=True)
     return removed
-
-
-def list_backups(home: HomePaths) -> list[Path]:
-    return sorted(home.backups.glob("*.db"), reverse=True)
 
 
 def _fsync(path: Path) -> None:
@@ -208,7 +204,3 @@ def _replace_database(paths: HomePaths, source: Path, key_file: Path | None) -> 
         shutil.copyfile(key_file, paths.root / ".restore-key.partial")
         os.replace(paths.root / ".restore-key.partial", paths.key_file)
     os.replace(tmp, paths.database)
-
-
-def schema_is_current(info: BackupInfo) -> bool:
-    return info.revision == head_revision()

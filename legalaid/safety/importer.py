@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError, Problem, StorageError, ValidationError
-from legalaid.i18n import N_, _, ngettext
+from legalaid.i18n import N_, _
 from legalaid.models import AuditEntry, Case, Hearing, HearingAttendee, Person, new_id
 from legalaid.safety import parsing as p
 from legalaid.safety.tabular import Sheet, read_sheet, write_csv
@@ -492,10 +492,3 @@ def _add_people(
             )
         known.hearings.add(stamp)
         report.hearings_created += 1
-
-
-def rejected_count_text(report: ImportReport) -> str:
-    count = len(report.rejected)
-    return ngettext("%(count)d row was rejected.", "%(count)d rows were rejected.", count) % {
-        "count": count
-    }

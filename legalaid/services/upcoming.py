@@ -17,7 +17,6 @@ from legalaid.models import HearingStatus, utcnow
 from legalaid.services.reference import crossing_by_code
 
 VERIFY_WITHIN = timedelta(days=7)
-SHOWN_STATUSES = (HearingStatus.SCHEDULED, HearingStatus.MISSED, HearingStatus.ATTENDED)
 
 
 @dataclass
