@@ -8,10 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from legalaid.db import Database, check_database_file
-from legalaid.errors import StorageError
+from legalaid.errors import PassphraseRequired, StorageError
 from legalaid.i18n import N_
-from legalaid.paths import HomePaths, resolve_home
-from legalaid.safety.keys import PassphraseRequired, create_key_file, unlock
+from legalaid.paths import PLAIN_ASIDE, HomePaths, resolve_home
 from legalaid.settings import Settings, load_settings, save_settings
 
 
@@ -71,19 +70,24 @@ def open_home(
     An encrypted home needs its passphrase (or the recovery key). A new home is created encrypted
     with ``passphrase``; ``unencrypted=True`` is the explicit, clearly labelled demo/test mode.
     """
-    from legalaid.safety.convert import finish_conversion
-    from legalaid.services.reference import seed_reference
+    from legalaid.reference_data import reference_missing
 
     paths = HomePaths(resolve_home(home))
     _ensure_writable_home(paths.root)
-    finish_conversion(paths)
+    if (paths.root / PLAIN_ASIDE).exists():
+        from legalaid.safety.convert import finish_conversion
+
+        finish_conversion(paths)
     state = home_state(paths.root)
     key, recovery = _database_key(paths, state, passphrase, unencrypted)
     settings = load_settings(paths.settings)
     db = Database(paths.database, key)
     try:
         db.upgrade()
-        seed_reference(db)
+        if reference_missing(db):  # a cheap check: the ORM is not imported on a usual start
+            from legalaid.services.reference import seed_reference
+
+            seed_reference(db)
     except BaseException:
         db.dispose()
         raise
@@ -96,6 +100,8 @@ def _database_key(
     if state is HomeState.ENCRYPTED:
         if not passphrase:
             raise PassphraseRequired(N_("Enter the passphrase of this LegalAid database."))
+        from legalaid.safety.keys import unlock
+
         return unlock(paths.key_file, passphrase), None
     if state is HomeState.PLAIN:
         check_database_file(paths.database)  # a foreign file: say so, not "not encrypted"
@@ -108,6 +114,8 @@ def _database_key(
         raise PassphraseRequired(
             N_("Choose a passphrase to protect this new LegalAid database."), "new"
         )
+    from legalaid.safety.keys import create_key_file
+
     new = create_key_file(paths.key_file, passphrase)
     return new.dek, new.recovery_key
 

@@ -2,23 +2,30 @@
 
 One engine per database file for the process; one short session per user action. Writers use
 ``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing mid-way.
+
+SQLAlchemy (and with it the ORM) is imported only when a session or the engine is first used:
+the hand-written read queries of the first screen (case list, counts) run on plain DB-API
+connections from :meth:`Database.query`, so the client shows its window and its first rows
+while the ORM is still loading behind it.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import URL, Connection, Engine, create_engine, event, text
-from sqlalchemy import exc as sa_exc
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
-from legalaid.safety.keys import sqlcipher_key_pragma
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlmodel import Session
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PRAGMAS = (
@@ -54,6 +61,11 @@ def _configure(dbapi_conn: Any) -> None:
     cursor.close()
 
 
+def sqlcipher_key_pragma(dek: bytes) -> str:
+    """The PRAGMA that gives SQLCipher the raw key (no KDF per connection)."""
+    return f"PRAGMA key = \"x'{dek.hex()}'\""
+
+
 def _on_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get("sqlite_write")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -61,6 +73,8 @@ def _on_begin(conn: Connection) -> None:
 
 def make_engine(path: Path, key: bytes | None = None) -> Engine:
     """Plain SQLite, or SQLCipher when a raw database key is given (the key lives only here)."""
+    from sqlalchemy import URL, create_engine, event
+
     url = URL.create("sqlite", database=str(path))
     if key is None:
         engine = create_engine(url, connect_args={"timeout": 15})
@@ -95,9 +109,7 @@ DAMAGED = N_(
 
 def storage_error(error: BaseException, path: Path) -> StorageError | None:
     """A clear StorageError for SQLite's operational failures; None for anything else."""
-    if isinstance(error, sa_exc.IntegrityError):
-        return None
-    if not isinstance(error, sa_exc.OperationalError | sa_exc.DatabaseError):
+    if not isinstance(error, _database_errors()) or isinstance(error, _integrity_errors()):
         return None
     text_ = str(getattr(error, "orig", error)).lower()
     if "locked" in text_ or "busy" in text_:
@@ -109,6 +121,29 @@ def storage_error(error: BaseException, path: Path) -> StorageError | None:
     if "not a database" in text_ or "malformed" in text_ or "disk i/o" in text_:
         return StorageError(DAMAGED, path=str(path))
     return None
+
+
+def _loaded(module: str, name: str) -> tuple[type[BaseException], ...]:
+    """The exception class ``name`` of ``module`` if that module is already imported."""
+    found = getattr(sys.modules.get(module), name, None)
+    return (found,) if isinstance(found, type) else ()
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    # SQLAlchemy's wrappers, the stdlib driver's and SQLCipher's: whichever are in use.
+    return (
+        sqlite3.DatabaseError,
+        *_loaded("sqlalchemy.exc", "DatabaseError"),
+        *_loaded("sqlcipher3.dbapi2", "DatabaseError"),
+    )
+
+
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    return (
+        sqlite3.IntegrityError,
+        *_loaded("sqlalchemy.exc", "IntegrityError"),
+        *_loaded("sqlcipher3.dbapi2", "IntegrityError"),
+    )
 
 
 def alembic_config() -> Any:
@@ -148,42 +183,67 @@ def check_database_file(path: Path, encrypted: bool = False) -> None:
         )
 
 
-def open_raw(path: Path, key: bytes | None) -> Any:
-    """A bare DB-API connection (stdlib sqlite3, or SQLCipher keyed with ``key``)."""
-    if key is None:
-        import sqlite3
+def open_raw(path: Path, key: bytes | None, *, any_thread: bool = False) -> Any:
+    """A bare DB-API connection (stdlib sqlite3, or SQLCipher keyed with ``key``).
 
-        return sqlite3.connect(str(path), timeout=15)
+    ``any_thread``: the connection may be used by one thread after another (never by two at
+    once), as the pooled read connections of :meth:`Database.query` are.
+    """
+    if key is None:
+        return sqlite3.connect(str(path), timeout=15, check_same_thread=not any_thread)
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    conn = sqlcipher.connect(str(path), timeout=15)
+    conn = sqlcipher.connect(str(path), timeout=15, check_same_thread=not any_thread)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(sqlcipher_key_pragma(key))
     return conn
 
 
 class Database:
-    """One SQLite database file: engine, sessions and migrations."""
+    """One SQLite database file: engine, sessions, plain read connections and migrations."""
+
+    QUERY_POOL = 4  # idle read connections kept open (a few worker threads read at once)
 
     def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = path
         self.encrypted = key is not None
         self._key = key
         check_database_file(path, self.encrypted)
-        self.engine = make_engine(path, key)
-        self._writer = self.engine.execution_options(sqlite_write=True)
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._writer: Engine | None = None
+        self._idle: list[Any] = []
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = make_engine(self.path, self._key)
+                self._writer = self._engine.execution_options(sqlite_write=True)
+            return self._engine
+
+    def _writer_engine(self) -> Engine:
+        self.engine  # noqa: B018  (makes both engines)
+        assert self._writer is not None
+        return self._writer
 
     # --- sessions -------------------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only session."""
+        from sqlmodel import Session
+
         with self._mapped_errors(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A short write transaction: commits on success, rolls back everything on error."""
-        with self._mapped_errors(), Session(self._writer, expire_on_commit=False) as session:
+        from sqlmodel import Session
+
+        writer = self._writer_engine()
+        with self._mapped_errors(), Session(writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -193,15 +253,44 @@ class Database:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A plain connection for hand-written read queries (search, lists)."""
+        """A SQLAlchemy connection for hand-written queries that use SQLAlchemy's API."""
         with self._mapped_errors(), self.engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def query(self) -> Iterator[Any]:
+        """A plain DB-API connection for hand-written read queries (search, lists, counts).
+
+        Autocommit: each statement reads one consistent snapshot. Connections are pooled; one
+        that raised is closed rather than reused. No SQLAlchemy import on this path.
+        """
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        with self._mapped_errors():
+            if conn is None:
+                conn = open_raw(self.path, self._key, any_thread=True)
+                try:
+                    _configure(conn)
+                except BaseException:
+                    conn.close()
+                    raise
+            try:
+                yield conn
+            except BaseException:
+                conn.close()
+                raise
+        with self._lock:
+            if len(self._idle) < self.QUERY_POOL:
+                self._idle.append(conn)
+                conn = None
+        if conn is not None:
+            conn.close()
 
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:
         try:
             yield
-        except (sa_exc.OperationalError, sa_exc.DatabaseError) as error:
+        except _database_errors() as error:
             mapped = storage_error(error, self.path)
             if mapped is None:
                 raise
@@ -217,10 +306,12 @@ class Database:
     def _revision_is(self, wanted: str) -> bool:
         """A cheap check (no Alembic import) that the file is already at ``wanted``."""
         try:
-            with self.engine.connect() as conn:
-                found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-        except sa_exc.DatabaseError:
-            return False  # a new file, or one Alembic must look at
+            with self.query() as conn:
+                found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        except Exception as error:  # the driver's class is known once it is imported
+            if isinstance(error, (StorageError, *_database_errors())):
+                return False  # a new file, or one Alembic must look at
+            raise
         return [row[0] for row in found] == [wanted]
 
     def upgrade(self, revision: str = "head") -> None:
@@ -230,6 +321,7 @@ class Database:
         if revision == "head" and self._revision_is(HEAD):
             return  # the usual start: nothing to migrate, and Alembic is never imported
         from alembic import command
+        from sqlalchemy import exc as sa_exc
 
         try:
             with self.engine.connect() as conn:
@@ -278,8 +370,15 @@ class Database:
             target.close()
 
     def integrity_ok(self) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        with self.query() as conn:
+            return bool(conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close every connection (pooled read connections and the engine's)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            engine = self._engine
+        for conn in idle:
+            conn.close()
+        if engine is not None:
+            engine.dispose()

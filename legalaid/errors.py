@@ -70,3 +70,11 @@ class ConflictError(LegalAidError):
 
 class StorageError(LegalAidError):
     """The database file cannot be opened, read or written."""
+
+
+class WrongPassphrase(LegalAidError):
+    """Neither the passphrase nor a recovery key opened the key file."""
+
+
+class PassphraseRequired(LegalAidError):
+    """The home is encrypted (or new) and no passphrase was given."""

@@ -10,6 +10,9 @@ from platformdirs import PlatformDirs
 APP_NAME = "LegalAid"
 APP_AUTHOR = "LegalAid"
 ENV_HOME = "LEGALAID_HOME"
+# The plaintext database kept aside while it is converted to an encrypted one (see
+# legalaid.safety.convert): if it is there at start, a conversion was interrupted.
+PLAIN_ASIDE = "legalaid.plain.old"
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -16,10 +16,8 @@ from legalaid.context import HomeState, home_state
 from legalaid.db import open_raw
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
-from legalaid.paths import HomePaths, resolve_home
+from legalaid.paths import PLAIN_ASIDE, HomePaths, resolve_home
 from legalaid.safety.keys import NewKey, create_key_file
-
-PLAIN_ASIDE = "legalaid.plain.old"
 
 
 def encrypt_home(home: str | os.PathLike[str] | None, passphrase: str) -> NewKey:

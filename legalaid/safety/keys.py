@@ -23,7 +23,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from legalaid.errors import LegalAidError, StorageError, ValidationError
+from legalaid.errors import (  # noqa: F401  (the passphrase errors are re-exported)
+    LegalAidError,
+    PassphraseRequired,
+    StorageError,
+    ValidationError,
+    WrongPassphrase,
+)
 from legalaid.i18n import N_
 
 FORMAT = "legalaid-key"
@@ -32,14 +38,6 @@ MIN_PASSPHRASE = 10
 ARGON2 = {"iterations": 3, "lanes": 4, "memory_cost": 64 * 1024}
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: nothing to misread
 RECOVERY_GROUPS = 6  # 6 groups of 4 characters = 120 bits
-
-
-class WrongPassphrase(LegalAidError):
-    """Neither the passphrase nor a recovery key opened the key file."""
-
-
-class PassphraseRequired(LegalAidError):
-    """The home is encrypted (or new) and no passphrase was given."""
 
 
 @dataclass(frozen=True)
@@ -183,8 +181,3 @@ def replace_recovery_key(path: Path, secret: str) -> str:
     slots = [s for s in data["slots"] if s["type"] != "recovery"]
     write_key_file(path, data["database_id"], [*slots, _slot("recovery", recovery, dek)])
     return recovery
-
-
-def sqlcipher_key_pragma(dek: bytes) -> str:
-    """The PRAGMA that gives SQLCipher the raw key (no KDF per connection)."""
-    return f"PRAGMA key = \"x'{dek.hex()}'\""

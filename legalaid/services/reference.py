@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -13,14 +11,9 @@ from legalaid.db import Database
 from legalaid.errors import ValidationError
 from legalaid.i18n import N_
 from legalaid.models import Court, Crossing
+from legalaid.reference_data import reference_data
 from legalaid.services import audit
 from legalaid.services import validation as v
-
-
-def reference_data() -> dict[str, Any]:
-    data = resources.files("legalaid.resources").joinpath("data", "reference.json")
-    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
-    return loaded
 
 
 def seed_reference(db: Database) -> None:

@@ -4,6 +4,9 @@ by names, A-number in any writing, and case number; sorting and paging happen in
 The default order is newest first, which is the order of the search index itself: FTS5 streams
 its matches in that order, so even a one-letter search over 100,000 cases pages in milliseconds.
 Other orders sort every match (still in SQL, off the UI thread in the client).
+
+The queries run on a plain DB-API connection (:meth:`Database.query`): the client's first
+screen does not wait for SQLAlchemy to load.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import text
 
 from legalaid.anumber import looks_like_anumber, parse_anumber
 from legalaid.context import AppContext
@@ -116,6 +117,13 @@ def _query(search: str, crossing: str | None, status: str | None) -> _Query:
         where.append("c.status = :status")
         params["status"] = status
     simple = not crossing and not status and (number or match or not search.strip())
+    if not number and not match and not search.strip() and (crossing or status):
+        # Filters alone: count the case table through its status and crossing indexes.
+        plain = (
+            'SELECT count(*) FROM "case" c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE '
+            + " AND ".join(where)
+        )
+        simple = True
     return _Query(source, " AND ".join(where) or "1=1", params, rowid, plain if simple else None)
 
 
@@ -175,8 +183,10 @@ def search_cases(
     )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # the stored text form
     params = {**query.params, "limit": max(0, limit), "offset": max(0, offset), "now": now}
-    with ctx.db.connect() as conn:
-        rows = conn.execute(text(sql), params).mappings().all()
+    with ctx.db.query() as conn:
+        cursor = conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     return [_case_row(r) for r in rows]
 
 
@@ -185,8 +195,8 @@ def count_cases(
 ) -> int:
     query = _query(search, crossing, status)
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
-    with ctx.db.connect() as conn:
-        return int(conn.execute(text(sql), query.params).scalar_one())
+    with ctx.db.query() as conn:
+        return int(conn.execute(sql, query.params).fetchone()[0])
 
 
 def _case_row(r: Any) -> CaseRow:

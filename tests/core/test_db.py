@@ -149,3 +149,67 @@ def test_opening_a_current_database_does_not_import_alembic(ctx: AppContext) -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_plain_read_connections_have_the_pragmas_and_are_reused(ctx: AppContext) -> None:
+    import threading
+
+    with ctx.db.query() as conn:
+        first = conn
+        values = [
+            conn.execute(f"PRAGMA {p}").fetchone()[0]
+            for p in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")
+        ]
+        folded = [
+            r[0]
+            for r in conn.execute(
+                "SELECT v FROM (SELECT 'Zapata' v UNION SELECT 'Íñiguez' UNION SELECT 'ana')"
+                " ORDER BY v COLLATE fold"
+            )
+        ]
+    assert values == ["wal", 1, 15000, 1]
+    assert folded == ["ana", "Íñiguez", "Zapata"]
+    seen: list[object] = []
+
+    def worker() -> None:  # the pooled connection may serve another thread next
+        with ctx.db.query() as conn:
+            seen.append(conn)
+            conn.execute("SELECT count(*) FROM crossing").fetchone()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == [first]
+
+
+def test_a_damaged_file_gives_a_clear_message_on_the_plain_path_too(tmp_path: Path) -> None:
+    path = tmp_path / "legalaid.db"
+    header = sqlite3.connect(path)
+    header.execute("CREATE TABLE t (x)")
+    header.close()
+    with path.open("r+b") as handle:  # keep the magic header, break the schema page
+        handle.seek(100)
+        handle.write(b"\xff" * 3000)
+    db = Database(path)
+    with pytest.raises(StorageError) as caught, db.query() as conn:
+        conn.execute("SELECT * FROM t").fetchall()
+    assert "dañada" in caught.value.message("es") or "damaged" in caught.value.message("en")
+    db.dispose()
+
+
+def test_opening_and_searching_needs_no_sqlalchemy(ctx: AppContext) -> None:
+    import subprocess
+    import sys
+
+    ctx.close()
+    code = (
+        "import sys\n"
+        "from legalaid.context import open_home\n"
+        "from legalaid.services.search import count_cases, search_cases\n"
+        f"ctx = open_home({str(ctx.home.root)!r}, unencrypted=True)\n"
+        "print(count_cases(ctx), len(search_cases(ctx, 'ana')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["0 0", "[]"]
