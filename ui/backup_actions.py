@@ -18,21 +18,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from legalaid.context import AppContext, open_home
 from legalaid.i18n import _, current_language, ngettext
-from legalaid.safety.backup import (
-    auto_backup,
-    backup_to,
-    inspect_backup,
-    key_path_for,
-    restore,
-)
-from legalaid.safety.convert import encrypt_home
-from legalaid.safety.exporter import export_file
-from legalaid.safety.keys import change_passphrase, replace_recovery_key, unlock
-from ui.passphrase_dialog import ASK, CHANGE, NEW, PassphraseDialog
 from ui.prefs import Prefs
-from ui.preview import show_document
-from ui.tasks import TaskRunner, describe
-from ui.unlock import RecoveryKeyDialog
+from ui.tasks import Control, TaskRunner, describe
+
+# The safety modules (keys, backups, export) and the dialogs are imported by the actions that
+# use them: a window starts without them.
 
 
 def recovery_sheet_pdf(key: str, organisation: str, paper: str) -> bytes:
@@ -80,6 +70,8 @@ def reopen(ctx: AppContext, secret: str | None) -> AppContext:
 
 def restore_and_reopen(ctx: AppContext, source: Path, secret: str | None) -> Reopened:
     """Worker: close, restore (the core verifies and keeps the current data first), reopen."""
+    from legalaid.safety.backup import restore
+
     ctx.close()
     outcome = Reopened(None)
     try:
@@ -98,6 +90,8 @@ def restore_and_reopen(ctx: AppContext, source: Path, secret: str | None) -> Reo
 
 def encrypt_and_reopen(ctx: AppContext, passphrase: str) -> Reopened:
     """Worker: close the plaintext database, encrypt the home, open it encrypted."""
+    from legalaid.safety.convert import encrypt_home
+
     ctx.close()
     try:
         new = encrypt_home(ctx.home.root, passphrase)
@@ -135,8 +129,14 @@ class DataSafety(QObject):
             return
         self.backing_up = True
         ctx = self.ctx
+
+        def work(_control: Control) -> Path:
+            from legalaid.safety.backup import auto_backup
+
+            return auto_backup(ctx)
+
         self.runner.run(
-            lambda _c: auto_backup(ctx),
+            work,
             done=lambda _p: self._periodic_done(None),
             failed=self._periodic_done,
             write=True,
@@ -160,8 +160,14 @@ class DataSafety(QObject):
         self.prefs.remember_folder(str(Path(folder) / "x"))
         ctx, target = self.ctx, Path(folder)
         self.window.show_message(_("Saving a backup…"))
+
+        def work(_control: Control) -> Path:
+            from legalaid.safety.backup import backup_to
+
+            return backup_to(ctx, target)
+
         self.runner.run(
-            lambda _c: backup_to(ctx, target),
+            work,
             done=self._backed_up,
             failed=lambda e: self._warn(_("Backup failed"), e),
             write=True,
@@ -209,6 +215,10 @@ class DataSafety(QObject):
             return
         if not self.window.close_editors():
             return
+        from legalaid.safety.backup import inspect_backup, key_path_for
+        from legalaid.safety.keys import unlock
+        from ui.passphrase_dialog import ASK, PassphraseDialog
+
         ctx = self.ctx
         if key_path_for(source).exists() or ctx.encrypted:
 
@@ -297,6 +307,9 @@ class DataSafety(QObject):
 
     # --- passphrase and recovery key ------------------------------------------------------------
     def change_passphrase(self) -> None:
+        from legalaid.safety.keys import change_passphrase
+        from ui.passphrase_dialog import CHANGE, PassphraseDialog
+
         key_file = self.ctx.home.key_file
         dialog = PassphraseDialog(
             CHANGE,
@@ -313,6 +326,10 @@ class DataSafety(QObject):
             self.window.show_message(_("The passphrase was changed. Use the new one from now on."))
 
     def new_recovery_sheet(self) -> None:
+        from legalaid.safety.keys import replace_recovery_key
+        from ui.passphrase_dialog import ASK, PassphraseDialog
+        from ui.preview import show_document
+
         key_file, settings = self.ctx.home.key_file, self.ctx.settings
 
         def work(secret: str, _new: str) -> tuple[str, RecoverySheet]:
@@ -341,6 +358,10 @@ class DataSafety(QObject):
     def encrypt_database(self) -> None:
         if self.ctx.encrypted:
             return
+        from ui.passphrase_dialog import NEW, PassphraseDialog
+        from ui.preview import show_document
+        from ui.unlock import RecoveryKeyDialog
+
         ctx = self.ctx
         dialog = PassphraseDialog(
             NEW,
@@ -392,8 +413,14 @@ class DataSafety(QObject):
         self.prefs.remember_folder(str(target))
         ctx, lang = self.ctx, current_language()
         self.window.show_message(_("Exporting…"))
+
+        def work(_control: Control) -> int:
+            from legalaid.safety.exporter import export_file
+
+            return export_file(ctx, target, lang)
+
         self.runner.run(
-            lambda _c: export_file(ctx, target, lang),
+            work,
             done=lambda count: self._exported(target, count),
             failed=lambda e: self._warn(_("Export failed"), e),
             owner=self,

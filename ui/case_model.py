@@ -71,6 +71,10 @@ class CaseListModel(QAbstractTableModel):
 
     # --- queries ----------------------------------------------------------------------------
     def set_query(self, query: CaseQuery) -> None:
+        """Show ``query``'s cases; nothing to do when it is the one shown or on its way (the
+        filters and the header report their first state while the window is built)."""
+        if query == self.query and self._generation > 0:
+            return
         self.query = query
         self.refresh()
 

@@ -24,10 +24,10 @@ from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.models import Hearing
 from legalaid.services.hearings import HearingInput
-from ui.household import CHOOSE, _boxed
+from ui.household import CHOOSE
 from ui.reference import Reference, with_blank
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
 
 Submit = Callable[[HearingInput], Any]
 
@@ -99,7 +99,7 @@ class HearingDialog(Translatable, QDialog):
             label = QLabel()
             label.setBuddy(widget)
             self.labels[name] = label
-            form.addRow(label, _boxed(widget, self.errors.add(name, widget)))
+            form.addRow(label, boxed(widget, self.errors.add(name, widget)))
         self.errors.widgets["report_at"] = self.report_at
         self.intro = QLabel()
         self.intro.setWordWrap(True)

@@ -23,7 +23,7 @@ from legalaid.services.cases import CaseDetail, CaseInput
 from ui.drafts import PersonDraft
 from ui.person_form import PersonForm
 from ui.reference import Reference, with_blank
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
 
 CHOOSE = N_("Choose…")
 LETTER_LANGUAGES = [
@@ -31,17 +31,6 @@ LETTER_LANGUAGES = [
     ("es", N_("Spanish only")),
     ("en", N_("English only")),
 ]
-
-
-def _boxed(widget: QWidget, error: ErrorLabel) -> QWidget:
-    """A field with its inline message right under it."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(1)
-    layout.addWidget(widget)
-    layout.addWidget(error)
-    return box
 
 
 class HouseholdTab(Translatable, QWidget):
@@ -77,7 +66,7 @@ class HouseholdTab(Translatable, QWidget):
         label = QLabel()
         label.setBuddy(widget)
         self.labels[name] = label
-        form.addRow(label, _boxed(widget, self.errors.add(name, widget)))
+        form.addRow(label, boxed(widget, self.errors.add(name, widget)))
 
     def _layout(self) -> None:
         left, right = QFormLayout(), QFormLayout()

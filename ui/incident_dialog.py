@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.services.risk import IncidentInput
-from ui.household import _boxed
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
 
 
 class IncidentDialog(Translatable, QDialog):
@@ -56,7 +55,7 @@ class IncidentDialog(Translatable, QDialog):
             label = QLabel()
             label.setBuddy(widget)
             self.labels[name] = label
-            form.addRow(label, _boxed(widget, self.errors.add(name, widget)))
+            form.addRow(label, boxed(widget, self.errors.add(name, widget)))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from legalaid.i18n import current_language, normalize_language, set_language
 
+LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
+OWN_NAMES = "languageNamesInTheirOwnLanguage"  # a property: these never change with the language
+
 QT_LOCALES = {"es": "es_MX", "en": "en_US"}
 
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
-from legalaid.safety.keys import unlock
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, Translatable
 
@@ -46,15 +45,23 @@ class IdleWatcher(QObject):
 
     idle = Signal()
 
-    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+    def __init__(self, minutes: int, parent: QObject | None = None, *, watch: bool = True) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
+        self.watching = False
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """Start seeing the application's input. Every event of every object passes through
+        this filter, so a window installs it once its first screen is painted."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self.watching:
             app.installEventFilter(self)
+            self.watching = True
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = max(0, int(minutes))
@@ -74,10 +81,13 @@ class IdleWatcher(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.watching = False
 
 
 def check_secret(ctx: AppContext, secret: str) -> None:
     """Raises WrongPassphrase unless ``secret`` opens this home's key file (worker thread)."""
+    from legalaid.safety.keys import unlock
+
     unlock(ctx.home.key_file, secret)
 
 

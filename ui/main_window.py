@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -25,25 +27,25 @@ from PySide6.QtWidgets import (
 from legalaid.context import AppContext
 from legalaid.formatting import number
 from legalaid.i18n import _, current_language, ngettext
-from legalaid.safety.backup import auto_backup
-from legalaid.services.demo import generate_demo
 from legalaid.services.search import count_cases
 from ui.backup_actions import DataSafety
-from ui.case_editor import CaseEditor
 from ui.case_list import CaseListPanel
 from ui.importing import Importer
-from ui.language import LanguageSwitcher
+from ui.language import LANGUAGE_NAMES, OWN_NAMES, LanguageSwitcher
 from ui.lock import IdleWatcher, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
-from ui.settings_dialog import LANGUAGE_NAMES, OWN_NAMES, SettingsDialog
 from ui.tasks import Control, TaskRunner, describe
 from ui.upcoming import UpcomingPanel
 from ui.welcome import WelcomePanel
 from ui.widgets import Translatable
 
+if TYPE_CHECKING:
+    from ui.case_editor import CaseEditor
+
 log = logging.getLogger(__name__)
 DEMO_CASES = 200
+WARM_UP_DELAY_MS = 300  # the first rows are painted and read before the rest loads
 CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window open for ever
 
 
@@ -67,7 +69,8 @@ class MainWindow(Translatable, QMainWindow):
         self.runner = TaskRunner(self)
         self.reference = Reference()
         self.editors: dict[str, CaseEditor] = {}
-        self.welcome = WelcomePanel()
+        self._counts: tuple[int, int] | None = None  # all cases, open cases
+        self._welcome: WelcomePanel | None = None  # made for an empty database only
         self.importer = Importer(ctx, self.runner, self)
         self.cases = CaseListPanel(ctx, self.runner)
         self.upcoming = UpcomingPanel(ctx, self.runner)
@@ -77,12 +80,11 @@ class MainWindow(Translatable, QMainWindow):
         self.views.addTab(self.upcoming, "")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.views)
-        self.stack.addWidget(self.welcome)
         self.lock_page = LockPage(ctx, self.runner)
         self.stack.addWidget(self.lock_page)
         self.setCentralWidget(self.stack)
         self.safety = DataSafety(ctx, self.runner, self)
-        self.idle = IdleWatcher(ctx.settings.lock_after_minutes, self)
+        self.idle = IdleWatcher(ctx.settings.lock_after_minutes, self, watch=False)
         self.location = QLabel()
         self.location.setObjectName("databaseLocation")
         self.counts = QLabel()
@@ -96,7 +98,12 @@ class MainWindow(Translatable, QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        self.runner.run(lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self)
+        # The first screen needs only the case list; what else the window needs (the ORM, the
+        # crossings and courts) loads behind it once the first rows are painted.
+        self._warmed = False
+        self.loaded_behind = False  # the reference lists and the ORM, loaded after first paint
+        self.cases.model.loaded.connect(self._warm_up)
+        self.cases.model.failed.connect(self._warm_up)
         self.refresh_counts()
         if automatic_backups:
             self.safety.start_timer()
@@ -185,12 +192,8 @@ class MainWindow(Translatable, QMainWindow):
 
     def _connect(self) -> None:
         self.cases.open_case.connect(self.open_case)
-        self.cases.total_changed.connect(lambda _n: self.refresh_counts())
         self.upcoming.open_case.connect(self.open_case)
         self.upcoming.status_message.connect(self.show_message)
-        self.welcome.new_case.connect(self.new_case)
-        self.welcome.load_demo.connect(self.load_demo)
-        self.welcome.import_file.connect(self.importer.choose_and_import)
         self.importer.imported.connect(lambda _r: self._data_changed())
         self.runner.error.connect(self.show_message)
         self.idle.idle.connect(self.lock)
@@ -247,10 +250,43 @@ class MainWindow(Translatable, QMainWindow):
         code = current_language()
         self.language_actions[code].setChecked(True)
         self.language_box.setCurrentIndex(self.language_box.findData(code))
-        self.refresh_counts()
+        self._render_counts()
 
     # --- views --------------------------------------------------------------------------------
+    @property
+    def welcome(self) -> WelcomePanel:
+        """The page an empty database opens on (made when first needed)."""
+        if self._welcome is None:
+            welcome = self._welcome = WelcomePanel()
+            welcome.new_case.connect(self.new_case)
+            welcome.load_demo.connect(self.load_demo)
+            welcome.import_file.connect(self.importer.choose_and_import)
+            self.stack.addWidget(welcome)
+        return self._welcome
+
+    def _warm_up(self, *_answer: object) -> None:
+        """Load, off the UI thread, what the first screen did not need: the reference lists
+        (with them the ORM) and the modules of the case window. Once, after the first rows."""
+        if self._warmed:
+            return
+        self._warmed = True
+        # After the first rows are painted: the import holds the interpreter for a moment.
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._load_behind)
+
+    def _load_behind(self) -> None:
+        self.idle.watch()
+        ctx = self.ctx
+
+        def work(_control: Control) -> Reference:
+            reference = load_reference(ctx)
+            import ui.case_editor  # noqa: F401  (the first case opens without waiting)
+
+            return reference
+
+        self.runner.run(work, done=self._reference_loaded, owner=self)
+
     def _reference_loaded(self, reference: Reference) -> None:
+        self.loaded_behind = True
         self.reference.crossings, self.reference.courts = reference.crossings, reference.courts
         self.cases.set_reference(self.reference)
         self.upcoming.set_reference(self.reference)
@@ -283,14 +319,22 @@ class MainWindow(Translatable, QMainWindow):
         )
 
     def _show_counts(self, counts: tuple[int, int]) -> None:
-        total, open_cases = counts
+        self._counts = counts
+        self._render_counts()
+        self._show_page(self.welcome if counts[0] == 0 else self.views)
+
+    def _render_counts(self) -> None:
+        """The status bar's counts in the current language (read again only when data change:
+        a save, an import, a restore)."""
+        if self._counts is None:
+            return
+        total, open_cases = self._counts
         self.counts.setText(
             ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
             + " · "
             + ngettext("%(count)s open", "%(count)s open", open_cases)
             % {"count": number(open_cases)}
         )
-        self._show_page(self.welcome if total == 0 else self.views)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -309,6 +353,8 @@ class MainWindow(Translatable, QMainWindow):
         return self._editor(case_id)
 
     def _editor(self, case_id: str | None) -> CaseEditor:
+        from ui.case_editor import CaseEditor
+
         editor = CaseEditor(self.ctx, self.runner, self.reference, case_id, self)
         if case_id is not None:
             self.editors[case_id] = editor
@@ -353,6 +399,8 @@ class MainWindow(Translatable, QMainWindow):
         ctx = self.ctx
 
         def work(control: Control) -> int:
+            from legalaid.services.demo import generate_demo
+
             return generate_demo(ctx, DEMO_CASES, progress=control.progress)
 
         def finished(count: int) -> None:
@@ -378,6 +426,8 @@ class MainWindow(Translatable, QMainWindow):
 
     # --- settings and language ----------------------------------------------------------------
     def edit_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx, self.reference, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.chosen is None:
             return
@@ -522,8 +572,14 @@ class MainWindow(Translatable, QMainWindow):
             self.close()
 
         ctx = self.ctx
+
+        def back_up(_control: Control) -> object:
+            from legalaid.safety.backup import auto_backup
+
+            return auto_backup(ctx)
+
         self.runner.run(
-            lambda _c: auto_backup(ctx),
+            back_up,
             done=lambda _path: finish(),
             failed=finish,
             write=True,
@@ -534,6 +590,10 @@ class MainWindow(Translatable, QMainWindow):
         )
 
     def _unsaved_new_editors(self) -> list[CaseEditor]:
+        if "ui.case_editor" not in sys.modules:
+            return []  # no case window was ever opened
+        from ui.case_editor import CaseEditor
+
         return [
             w
             for w in self.findChildren(CaseEditor)

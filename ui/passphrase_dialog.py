@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.safety.keys import WrongPassphrase, check_new_passphrase
-from ui.household import _boxed
 from ui.tasks import TaskRunner, describe
-from ui.widgets import ErrorLabel, FieldErrors, Translatable
+from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed
 
 ASK, CHANGE, NEW = "ask", "change", "new"
 Text = Callable[[], str]  # called again on every language change
@@ -59,7 +58,7 @@ class PassphraseDialog(Translatable, QDialog):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setObjectName(name)
             self.labels[name].setBuddy(field)
-            form.addRow(self.labels[name], _boxed(field, self.errors.add(name, field)))
+            form.addRow(self.labels[name], boxed(field, self.errors.add(name, field)))
         shown = {
             ASK: {"current"},
             CHANGE: set(self.labels),

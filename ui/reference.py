@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from legalaid.context import AppContext
 from legalaid.i18n import _, current_language
-from legalaid.models import Court, Crossing
-from legalaid.services.reference import list_courts, list_crossings
+
+if TYPE_CHECKING:
+    from legalaid.models import Court, Crossing
 
 
 @dataclass
@@ -43,6 +45,9 @@ class Reference:
 
 
 def load_reference(ctx: AppContext) -> Reference:
+    """Read on a worker: the first call imports the ORM."""
+    from legalaid.services.reference import list_courts, list_crossings
+
     return Reference(list_crossings(ctx), list_courts(ctx))
 
 

@@ -34,10 +34,9 @@ from legalaid.services.risk import (
     list_assessments,
 )
 from ui.drafts import RiskDraft
-from ui.household import _boxed
 from ui.incident_dialog import IncidentDialog
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
 
 FIELDS = {
     "assessed_on",
@@ -110,7 +109,7 @@ class RiskTab(Translatable, QWidget):
             label_widget = QLabel()
             label_widget.setBuddy(widget)
             self.labels[name] = label_widget
-            form.addRow(label_widget, _boxed(widget, self.errors.add(name, widget)))
+            form.addRow(label_widget, boxed(widget, self.errors.add(name, widget)))
         self.errors.add("factors", self.factor_box)
         self.errors.add("consent_sensitive", self.consent)
         incidents = QHBoxLayout()

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from legalaid.context import NOT_ENCRYPTED, AppContext, HomeState, home_state, open_home
 from legalaid.i18n import _
-from legalaid.safety import passphrase as from_env
-from ui.unlock import UnlockDialog, show_recovery_key
 
 
 def open_session(
@@ -30,6 +28,9 @@ def open_session(
         return open_home(home, unencrypted=True)
     if state is HomeState.PLAIN:
         return open_home(home, unencrypted=True) if _accept_plain(parent) else None
+    from legalaid.safety import passphrase as from_env
+    from ui.unlock import UnlockDialog, show_recovery_key
+
     secret = from_env.from_file()
     if secret is not None:
         ctx = open_home(home, passphrase=secret)

@@ -24,12 +24,10 @@ from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _, current_language
 from legalaid.settings import Organisation, Settings
-from ui.household import _boxed
+from ui.language import LANGUAGE_NAMES, OWN_NAMES
 from ui.reference import Reference
-from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
-LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
-OWN_NAMES = "languageNamesInTheirOwnLanguage"  # a property: these never change with the language
 MAX_BACKUP_HOURS = 7 * 24  # Settings.validate does not check this one yet
 
 
@@ -121,7 +119,7 @@ class SettingsDialog(Translatable, QDialog):
             label = QLabel()
             label.setBuddy(widget)
             self.labels[name] = label
-            form.addRow(label, _boxed(widget, self.errors.add(name, widget)))
+            form.addRow(label, boxed(widget, self.errors.add(name, widget)))
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Settings"))

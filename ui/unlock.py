@@ -21,9 +21,8 @@ from legalaid.context import AppContext, open_home
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.safety.keys import check_new_passphrase
-from ui.household import _boxed
 from ui.tasks import TaskRunner, describe
-from ui.widgets import ErrorLabel, FieldErrors, Translatable
+from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed
 
 
 class UnlockDialog(Translatable, QDialog):
@@ -48,7 +47,7 @@ class UnlockDialog(Translatable, QDialog):
         form = QFormLayout()
         for name, widget in (("passphrase", self.passphrase), ("passphrase_repeat", self.repeat)):
             self.labels[name].setBuddy(widget)
-            form.addRow(self.labels[name], _boxed(widget, self.errors.add(name, widget)))
+            form.addRow(self.labels[name], boxed(widget, self.errors.add(name, widget)))
         if not new:
             self.repeat.hide()
             self.labels["passphrase_repeat"].hide()

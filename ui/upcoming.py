@@ -4,7 +4,7 @@ batch reminders, the daily crossing list and the household's message for the cli
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -22,12 +22,7 @@ from PySide6.QtWidgets import (
 
 from legalaid.context import AppContext
 from legalaid.i18n import N_, _, ngettext
-from legalaid.models import HearingStatus
-from legalaid.services.hearings import mark_verified
-from legalaid.services.upcoming import UpcomingHearing, upcoming
 from ui import docs
-from ui.batch import BatchPrinter
-from ui.preview import show_document
 from ui.reference import Reference, with_blank
 from ui.tasks import TaskRunner, describe
 from ui.upcoming_model import FLAG_COLUMN, UpcomingModel
@@ -35,6 +30,10 @@ from ui.widgets import CodeCombo, ErrorLabel, Translatable
 
 WINDOWS = [("7", N_("Next 7 days")), ("14", N_("Next 14 days")), ("30", N_("Next 30 days"))]
 ALL_CROSSINGS = N_("All crossings")
+
+if TYPE_CHECKING:  # the hearing services, the ORM and the printing load when first used
+    from legalaid.services.upcoming import UpcomingHearing
+    from ui.batch import BatchPrinter
 
 
 class UpcomingPanel(Translatable, QWidget):
@@ -64,14 +63,23 @@ class UpcomingPanel(Translatable, QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.batch = BatchPrinter(ctx, runner, self)
-        self.batch.message.connect(self.status_message)
+        self._batch: BatchPrinter | None = None
         self._buttons()
         self._layout()
         for combo in (self.days, self.crossing):
             combo.currentIndexChanged.connect(self._filter_changed)
         self.tree.doubleClicked.connect(lambda _i: self.open_selected())
         self.retranslate()
+
+    @property
+    def batch(self) -> BatchPrinter:
+        """The reminder batch printer, made when first needed."""
+        if self._batch is None:
+            from ui.batch import BatchPrinter
+
+            self._batch = BatchPrinter(self.ctx, self.runner, self)
+            self._batch.message.connect(self.status_message)
+        return self._batch
 
     def _buttons(self) -> None:
         self.refresh_button = QPushButton()
@@ -156,8 +164,14 @@ class UpcomingPanel(Translatable, QWidget):
     def refresh(self) -> None:
         ctx, days, crossing = self.ctx, int(self.days.code() or 14), self.crossing.code() or None
         self.error.show_message("")
+
+        def work(_control: object) -> list[UpcomingHearing]:
+            from legalaid.services.upcoming import upcoming
+
+            return upcoming(ctx, days, crossing=crossing)
+
         self.runner.run(
-            lambda _c: upcoming(ctx, days, crossing=crossing),
+            work,
             done=self._loaded,
             failed=lambda e: self.error.show_message(describe(e)),
             owner=self,
@@ -237,6 +251,8 @@ class UpcomingPanel(Translatable, QWidget):
         rows = self._need_selection()
         if not rows:
             return
+        from legalaid.models import HearingStatus
+
         scheduled = [r for r in rows if r.status == HearingStatus.SCHEDULED]
         if not scheduled:
             self.error.show_message(
@@ -287,8 +303,14 @@ class UpcomingPanel(Translatable, QWidget):
         if not rows:
             return
         ctx, ids = self.ctx, [r.hearing_id for r in rows]
+
+        def work(_control: object) -> list[object]:
+            from legalaid.services.hearings import mark_verified
+
+            return [mark_verified(ctx, hearing_id) for hearing_id in ids]
+
         self.runner.run(
-            lambda _c: [mark_verified(ctx, hearing_id) for hearing_id in ids],
+            work,
             done=lambda done: self._verified(len(done)),
             failed=lambda e: self.error.show_message(describe(e)),
             write=True,
@@ -312,6 +334,8 @@ class UpcomingPanel(Translatable, QWidget):
             self.open_case.emit(rows[0].case_id)
 
     def _preview(self, build: Any) -> None:
+        from ui.preview import show_document
+
         ctx = self.ctx
         self.runner.run(
             lambda _c: build(ctx),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -12,7 +12,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from legalaid.formatting import clock, long_date, number
 from legalaid.i18n import N_, _, current_language, ngettext
 from legalaid.labels import label
-from legalaid.services.upcoming import UpcomingHearing
+
+if TYPE_CHECKING:
+    from legalaid.services.upcoming import UpcomingHearing
 
 HEARING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = [

@@ -8,7 +8,14 @@ from datetime import date
 from babel.dates import format_date
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from legalaid.i18n import babel_locale
 from legalaid.labels import choices
@@ -193,3 +200,14 @@ def compact_rows(view: QAbstractItemView) -> None:
     header = getattr(view, "verticalHeader", None)
     if header is not None:
         header().setDefaultSectionSize(view.fontMetrics().height() + 8)
+
+
+def boxed(widget: QWidget, error: ErrorLabel) -> QWidget:
+    """A field with its inline message right under it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(1)
+    layout.addWidget(widget)
+    layout.addWidget(error)
+    return box

@@ -26,6 +26,7 @@ def main_window(qtbot, ctx: AppContext, **kwargs) -> MainWindow:  # type: ignore
     qtbot.addWidget(window)
     window.show()
     wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
     return window
 
 

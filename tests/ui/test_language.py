@@ -79,6 +79,7 @@ def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) 
     qtbot.addWidget(window)
     window.show()
     wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
     windows = open_everything(qtbot, ctx, window)
     spanish = [t for w in windows for t in visible_texts(w)]
     assert foreign_texts(spanish, "es") == [], foreign_texts(spanish, "es")

@@ -24,6 +24,7 @@ def main_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untype
     qtbot.addWidget(window)
     window.show()
     wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
     return window
 
 

@@ -1,0 +1,76 @@
+"""Start-up: the window and its first rows come before the ORM, the PDF and crypto libraries,
+which load behind the painted window; the database connection used for the first screen is
+plain SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from legalaid.context import AppContext
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "reportlab", "pypdf", "openpyxl")
+
+CHILD = """
+import json, sys, time
+from ui.app import application
+from ui.language import LanguageSwitcher
+from ui.main_window import MainWindow
+from legalaid.context import open_home
+
+HEAVY = {heavy!r}
+app = application()
+switcher = LanguageSwitcher.of(app)
+switcher.apply("es")
+ctx = open_home(sys.argv[1], unencrypted=True)
+window = MainWindow(ctx, switcher)
+window.show()
+model = window.cases.model
+deadline = time.monotonic() + 30
+while model.rowCount() == 0 and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.001)
+window.cases.table.viewport().repaint()
+first = {{
+    "rows": model.rowCount(),
+    "cell": model.index(0, 0).data(),
+    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in HEAVY),
+    "filter": window.idle.watching,
+}}
+while not window.loaded_behind and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.001)
+after = {{
+    "loaded": window.loaded_behind,
+    "crossings": len(window.reference.crossings),
+    "orm": "sqlmodel" in sys.modules,
+    "filter": window.idle.watching,
+}}
+print(json.dumps({{"first": first, "after": after}}), flush=True)
+ctx.close()
+"""
+
+
+def test_first_rows_come_before_the_orm_and_the_rest_loads_behind(demo_ctx: AppContext) -> None:
+    demo_ctx.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(heavy=HEAVY), str(demo_ctx.home.root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    first, after = answer["first"], answer["after"]
+    assert first["rows"] == 300 and first["cell"].startswith("DEMO-")
+    assert first["heavy"] == []  # nothing of the ORM, the PDFs or the spreadsheets yet
+    assert first["filter"] is False  # the idle watcher's app-wide filter comes after
+    assert after["loaded"] and after["crossings"] > 0  # the reference lists arrived behind
+    assert after["orm"] and after["filter"] is True
