@@ -30,10 +30,10 @@ def application() -> QApplication:
 def tune_gc() -> None:
     """Keep full garbage collections short: they stop every thread, the window's too.
 
-    Called once the window is built: the application's own long-lived objects (modules, Qt
-    wrappers, SQLAlchemy metadata) are frozen out of collections, and the young generation is
-    collected less often, so a worker allocating millions of objects (a 1,000-letter batch)
-    does not stall the window.
+    Called once the window has loaded what its first screen did not need: the application's
+    long-lived objects (modules, Qt wrappers, SQLAlchemy metadata) are frozen out of
+    collections, and the young generation is collected less often, so a worker allocating
+    millions of objects (a 1,000-letter batch) does not stall the window.
     """
     gc.collect()
     gc.freeze()
@@ -62,8 +62,8 @@ def run_client(
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
     window = MainWindow(ctx, switcher, automatic_backups=True)
+    window.behind_loaded.connect(tune_gc)  # freeze what start-up loaded, the ORM included
     window.show()
-    tune_gc()
     try:
         return app.exec()
     finally:

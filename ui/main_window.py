@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +52,8 @@ CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window 
 class MainWindow(Translatable, QMainWindow):
     """``automatic_backups``: back up on close and every ``backup_every_hours`` (the running
     application turns it on; windows built for one purpose, like most tests, leave it off)."""
+
+    behind_loaded = Signal()  # once: what the first screen did not need has loaded
 
     def __init__(
         self, ctx: AppContext, switcher: LanguageSwitcher, *, automatic_backups: bool = False
@@ -286,7 +288,9 @@ class MainWindow(Translatable, QMainWindow):
         self.runner.run(work, done=self._reference_loaded, owner=self)
 
     def _reference_loaded(self, reference: Reference) -> None:
-        self.loaded_behind = True
+        if not self.loaded_behind:
+            self.loaded_behind = True
+            self.behind_loaded.emit()
         self.reference.crossings, self.reference.courts = reference.crossings, reference.courts
         self.cases.set_reference(self.reference)
         self.upcoming.set_reference(self.reference)
