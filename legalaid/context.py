@@ -88,10 +88,28 @@ def open_home(
             from legalaid.services.reference import seed_reference
 
             seed_reference(db)
+        _repair_sort_names(db)
     except BaseException:
         db.dispose()
         raise
     return AppContext(home=paths, settings=settings, db=db, recovery_key=recovery)
+
+
+def _repair_sort_names(db: Database) -> None:
+    """Give a name sort key to cases another program added without one (legalaid.sort_keys)."""
+    from legalaid.sort_keys import missing_sort_names, sync_sort_names
+
+    with db.query() as conn:
+        missing = missing_sort_names(conn)
+        if not missing:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            sync_sort_names(conn, missing)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def _database_key(

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from legalaid.models import hooks  # noqa: F401  (registers the session hooks)
 from legalaid.models.audit import AuditEntry
 from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
 from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex

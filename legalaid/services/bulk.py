@@ -17,6 +17,7 @@ from legalaid.models import (
     Person,
     RiskAssessment,
 )
+from legalaid.sort_keys import sort_key, sync_sort_names, write_sort_names
 
 ORDER = (Case, Person, Hearing, HearingAttendee, RiskAssessment, Incident, AuditEntry)
 
@@ -39,7 +40,28 @@ class BulkRows:
         return len(self.tables[model])
 
     def write(self, conn: Any) -> None:
+        keys = self._sort_keys()
+        people_elsewhere = {
+            row["case_id"] for row in self.tables[Person] if row["case_id"] not in keys
+        }
         for model, rows in self.tables.items():
             if rows:
                 conn.execute(insert(model.__table__), rows)
             rows.clear()
+        raw = conn.connection.driver_connection
+        write_sort_names(raw, keys)  # the new cases' name sort keys (legalaid.sort_keys)
+        if people_elsewhere:  # people added to cases written earlier
+            sync_sort_names(raw, people_elsewhere)
+
+    def _sort_keys(self) -> dict[str, str]:
+        """The name sort key of each new case, from its first person among these rows."""
+        first: dict[str, tuple[int, str]] = {}
+        new_cases = {row["id"] for row in self.tables[Case]}
+        for row in self.tables[Person]:
+            case_id = row["case_id"]
+            if case_id in new_cases:
+                position = row.get("position", 0)
+                if case_id not in first or position < first[case_id][0]:
+                    key = sort_key(row.get("family_names"), row.get("given_names"))
+                    first[case_id] = (position, key)
+        return {case_id: first.get(case_id, (0, ""))[1] for case_id in new_cases}

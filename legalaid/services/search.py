@@ -22,7 +22,6 @@ from legalaid.context import AppContext
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 8
-PRINCIPAL = "(SELECT p.{col} FROM person p WHERE p.case_id = c.id ORDER BY p.position LIMIT 1)"
 NEXT_HEARING = (
     "(SELECT min(h.starts_at) FROM hearing h WHERE h.case_id = c.id"
     " AND h.status = 'scheduled' AND h.starts_at >= :now)"
@@ -30,12 +29,18 @@ NEXT_HEARING = (
 SORT_KEYS = {
     "recent": "{rowid} DESC",
     "case_number": "c.case_number",
-    "name": PRINCIPAL.format(col="family_names || ' ' || p.given_names") + " COLLATE fold",
+    # The stored, indexed key (legalaid.sort_keys): the principal's name folded.
+    "name": "s.sort_name",
     "crossing": "x.code",
     "status": "c.status",
     "next_hearing": f"{NEXT_HEARING} IS NULL, {NEXT_HEARING}",
     "updated": "c.updated_at",
 }
+# The tie-breaker after each key: the name index already holds the row id, so the name order
+# walks the index without sorting; the others fall back on the case number.
+TIE_BREAKERS = {"recent": None, "name": "s.rowid"}
+# Orders that read the case or crossing tables (the others need only the search table).
+NEEDS_CASE = {"case_number", "crossing", "status", "next_hearing", "updated"}
 DEFAULT_ORDER = "recent"
 
 
@@ -85,13 +90,22 @@ class _Query:
     params: dict[str, Any]
     rowid: str
     plain_count: str | None  # a cheaper count when nothing but the text filters
+    joined: bool = True  # whether ``source`` joins the case and crossing tables
 
 
-def _query(search: str, crossing: str | None, status: str | None) -> _Query:
+JOINS = 'JOIN "case" c ON c.id = s.case_id LEFT JOIN crossing x ON x.id = c.crossing_id'
+
+
+def _query(
+    search: str, crossing: str | None, status: str | None, order: str = DEFAULT_ORDER
+) -> _Query:
     where: list[str] = []
     params: dict[str, Any] = {}
-    joins = 'JOIN "case" c ON c.id = s.case_id LEFT JOIN crossing x ON x.id = c.crossing_id'
     number = case_number_prefix(search)
+    # Skipping rows (a deep page) through joins costs a join per skipped row: join only when
+    # a filter or the order reads the case or its crossing.
+    joined = bool(number or crossing or status or order in NEEDS_CASE)
+    joins = JOINS if joined else ""
     match = fts_query(search) if search.strip() and not number else None
     if number:
         # Walk the case-number index backwards: newest numbers first, no sort of all matches.
@@ -124,7 +138,9 @@ def _query(search: str, crossing: str | None, status: str | None) -> _Query:
             + " AND ".join(where)
         )
         simple = True
-    return _Query(source, " AND ".join(where) or "1=1", params, rowid, plain if simple else None)
+    return _Query(
+        source, " AND ".join(where) or "1=1", params, rowid, plain if simple else None, joined
+    )
 
 
 # The page is chosen first (only the sort key is computed for every match), then the columns
@@ -149,8 +165,9 @@ ORDER BY page.n
 def _order_sql(order: str, descending: bool, rowid: str) -> str:
     key = order if order in SORT_KEYS else DEFAULT_ORDER
     sql = SORT_KEYS[key].replace("{rowid}", rowid)
-    if key != "recent":  # the index order is unique; others need a tie-breaker
-        sql += ", c.case_number"
+    tie = TIE_BREAKERS.get(key, "c.case_number")
+    if tie:  # the index order is unique; others need a tie-breaker
+        sql += f", {tie}"
     if descending:
         flipped = []
         for part in sql.split(", "):
@@ -174,7 +191,8 @@ def search_cases(
     offset: int = 0,
 ) -> list[CaseRow]:
     """One page of cases matching ``search`` and the filters, in the chosen order."""
-    query = _query(search, crossing, status)
+    order = order if order in SORT_KEYS else DEFAULT_ORDER
+    query = _query(search, crossing, status, order)
     sql = LIST_SQL.format(
         source=query.source,
         where=query.where,
