@@ -210,6 +210,7 @@ class Database:
         self._key = key
         check_database_file(path, self.encrypted)
         self._lock = threading.Lock()
+        self._local = threading.local()  # the write session open on each thread, if any
         self._engine: Engine | None = None
         self._writer: Engine | None = None
         self._idle: list[Any] = []
@@ -231,7 +232,12 @@ class Database:
     # --- sessions -------------------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A short read-only session."""
+        """A short read-only session (inside a write on this thread: the write's own session,
+        so the read sees what the write has done so far)."""
+        current = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
         from sqlmodel import Session
 
         with self._mapped_errors(), Session(self.engine, expire_on_commit=False) as session:
@@ -239,17 +245,29 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A short write transaction: commits on success, rolls back everything on error."""
+        """A short write transaction: commits on success, rolls back everything on error.
+
+        Writes nest: inside another write on the same thread, a service's write joins the
+        outer transaction, and only the outermost commits. So several service calls (a whole
+        household saved from the editor) are kept together or not at all.
+        """
+        current = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
         from sqlmodel import Session
 
         writer = self._writer_engine()
         with self._mapped_errors(), Session(writer, expire_on_commit=False) as session:
+            self._local.session = session
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+            finally:
+                self._local.session = None
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

@@ -234,7 +234,7 @@ class CaseEditor(CaseEditorView):
                 self._rebase(result.detail)
             self.saved.emit(result.detail.case.id)
         if result.error is not None:
-            self._show_error(result.error, partly_saved=bool(result.saved_steps))
+            self._show_error(result.error)
             self._close_after_save = False
             return
         self.status_message.emit(_("Saved."))
@@ -258,7 +258,7 @@ class CaseEditor(CaseEditorView):
         self._title()
         self._touched()
 
-    def _show_error(self, error: LegalAidError, partly_saved: bool = False) -> None:
+    def _show_error(self, error: LegalAidError) -> None:
         if isinstance(error, ConflictError):
             self.conflict_bar.show()
             self.error.show_message(error.message())
@@ -276,11 +276,7 @@ class CaseEditor(CaseEditorView):
             first, page = self.notes, self.notes.parentWidget() or self.household
         self.tabs.setCurrentWidget(page)
         (first or self.save_button).setFocus()
-        self.error.show_message(
-            _("Part of the case was saved. Fix what is marked in red, then save again.")
-            if partly_saved
-            else _("Not saved yet. Fix what is marked in red, then save again.")
-        )
+        self.error.show_message(_("Not saved yet. Fix what is marked in red, then save again."))
 
     # --- conflicts ----------------------------------------------------------------------------
     def show_their_version(self) -> None:

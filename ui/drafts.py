@@ -1,14 +1,14 @@
 """What the case editor saves, and the one job that saves it (Qt-free; runs on a worker).
 
 A draft is the form as typed. ``save_draft`` checks every person first (so each message lands
-next to the right person), then calls the core services. Opening a case is one transaction;
-editing one is a short series (case, status, people, risk): if a later step is refused, the
-result carries the fresh case so the editor keeps the typed text and the new version numbers.
+next to the right person), then calls the core services, all inside one write transaction
+(the core's writes nest): the case, its status, its people and the risk form are saved
+together or, when any step is refused, not at all, and the editor keeps the typed text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from legalaid.anumber import format_anumber, parse_optional_anumber
 from legalaid.context import AppContext
@@ -59,10 +59,11 @@ class CaseDraft:
 
 @dataclass
 class SaveResult:
+    """What was saved (everything, when ``error`` is None; nothing otherwise)."""
+
     detail: CaseDetail | None
     risk: RiskDetail | None = None
     error: LegalAidError | None = None
-    saved_steps: list[str] = field(default_factory=list)
 
 
 def person_field(index: int, name: str) -> str:
@@ -131,36 +132,29 @@ def save_draft(ctx: AppContext, draft: CaseDraft) -> SaveResult:
 
 def _open(ctx: AppContext, draft: CaseDraft) -> SaveResult:
     try:
-        detail = cases.open_case(ctx, draft.data, [p.data for p in draft.people])
+        with cases.guarded_write(ctx):  # the case, its people and its risk form: all or nothing
+            detail = cases.open_case(ctx, draft.data, [p.data for p in draft.people])
+            risk = _save_risk(ctx, detail.case.id, draft.risk)
     except LegalAidError as error:
         return SaveResult(None, error=attribute(error, draft.people))
-    result = SaveResult(detail, saved_steps=["case"])
-    if draft.risk is not None:
-        _save_risk(ctx, detail.case.id, draft.risk, result)
-    return result
+    return SaveResult(cases.get_case(ctx, detail.case.id), risk)
 
 
 def _update(ctx: AppContext, draft: CaseDraft, case_id: str) -> SaveResult:
-    result = SaveResult(None)
     try:
-        detail = cases.update_case(ctx, case_id, draft.version, draft.data)
-        result.saved_steps.append("case")
-        if draft.status and draft.status != detail.case.status:
-            detail = cases.set_case_status(ctx, case_id, detail.case.version, draft.status)
-        for index, person in enumerate(draft.people):
-            _save_person(ctx, case_id, index, person, result)
+        with cases.guarded_write(ctx):  # every step below joins this one transaction
+            detail = cases.update_case(ctx, case_id, draft.version, draft.data)
+            if draft.status and draft.status != detail.case.status:
+                cases.set_case_status(ctx, case_id, None, draft.status)
+            for index, person in enumerate(draft.people):
+                _save_person(ctx, case_id, index, person)
+            risk = _save_risk(ctx, case_id, draft.risk)
     except LegalAidError as error:
-        result.error = attribute(error, draft.people)
-    if result.error is None and draft.risk is not None:
-        _save_risk(ctx, case_id, draft.risk, result)
-    if result.saved_steps:
-        result.detail = cases.get_case(ctx, case_id)
-    return result
+        return SaveResult(None, error=attribute(error, draft.people))
+    return SaveResult(cases.get_case(ctx, case_id), risk)
 
 
-def _save_person(
-    ctx: AppContext, case_id: str, index: int, person: PersonDraft, result: SaveResult
-) -> None:
+def _save_person(ctx: AppContext, case_id: str, index: int, person: PersonDraft) -> None:
     try:
         if person.person_id is None:
             cases.add_person(ctx, case_id, person.data)
@@ -168,8 +162,6 @@ def _save_person(
             cases.update_person(
                 ctx, person.person_id, person.version, person.data, active=person.active
             )
-        else:
-            return
     except LegalAidError as error:
         raise type(error).of(
             [
@@ -179,15 +171,11 @@ def _save_person(
                 for p in error.problems
             ]
         ) from error
-    result.saved_steps.append(f"person:{index}")
 
 
-def _save_risk(ctx: AppContext, case_id: str, risk: RiskDraft, result: SaveResult) -> None:
-    try:
-        if risk.risk_id is None:
-            result.risk = add_assessment(ctx, case_id, risk.data)
-        else:
-            result.risk = update_assessment(ctx, risk.risk_id, risk.version, risk.data)
-        result.saved_steps.append("risk")
-    except LegalAidError as error:
-        result.error = error
+def _save_risk(ctx: AppContext, case_id: str, risk: RiskDraft | None) -> RiskDetail | None:
+    if risk is None:
+        return None
+    if risk.risk_id is None:
+        return add_assessment(ctx, case_id, risk.data)
+    return update_assessment(ctx, risk.risk_id, risk.version, risk.data)

@@ -213,3 +213,19 @@ def test_opening_and_searching_needs_no_sqlalchemy(ctx: AppContext) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["0 0", "[]"]
+
+
+def test_writes_nest_into_one_transaction(ctx: AppContext) -> None:
+    from legalaid.errors import ValidationError
+    from legalaid.services.cases import CaseInput, get_case, update_case
+    from tests.core.helpers import family
+
+    case = family(ctx).case
+    with pytest.raises(ValidationError), ctx.db.write():
+        update_case(ctx, case.id, case.version, CaseInput(city="Mexicali", crossing="SYS"))
+        assert get_case(ctx, case.id).case.city == "Mexicali"  # reads see the open write
+        raise ValidationError("Refused later in the same save.")
+    assert get_case(ctx, case.id).case.city == "Tijuana, B.C."  # the first step went too
+    with ctx.db.write():
+        update_case(ctx, case.id, case.version, CaseInput(city="Mexicali", crossing="SYS"))
+    assert get_case(ctx, case.id).case.city == "Mexicali"

@@ -91,6 +91,33 @@ def test_each_person_gets_their_own_message(qtbot, ctx, runner) -> None:  # type
     assert second.errors.labels["family_names"].text() == "Escriba los apellidos."
 
 
+def test_a_refused_step_saves_nothing_of_the_household(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    other = family(ctx, given="Rosa", family_names="Mejía", a_number="A 111-222-333")
+    mine = family(ctx, given="José", family_names="Hernández Núñez", a_number="A 012-345-678")
+    before = get_case(ctx, mine.case.id)
+    editor = new_editor(qtbot, ctx, runner, mine.case.id)
+    editor.household.phone.clear()
+    type_text(editor.household.phone, "+52 664 000 1111")  # saved first, if steps were apart
+    principal, child = editor.household.people[0], editor.household.people[1]
+    principal.given.clear()
+    type_text(principal.given, "José Ángel")
+    type_text(child.a_number, "A 111-222-333")  # Rosa's, in the other case: refused
+    save_and_wait(qtbot, editor, runner)
+    assert "Mejía" not in child.errors.labels["a_number"].text()
+    assert other.case.case_number in child.errors.labels["a_number"].text()
+    assert editor.error.text().startswith("Todavía no se guardó")
+    after = get_case(ctx, mine.case.id)  # nothing of this save reached the database
+    assert after.case.phone == before.case.phone and after.case.version == before.case.version
+    assert [p.given_names for p in after.people] == [p.given_names for p in before.people]
+    assert editor.household.phone.text() == "+52 664 000 1111"  # what was typed is kept
+    assert principal.given.text() == "José Ángel"
+    child.a_number.clear()
+    save_and_wait(qtbot, editor, runner)
+    saved = get_case(ctx, mine.case.id)
+    assert saved.case.phone == "+52 664 000 1111" and saved.people[0].given_names == "José Ángel"
+    assert not editor.error.isVisibleTo(editor)
+
+
 def test_closing_with_changes_asks_first(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
