@@ -57,6 +57,10 @@ class Settings:
                 N_("The idle lock must be between 0 (never) and 1,440 minutes."),
                 "lock_after_minutes",
             )
+        if not 0 <= self.backup_every_hours <= 168:
+            raise ValidationError(
+                N_("Back up every 0 (never) to 168 hours (a week)."), "backup_every_hours"
+            )
 
 
 def load_settings(path: Path) -> Settings:
@@ -79,7 +83,18 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
     org = Organisation(
         **{k: v for k, v in org_raw.items() if k in org_known and isinstance(v, str)}
     )
-    return Settings(**values, organisation=org)
+    settings = Settings(**values, organisation=org)
+    # A value out of range (a hand-edited file) falls back to its default, the others stay.
+    for _attempt in range(len(known)):
+        try:
+            settings.validate()
+            break
+        except ValidationError as error:
+            name = error.problems[0].field
+            if name is None or not hasattr(defaults, name):
+                return defaults
+            setattr(settings, name, getattr(defaults, name))
+    return settings
 
 
 def save_settings(path: Path, settings: Settings) -> None:

@@ -133,7 +133,7 @@ class DataSafety(QObject):
         def work(_control: Control) -> Path:
             from legalaid.safety.backup import auto_backup
 
-            return auto_backup(ctx)
+            return auto_backup(ctx, only_if_changed=True)
 
         self.runner.run(
             work,

@@ -580,7 +580,7 @@ class MainWindow(Translatable, QMainWindow):
         def back_up(_control: Control) -> object:
             from legalaid.safety.backup import auto_backup
 
-            return auto_backup(ctx)
+            return auto_backup(ctx, only_if_changed=True)
 
         self.runner.run(
             back_up,

@@ -8,6 +8,8 @@ current database as a backup first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -71,12 +73,74 @@ def backup_to(ctx: AppContext, dest: Path) -> Path:
     return dest
 
 
-def auto_backup(ctx: AppContext, label: str = "") -> Path:
-    """A backup in the home's backups folder; keeps the newest ``settings.backup_keep``."""
+def auto_backup(ctx: AppContext, label: str = "", *, only_if_changed: bool = False) -> Path:
+    """A backup in the home's backups folder; keeps the newest ``settings.backup_keep``.
+
+    ``only_if_changed`` (the client's timer and close): when nothing changed since the last
+    automatic backup, that backup is the answer and nothing is written, so a window left open
+    for days does not rotate the older, different backups away with identical copies.
+    """
+    signature = database_signature(ctx) if only_if_changed else ""
+    if signature:
+        last = _last_auto(ctx.home.backups)
+        if last is not None and last[0] == signature:
+            return last[1]
     name = f"{AUTO_PREFIX}{_stamp()}{'-' + label if label else ''}.db"
     path = backup_to(ctx, ctx.home.backups / name)
     rotate(ctx.home.backups, ctx.settings.backup_keep)
+    _remember_auto(ctx.home.backups, signature or database_signature(ctx), path)
     return path
+
+
+LAST_AUTO = "last-auto.json"  # the signature of the newest automatic backup, beside it
+VERSIONED = (
+    "case",
+    "person",
+    "hearing",
+    "hearing_attendee",
+    "risk_assessment",
+    "incident",
+    "crossing",
+    "court",
+    "case_sequence",
+)
+INSERT_ONLY = ("audit_entry", "document_log")
+
+
+def database_signature(ctx: AppContext) -> str:
+    """Changes to the data, summed up: rows, newest row and version sums of every table.
+
+    Every change through LegalAid adds a row or raises a version counter, so two equal
+    signatures mean the same data (a program editing the file by hand could fool it; a backup
+    is then simply skipped once more until the next change)."""
+    parts: list[object] = []
+    with ctx.db.query() as conn:
+        for table in VERSIONED:
+            parts += conn.execute(
+                f'SELECT count(*), max(rowid), total(version) FROM "{table}"'
+            ).fetchone()
+        for table in INSERT_ONLY:
+            parts += conn.execute(f'SELECT count(*), max(rowid) FROM "{table}"').fetchone()
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _last_auto(folder: Path) -> tuple[str, Path] | None:
+    try:
+        data = json.loads((folder / LAST_AUTO).read_text(encoding="utf-8"))
+        signature, path = str(data["signature"]), folder / Path(str(data["file"])).name
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (signature, path) if path.is_file() else None
+
+
+def _remember_auto(folder: Path, signature: str, path: Path) -> None:
+    marker = folder / LAST_AUTO
+    tmp = marker.with_name(f".{LAST_AUTO}.partial")
+    try:
+        tmp.write_text(json.dumps({"signature": signature, "file": path.name}), encoding="utf-8")
+        os.replace(tmp, marker)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # only an optimisation: the next backup is simply written
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

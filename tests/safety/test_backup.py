@@ -59,6 +59,28 @@ def test_rotation_keeps_the_newest(tmp_path: Path) -> None:
     ctx.close()
 
 
+def test_the_timer_skips_a_backup_when_nothing_changed(tmp_path: Path) -> None:
+    """Days of an idle window must not rotate the older, different backups away."""
+    from tests.core.helpers import family
+
+    ctx = open_home(tmp_path / "home", unencrypted=True)
+    ctx.settings.backup_keep = 3
+    case = family(ctx).case
+    first = auto_backup(ctx, only_if_changed=True)
+    again = [auto_backup(ctx, only_if_changed=True) for _ in range(5)]
+    assert again == [first] * 5 and sorted(ctx.home.backups.glob("auto-*.db")) == [first]
+    update_case(ctx, case.id, None, CaseInput(shelter="Casa del Migrante", crossing="SYS"))
+    second = auto_backup(ctx, only_if_changed=True)  # an edit (a version counter moved)
+    assert second != first and inspect_backup(second).cases == 1
+    family(ctx, given="Ana", family_names="Ruiz", a_number=None)
+    third = auto_backup(ctx, only_if_changed=True)  # a new case
+    assert third != second and inspect_backup(third).cases == 2
+    assert sorted(ctx.home.backups.glob("auto-*.db")) == [first, second, third]
+    third.unlink()  # the remembered backup is gone: the next one is written
+    assert auto_backup(ctx, only_if_changed=True) != third
+    ctx.close()
+
+
 def test_restore_over_a_damaged_database_keeps_its_raw_files(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ctx = open_home(home, unencrypted=True)
