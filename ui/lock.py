@@ -9,12 +9,17 @@ passphrase and says so.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -221,3 +226,78 @@ class LockPage(Translatable, QWidget):
         )
         self.passphrase.selectAll()
         self.passphrase.setFocus()
+
+
+class LockCover(QObject):
+    """A modal dialog that was open when the window locked (a hearing being typed, a question):
+    its content is hidden under a lock page of its own, since the dialog blocks the window's.
+    What was typed in it stays; it cannot be closed or used until LegalAid is unlocked."""
+
+    def __init__(
+        self, dialog: QWidget, ctx: AppContext, runner: TaskRunner, on_unlocked: Any
+    ) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.hidden = [
+            w
+            for w in dialog.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if w.isVisible() and not w.isWindow()
+        ]
+        dialog.installEventFilter(self)
+        for widget in self.hidden:
+            widget.hide()
+        self.page = LockPage(ctx, runner, dialog)
+        self.page.setObjectName("lockCover")
+        self.page.unlocked.connect(on_unlocked)
+        # The dialog's own layout would shrink it to nothing with its content hidden: hold it
+        # at a size the lock page fits in, and give the layout back on unlock.
+        self.old_size = dialog.size()
+        self.old_minimum, self.old_maximum = dialog.minimumSize(), dialog.maximumSize()
+        layout = dialog.layout()
+        self.old_constraint = layout.sizeConstraint() if layout is not None else None
+        if layout is not None:
+            layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        size = self.old_size.expandedTo(self.page.sizeHint()).expandedTo(QSize(440, 280))
+        dialog.setMaximumSize(QSize(16_777_215, 16_777_215))
+        dialog.setMinimumSize(size)
+        dialog.resize(size)
+        self.page.setGeometry(dialog.rect())
+        self.page.show()
+        self.page.raise_()
+        self.page.reset()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.dialog:
+            kind = event.type()
+            if kind == QEvent.Type.Resize:
+                self.page.setGeometry(self.dialog.rect())
+            elif kind == QEvent.Type.LayoutRequest:
+                return True  # its layout (a message box's own sizing) would shrink it away
+            elif kind == QEvent.Type.Close:
+                event.ignore()  # closing would throw away what was typed in it
+                return True
+            elif (
+                kind == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape
+            ):
+                return True  # Esc would reject the dialog
+        return False
+
+    def remove(self) -> None:
+        """Unlocked: the dialog as it was, with what was typed."""
+        if not shiboken6.isValid(self.dialog):
+            return
+        self.dialog.removeEventFilter(self)
+        self.page.hide()
+        self.page.deleteLater()
+        for widget in self.hidden:
+            if shiboken6.isValid(widget):
+                widget.show()
+        self.dialog.setMinimumSize(self.old_minimum)
+        self.dialog.setMaximumSize(self.old_maximum)
+        layout = self.dialog.layout()
+        if layout is not None and self.old_constraint is not None:
+            layout.setSizeConstraint(self.old_constraint)
+        self.dialog.resize(self.old_size)
+        self.deleteLater()

@@ -32,7 +32,7 @@ from ui.backup_actions import DataSafety
 from ui.case_list import CaseListPanel
 from ui.importing import Importer
 from ui.language import LANGUAGE_NAMES, OWN_NAMES, LanguageSwitcher
-from ui.lock import IdleWatcher, LockPage
+from ui.lock import IdleWatcher, LockCover, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
 from ui.tasks import Control, TaskRunner, describe
@@ -65,6 +65,7 @@ class MainWindow(Translatable, QMainWindow):
         self.locked = False
         self._before_lock: QWidget | None = None
         self._hidden_windows: list[QWidget] = []
+        self._covers: list[LockCover] = []
         self._close_backup = ""  # "", "running" or "done"
         self._locked_actions: list[QAction] = []
         self.prefs = Prefs(ctx)
@@ -490,6 +491,12 @@ class MainWindow(Translatable, QMainWindow):
         ]
         for window in self._hidden_windows:
             window.hide()
+        # A modal dialog cannot be hidden without ending it: cover it (its own unlock page).
+        self._covers = [
+            LockCover(w, self.ctx, self.runner, self.unlock)
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isVisible() and w.isModal() and w.isWindow()
+        ]
         self._locked_actions = [a for a in self._lockable_actions() if a.isEnabled()]
         for action in self._locked_actions:
             action.setEnabled(False)
@@ -505,6 +512,9 @@ class MainWindow(Translatable, QMainWindow):
         if not self.locked:
             return
         self.locked = False
+        for cover in self._covers:
+            cover.remove()
+        self._covers = []
         for action in self._locked_actions:
             action.setEnabled(True)
         self.stack.setCurrentWidget(self._before_lock or self.views)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from legalaid.context import AppContext, open_home
 from tests.core.helpers import family
@@ -135,3 +135,42 @@ def test_lock_page_speaks_the_chosen_language(qtbot, ctx) -> None:  # type: igno
     window.set_language("es")
     qtbot.waitUntil(lambda: window.lock_page.title.text() == "LegalAid está bloqueado")
     assert foreign_texts(visible_texts(window), "es") == []
+
+
+def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
+    try:
+        ctx.settings.staff_name = "Ana Tester"
+        window = main_window(qtbot, ctx)
+        dialog = QDialog(window)  # like a hearing being typed when the minutes run out
+        field = QLineEdit("Audiencia de Rosa Peña Ibáñez")
+        QVBoxLayout(dialog).addWidget(field)
+        dialog.setModal(True)
+        dialog.show()
+        qtbot.waitUntil(dialog.isVisible)
+        window.idle.timer.timeout.emit()
+        assert window.locked and dialog.isVisible()
+        assert not [t for t in screen_texts() if "Peña" in t], screen_texts()
+        cover = dialog.findChild(QWidget, "lockCover")
+        assert cover is not None and cover.isVisible()
+        QApplication.sendEvent(  # Esc and closing would throw the typed hearing away
+            dialog,
+            QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        )
+        dialog.close()
+        assert dialog.isVisible() and window.locked
+        cover.passphrase.setText("no es esta frase")  # type: ignore[attr-defined]
+        qtbot.mouseClick(cover.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: bool(cover.error.text()), timeout=15_000)  # type: ignore[attr-defined]
+        assert window.locked
+        cover.passphrase.setText(PASSPHRASE)  # type: ignore[attr-defined]
+        qtbot.mouseClick(cover.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: not window.locked, timeout=15_000)
+        assert dialog.isVisible() and field.isVisible()
+        assert field.text() == "Audiencia de Rosa Peña Ibáñez"
+        qtbot.waitUntil(lambda: dialog.findChild(QWidget, "lockCover") is None)
+        dialog.reject()
+    finally:
+        ctx.close()
