@@ -281,6 +281,9 @@ class MainWindow(Translatable, QMainWindow):
         ctx = self.ctx
 
         def work(_control: Control) -> Reference:
+            from legalaid.tempfiles import sweep
+
+            sweep()  # letters a crashed session left in the temporary folder
             reference = load_reference(ctx)
             import ui.case_editor  # noqa: F401  (the first case opens without waiting)
 
