@@ -27,7 +27,9 @@ def documents() -> ModuleType:
         raise PrintingUnavailable(
             N_("Printing is not available in this installation: %(reason)s"), reason=str(error)
         ) from error
-    if not hasattr(module, "reminder_letter"):
+    # The names load on first use (legalaid/documents/__init__.py): look at the list, so that
+    # a batch laid out in worker processes does not load reportlab here.
+    if "reminder_letter" not in getattr(module, "__all__", ()):
         raise PrintingUnavailable(
             N_("Printing is not available in this installation: %(reason)s"),
             reason="legalaid.documents",
