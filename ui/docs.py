@@ -7,6 +7,7 @@ from an installation, the client still opens and printing says so in a clear mes
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,7 +28,9 @@ def documents() -> ModuleType:
         raise PrintingUnavailable(
             N_("Printing is not available in this installation: %(reason)s"), reason=str(error)
         ) from error
-    if not hasattr(module, "reminder_letter"):
+    # The names load on first use (legalaid/documents/__init__.py): look at the list, so that
+    # a batch laid out in worker processes does not load reportlab here.
+    if "reminder_letter" not in getattr(module, "__all__", ()):
         raise PrintingUnavailable(
             N_("Printing is not available in this installation: %(reason)s"),
             reason="legalaid.documents",
@@ -79,10 +82,26 @@ def reminders_batch(
     )
 
 
+def pdf_source(document: Any) -> bytes | Path:
+    """Where the document's PDF is: its file (a batch keeps its letters on disk, not in memory)
+    or its bytes (a single paper)."""
+    path = getattr(document, "path", None)
+    return Path(path) if path is not None else bytes(document.pdf)
+
+
+def pdf_bytes(document: Any) -> bytes:
+    source = pdf_source(document)
+    return source.read_bytes() if isinstance(source, Path) else source
+
+
 def save_document(ctx: AppContext, document: Any, path: Path) -> Path:
     """Write the PDF where the person chose, then record that it was handed out."""
     tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(document.pdf)
+    source = pdf_source(document)
+    if isinstance(source, Path):
+        shutil.copyfile(source, tmp)  # a batch file is copied, never read whole into memory
+    else:
+        tmp.write_bytes(source)
     tmp.replace(path)
     log_document(ctx, document, path)
     return path

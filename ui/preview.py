@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
@@ -34,7 +36,8 @@ MULTI_PAGE_LIMIT = 60
 
 
 class PreviewDialog(Translatable, QDialog):
-    """Shows ``document.pdf``; saving or printing records the document (``log_document``)."""
+    """Shows ``document.pdf`` (or the file ``document.path``); saving or printing records the
+    document (``log_document``)."""
 
     def __init__(
         self, ctx: AppContext, runner: TaskRunner, document: Any, parent: QWidget | None = None
@@ -43,7 +46,7 @@ class PreviewDialog(Translatable, QDialog):
         self.setObjectName("previewDialog")
         self.ctx, self.runner, self.document = ctx, runner, document
         self.prefs = Prefs(ctx)
-        self.pdf, self._buffer = load_pdf(document.pdf, self)
+        self.pdf, self._device = load_pdf(docs.pdf_source(document), self)
         self.view = QPdfView(self)
         self.view.setDocument(self.pdf)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
@@ -87,6 +90,21 @@ class PreviewDialog(Translatable, QDialog):
         layout.addLayout(bar)
         self.resize(900, 1000)
         self.retranslate()
+
+    def remove_when_closed(self, folder: Path) -> None:
+        """Remove ``folder`` (the file shown and its temporary folder) when the preview is gone.
+
+        The file is let go first: the document is still alive when ``destroyed`` is emitted,
+        and a file held open cannot be removed everywhere (Windows).
+        """
+        device = self._device
+
+        def remove() -> None:
+            if shiboken6.isValid(device):
+                device.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+        self.destroyed.connect(remove)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Preview: %(title)s") % {"title": self.document.title})
@@ -135,10 +153,11 @@ class PreviewDialog(Translatable, QDialog):
         progress = QProgressDialog(_("Sending pages to the printer…"), _("Cancel"), 0, pages, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(500)
-        data = self.document.pdf
+        document = self.document
 
         def work(control: Control) -> int:
-            return print_pdf(data, printer, control)
+            # The job reads its own copy: it never holds the preview's file open.
+            return print_pdf(docs.pdf_bytes(document), printer, control)
 
         task = self.runner.run(
             work,

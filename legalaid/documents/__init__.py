@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from legalaid.documents.facts import next_hearing_id
     from legalaid.documents.log import documents_for_case, log_document, outdated_reminders
     from legalaid.documents.message import message_text
-    from legalaid.documents.reminder import LAYOUTS, reminder_letter
+    from legalaid.documents.reminder import reminder_letter
     from legalaid.documents.risk import risk_note
+    from legalaid.documents.titles import LAYOUTS
 
 _WHERE = {
     "hearings_in_range": "batch",
@@ -36,7 +37,7 @@ _WHERE = {
     "log_document": "log",
     "outdated_reminders": "log",
     "message_text": "message",
-    "LAYOUTS": "reminder",
+    "LAYOUTS": "titles",
     "reminder_letter": "reminder",
     "risk_note": "risk",
 }

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-
-from reportlab.platypus import Flowable, PageBreak
+from typing import TYPE_CHECKING
 
 from legalaid.context import AppContext
 from legalaid.documents.facts import HearingFacts, load_hearings
@@ -25,18 +24,17 @@ from legalaid.documents.files import check_file, check_folder, storage_error, wr
 from legalaid.documents.log import log_entries
 from legalaid.documents.model import BatchResult, Document
 from legalaid.documents.parallel import render_parallel, workers_for
-from legalaid.documents.pdf import GroupStart, bilingual, build_pdf
-from legalaid.documents.reminder import (
-    TITLE,
-    check_layout,
-    letter_meta,
-    letter_story,
-    letter_title,
-)
+from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
 from legalaid.errors import NotFoundError, ValidationError
 from legalaid.i18n import N_
 from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+# The layout (reportlab, the fonts) loads only where letters are laid out: a large batch lays
+# them out in worker processes, and the calling process (the client) never loads it.
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -173,6 +171,11 @@ def _render(
     done: int = 0,
     total: int | None = None,
 ) -> bytes:
+    from reportlab.platypus import PageBreak
+
+    from legalaid.documents.pdf import build_pdf
+    from legalaid.documents.reminder import letter_meta, letter_story
+
     total = len(facts) if total is None else total
     story: list[Flowable] = []
     for index, item in enumerate(facts):
@@ -191,6 +194,8 @@ def _with_progress(
     marker: Flowable, done: int, total: int, progress: Progress, cancel: Cancel
 ) -> Flowable:
     """The letter's start marker also reports progress and checks for cancel when laid out."""
+    from legalaid.documents.pdf import GroupStart
+
     assert isinstance(marker, GroupStart)
 
     def tick() -> None:

@@ -4,9 +4,9 @@ joined into one PDF.
 reportlab's layout is pure Python, so one process tops out near the speed of a bare page with
 the same text (about 65 letters/s here); two cores roughly double it. Workers get only the
 settings and the already-loaded hearing facts (never the database key), start with ``spawn`` (safe
-next to Qt's threads) and send back PDF bytes; the parent joins them with pypdf. Cancelling drops
-the chunks not yet started and waits for at most one chunk per worker. The join runs in a worker
-too, so the calling process does no PDF work at all.
+next to Qt's threads) and write their chunk to a file; a worker joins the files with pypdf.
+Cancelling drops the chunks not yet started and waits for at most one chunk per worker. The
+calling process does no PDF work at all and never loads reportlab or pypdf (the client's memory).
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 
 from legalaid.documents.facts import HearingFacts
 from legalaid.settings import Settings
@@ -58,6 +55,8 @@ def _chunk(
     today: date | None,
     target: str,
 ) -> str:
+    import pypdf  # noqa: F401  (join_files runs in one of these workers: loaded now, not then)
+
     from legalaid.documents.batch import render_letters
 
     ctx = cast("AppContext", _RenderOnly(settings, home))
@@ -136,6 +135,9 @@ def _render_chunks(
 
 def join_files(parts: list[str], title: str, target: str) -> None:
     """Join the chunk PDFs into ``target`` (in a worker process), flushed to disk."""
+    from pypdf import PdfReader, PdfWriter  # here: the calling process never loads pypdf
+    from pypdf.generic import NameObject, TextStringObject
+
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(part))

@@ -26,7 +26,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
 
 from legalaid.documents.fonts import BOLD, ITALIC, REGULAR, register_fonts
-from legalaid.i18n import _, using_language
+from legalaid.documents.titles import bilingual as bilingual  # here for the builders
+from legalaid.documents.titles import both as both
+from legalaid.i18n import _
 
 PAPER = {"letter": LETTER, "a4": A4}
 MARGIN_X = 0.7 * inch
@@ -105,21 +107,6 @@ def keep(text: str) -> str:
 
 def bold(text: object) -> Markup:
     return Markup(f"<b>{esc(text)}</b>")
-
-
-def both(build: Callable[[], Any]) -> tuple[Any, Any]:
-    """Run ``build`` once in Spanish and once in English (each reads its own catalog)."""
-    with using_language("es"):
-        spanish = build()
-    with using_language("en"):
-        english = build()
-    return spanish, english
-
-
-def bilingual(msgid: str, joiner: str = " · ", **values: object) -> str:
-    """One message in both languages on one line: 'Página 1 de 2 · Page 1 of 2'."""
-    es, en = both(lambda: _(msgid) % values if values else _(msgid))
-    return es if es == en else f"{es}{joiner}{en}"
 
 
 @dataclass

@@ -37,9 +37,7 @@ from legalaid.documents.pdf import (
     TINT,
     GroupStart,
     Meta,
-    bilingual,
     bold,
-    both,
     build_pdf,
     esc,
     frame_width,
@@ -47,12 +45,10 @@ from legalaid.documents.pdf import (
     table_style,
 )
 from legalaid.documents.reminder_blocks import BODY_BLOCKS, Block
-from legalaid.errors import ValidationError
+from legalaid.documents.titles import LAYOUTS as LAYOUTS  # the names callers know it by
+from legalaid.documents.titles import TITLE, bilingual, both, check_layout, letter_title
 from legalaid.formatting import clock, local_time, long_date, zone_name
 from legalaid.i18n import N_, _, current_language, ngettext
-
-LAYOUTS = ("columns", "stacked")
-TITLE = N_("Hearing reminder")
 
 
 def reminder_letter(
@@ -77,19 +73,6 @@ def reminder_letter(
         title,
         {facts.hearing_id: facts.printed()},
     )
-
-
-def check_layout(layout: str) -> None:
-    if layout not in LAYOUTS:
-        raise ValidationError(
-            N_("The letter layout is “columns” or “stacked”, not “%(layout)s”."),
-            "layout",
-            layout=str(layout)[:20],
-        )
-
-
-def letter_title(facts: HearingFacts) -> str:
-    return f"{bilingual(TITLE, ' / ')} — {facts.case_number}"
 
 
 def letter_meta(ctx: AppContext, title: str, deterministic: bool) -> Meta:

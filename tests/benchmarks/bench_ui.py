@@ -146,7 +146,9 @@ def _rows_held(model: Any) -> int:
 def _batch(app: Any, window: Any, ctx: Any, letters: int, qtimer: Any) -> dict[str, Any]:
     from legalaid.services.upcoming import upcoming
 
+    stages: dict[str, float] = {"peak_before_ids_mb": _peak_mb()}
     ids = [r.hearing_id for r in upcoming(ctx, 60) if r.status == "scheduled"][:letters]
+    stages.update(rss_after_ids_mb=_rss_mb(), peak_after_ids_mb=_peak_mb())
     ticks: list[float] = []
     timer = qtimer()
     timer.setInterval(10)
@@ -155,16 +157,33 @@ def _batch(app: Any, window: Any, ctx: Any, letters: int, qtimer: Any) -> dict[s
     finished: list[Any] = []
     batch = window.upcoming.batch
     batch.finished.connect(finished.append)
+    progressed: list[float] = []  # RSS when the first letters are back from the workers
     started = time.perf_counter()
-    batch.start(ids)
+    task = batch.start(ids)
+    task.progressed.connect(lambda *_a: progressed or progressed.append(_rss_mb()))
     _until(app, lambda: bool(finished), timeout=600)
     ended = time.perf_counter()
     timer.stop()
+    stages.update(
+        rss_first_letters_mb=progressed[0] if progressed else 0.0,
+        rss_preview_open_mb=_rss_mb(),
+        peak_after_batch_mb=_peak_mb(),
+    )
+    settle = time.monotonic() + 1.0  # the preview paints its first page
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.005)
+    stages["rss_preview_painted_mb"] = _rss_mb()
+    if batch.preview is not None:
+        batch.preview.close()
+        app.processEvents()
+        stages["rss_preview_closed_mb"] = _rss_mb()
     gaps = [b - a for a, b in itertools.pairwise(ticks) if a >= started]
     return {
         "batch_letters": len(ids),
         "batch_s": ended - started,
         "max_gap_ms": max(gaps) * 1000 if gaps else None,
+        **stages,
     }
 
 
@@ -264,6 +283,21 @@ def main() -> int:
             "RSS after the scroll",
             "< 300 MB",
             figures["peak_mb"] < 300,
+        ),
+        row(
+            "client peak memory (RSS) before the batch: after the scroll and picking the ids "
+            "(upcoming hearings, 60 days, in the client)",
+            figures["peak_after_ids_mb"],
+            "MB",
+            figures["peak_before_ids_mb"],
+            "peak before picking the ids",
+        ),
+        row(
+            "client RSS with the batch preview open",
+            figures["rss_preview_painted_mb"],
+            "MB",
+            figures["rss_after_ids_mb"],
+            "RSS after picking the ids",
         ),
     ]
     for r in rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,38 @@ def test_cancel_stops_the_workers_and_leaves_nothing(
 def test_small_or_deterministic_batches_stay_in_one_process() -> None:
     assert parallel.workers_for(10, deterministic=False) == 1
     assert parallel.workers_for(5000, deterministic=True) == 1
+
+
+CALLER = """
+import sys
+from pathlib import Path
+
+from legalaid.context import open_home
+from legalaid.documents import parallel, reminders_batch
+
+parallel.PARALLEL_FROM, parallel.MIN_CHUNK = 10, 6
+parallel.os.cpu_count = lambda: 2
+ctx = open_home(Path(sys.argv[1]), unencrypted=True)
+result = reminders_batch(ctx, hearing_ids=sys.argv[3:], out=Path(sys.argv[2]))
+assert result.count == len(sys.argv) - 3 and not result.cancelled
+print(sorted({name.split(".")[0] for name in sys.modules} & {"reportlab", "pypdf", "PIL"}))
+"""
+
+
+def test_the_calling_process_loads_no_layout_code_for_a_large_batch(
+    ctx: AppContext, home: Path, tmp_path: Path
+) -> None:
+    """The client only loads facts and logs: reportlab, the fonts and pypdf stay in the workers
+    (about 37 MB of the client's memory)."""
+    ids = _ids(ctx)
+    out = tmp_path / "letters.pdf"
+    answer = subprocess.run(
+        [sys.executable, "-c", CALLER, str(home), str(out), *ids],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.strip() == "[]"
+    assert _case_numbers(out)[0] and len(PdfReader(out).pages) >= len(ids)

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from pathlib import Path
 
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from sqlmodel import select
 
 from legalaid.context import AppContext
 from legalaid.documents import documents_for_case, reminder_letter
+from legalaid.models import DocumentLogEntry
 from legalaid.services.demo import generate_demo
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
@@ -126,6 +130,55 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, monkey
     assert result.args[0].cancelled
     assert panel.batch.preview is None
     assert not folders[0].exists()
+
+
+def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
+    qtbot, demo_ctx, runner, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    folders: list[Path] = []
+    real = batch_module.tempfile.mkdtemp
+    monkeypatch.setattr(
+        batch_module.tempfile,
+        "mkdtemp",
+        lambda **kw: folders.append(Path(real(**kw))) or folders[-1],
+    )
+    window = QWidget()
+    qtbot.addWidget(window)
+    printer = batch_module.BatchPrinter(demo_ctx, runner, window)
+    ids = [r.hearing_id for r in upcoming(demo_ctx, 14) if r.status == "scheduled"][:3]
+    logged_before = logged_letters(demo_ctx)
+    with qtbot.waitSignal(printer.finished, timeout=60_000):
+        printer.start(ids)
+    logged = logged_letters(demo_ctx)
+    assert logged - logged_before == Counter(ids)  # the batch logged each letter once
+    preview = printer.preview
+    assert preview is not None
+    document = preview.document
+    assert document.path == folders[0] / "reminders.pdf"
+    assert not hasattr(document, "pdf")  # the client keeps no copy of the letters in memory
+    assert preview.pdf.pageCount() == len(PdfReader(document.path).pages) >= len(ids)
+    target = tmp_path / "cartas.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a: (str(target), a[-1]))
+    )
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert target.read_bytes() == document.path.read_bytes()
+    printed = tmp_path / "printed.pdf"
+    monkeypatch.setattr(preview_module, "new_printer", lambda _paper: pdf_printer(printed))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QPrintDialog.DialogCode.Accepted)
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert len(PdfReader(printed).pages) == preview.pdf.pageCount()
+    assert logged_letters(demo_ctx) == logged  # saving and printing the batch add nothing
+    preview.close()  # deleted on close: the file is let go, then its folder removed
+    qtbot.waitUntil(lambda: not folders[0].exists(), timeout=5_000)
+    assert not shiboken6.isValid(preview)
+
+
+def logged_letters(ctx: AppContext) -> Counter[str | None]:
+    with ctx.db.read() as session:
+        return Counter(session.exec(select(DocumentLogEntry.hearing_id)).all())
 
 
 def test_the_window_stays_responsive_during_a_1000_letter_batch(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
