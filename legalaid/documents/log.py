@@ -84,13 +84,46 @@ def documents_for_case(ctx: AppContext, case_id: str) -> list[DocumentLogEntry]:
 
 
 def outdated_reminders(ctx: AppContext, hearing_ids: Iterable[str]) -> set[str]:
-    """The scheduled hearings among ``hearing_ids`` whose last printed reminder is out of date."""
+    """The scheduled hearings among ``hearing_ids`` whose last printed reminder is out of date.
+
+    Only hearings that had a reminder printed (themselves, or a hearing they replaced) can be
+    out of date: those are found first from the log, and the facts are compared for them alone
+    (at 100,000 cases the Upcoming view's 14 days took 6 s when every hearing was compared).
+    """
     ids = list(dict.fromkeys(hearing_ids))
     outdated: set[str] = set()
+    if not ids:
+        return outdated
     with ctx.db.read() as session:
-        for start in range(0, len(ids), CHUNK):
-            outdated |= _outdated_chunk(session, ids[start : start + CHUNK])
+        reach = _printed_and_their_replacements(session)
+        candidates = [i for i in ids if i in reach]
+        for start in range(0, len(candidates), CHUNK):
+            outdated |= _outdated_chunk(session, candidates[start : start + CHUNK])
     return outdated
+
+
+def _printed_and_their_replacements(session: Session) -> set[str]:
+    """Hearings with a reminder in the log, and every hearing that replaced one of them."""
+    conn = session.connection()
+    reach = {
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT DISTINCT hearing_id FROM document_log"
+            " WHERE kind = 'reminder' AND hearing_id IS NOT NULL"
+        )
+    }
+    if not reach:
+        return reach
+    children: dict[str, list[str]] = {}
+    for child, parent in conn.exec_driver_sql(
+        "SELECT id, replaces_id FROM hearing WHERE replaces_id IS NOT NULL"
+    ):
+        children.setdefault(parent, []).append(child)
+    frontier = list(reach)
+    while frontier:
+        frontier = [c for h in frontier for c in children.get(h, ()) if c not in reach]
+        reach.update(frontier)
+    return reach
 
 
 def _outdated_chunk(session: Session, ids: list[str]) -> set[str]:

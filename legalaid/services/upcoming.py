@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -80,6 +79,8 @@ def flags_for(status: str, verified_at: datetime | None, now: datetime) -> list[
     return flags
 
 
+# "+h.status": the planner must walk the starts_at index (the window), not the status index
+# (which matches nearly every hearing): 14 days at 100,000 cases read in 140 ms, not 170+.
 UPCOMING_SQL = """
 SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.status,
        h.verified_at, h.verified_by, c.id AS case_id, c.case_number, c.phone, c.whatsapp,
@@ -87,7 +88,7 @@ SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.stat
 FROM hearing h JOIN "case" c ON c.id = h.case_id
 JOIN crossing x ON x.id = h.crossing_id JOIN court k ON k.id = h.court_id
 WHERE h.starts_at >= :lo AND h.starts_at < :hi
-  AND h.status IN ('scheduled', 'missed', 'attended') {crossing}
+  AND +h.status IN ('scheduled', 'missed', 'attended') {crossing}
 """
 ATTENDEES_SQL = """
 SELECT a.hearing_id, p.given_names, p.family_names, p.a_number
@@ -108,23 +109,24 @@ def upcoming(
         "lo": _stored(start - timedelta(days=1)),
         "hi": _stored(end + timedelta(days=1)),
     }
+    result: list[UpcomingHearing] = []
+    shared: dict[Any, Any] = {}  # one copy of each repeated value (codes, names, zones)
     with ctx.db.read() as session:
         if crossing:
             params["crossing"] = crossing_by_code(session, crossing).code
         conn = session.connection()
-        rows = [
-            r
-            for r in conn.execute(
-                text(UPCOMING_SQL.format(crossing="AND x.code = :crossing" if crossing else "")),
-                params,
-            ).mappings()
-            if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end
-        ]
-        people: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-        ids = json.dumps([r["id"] for r in rows])
+        query = text(UPCOMING_SQL.format(crossing="AND x.code = :crossing" if crossing else ""))
+        for r in conn.execute(query, params).mappings():  # row by row: no list of SQL rows
+            if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
+                result.append(_row(r, [], now, shared))
+        by_id = {row.hearing_id: row for row in result}
+        ids = json.dumps(list(by_id))
         for hearing_id, given, family, a_number in conn.execute(text(ATTENDEES_SQL), {"ids": ids}):
-            people[hearing_id].append((f"{given} {family}", a_number))
-    result = [_row(r, people.get(r["id"], []), now) for r in rows]
+            row = by_id[hearing_id]
+            row.names.append(f"{given} {family}")
+            if a_number:
+                row.a_numbers.append(a_number)
+        del by_id, ids
     result.sort(key=lambda r: (r.report_at, r.crossing, r.case_number))
     _flag_outdated_reminders(ctx, result)
     return result
@@ -151,7 +153,12 @@ def _utc(value: Any) -> datetime:
     return parsed.replace(tzinfo=UTC)
 
 
-def _row(r: Any, people: list[tuple[str, str | None]], now: datetime) -> UpcomingHearing:
+def _row(
+    r: Any, people: list[tuple[str, str | None]], now: datetime, shared: dict[Any, Any]
+) -> UpcomingHearing:
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
     starts = _utc(r["starts_at"])
     report = _utc(r["report_at"]) if r["report_at"] else starts
     verified = _utc(r["verified_at"]) if r["verified_at"] else None
@@ -162,19 +169,19 @@ def _row(r: Any, people: list[tuple[str, str | None]], now: datetime) -> Upcomin
         case_number=r["case_number"],
         names=[name for name, _ in people],
         a_numbers=[a for _, a in people if a],
-        crossing=r["crossing"],
-        crossing_zone=r["crossing_zone"],
-        court=r["court"],
-        court_name_es=r["name_es"],
-        court_name_en=r["name_en"],
-        zone=r["zone"],
+        crossing=one(r["crossing"]),
+        crossing_zone=one(r["crossing_zone"]),
+        court=one(r["court"]),
+        court_name_es=one(r["name_es"]),
+        court_name_en=one(r["name_en"]),
+        zone=one(r["zone"]),
         hearing_at=starts.astimezone(ZoneInfo(r["zone"])),
         report_at=report.astimezone(ZoneInfo(r["crossing_zone"])),
-        kind=r["kind"],
-        mode=r["mode"],
-        status=r["status"],
+        kind=one(r["kind"]),
+        mode=one(r["mode"]),
+        status=one(r["status"]),
         phone=r["whatsapp"] or r["phone"],
         verified_at=verified,
-        verified_by=r["verified_by"],
+        verified_by=one(r["verified_by"]),
         flags=flags_for(r["status"], verified, now),
     )
