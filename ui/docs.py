@@ -78,7 +78,7 @@ def reminders_batch(
 ) -> Any:
     """All the letters in one PDF file ``out``; the batch logs what it wrote."""
     return documents().reminders_batch(
-        ctx, hearing_ids=hearing_ids, out=out, progress=progress, cancel=cancel
+        ctx, hearing_ids=hearing_ids, out=out, progress=progress, cancel=cancel, off_process=True
     )
 
 

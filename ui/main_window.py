@@ -285,7 +285,10 @@ class MainWindow(Translatable, QMainWindow):
 
             sweep()  # letters a crashed session left in the temporary folder
             reference = load_reference(ctx)
-            import ui.case_editor  # noqa: F401  (the first case opens without waiting)
+            # The first case window, batch and preview open without importing on the UI thread.
+            import ui.batch
+            import ui.case_editor
+            import ui.preview  # noqa: F401
 
             return reference
 

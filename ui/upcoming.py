@@ -11,22 +11,25 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QTableView,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from legalaid.context import AppContext
+from legalaid.formatting import number
 from legalaid.i18n import N_, _, ngettext
+from legalaid.labels import choices, label
 from ui import docs
 from ui.reference import Reference, with_blank
 from ui.tasks import TaskRunner, describe
-from ui.upcoming_model import FLAG_COLUMN, UpcomingModel
-from ui.widgets import CodeCombo, ErrorLabel, Translatable
+from ui.upcoming_model import FLAG_COLUMN, FLAG_HELP, Listing, UpcomingModel, listing
+from ui.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows
 
 WINDOWS = [("7", N_("Next 7 days")), ("14", N_("Next 14 days")), ("30", N_("Next 30 days"))]
 ALL_CROSSINGS = N_("All crossings")
@@ -45,6 +48,7 @@ class UpcomingPanel(Translatable, QWidget):
         self.ctx, self.runner = ctx, runner
         self.reference = Reference()
         self.model = UpcomingModel(self)
+        self._shown = Listing([])
         self.days = CodeCombo(items=lambda: [(code, _(text)) for code, text in WINDOWS])
         self.days.set_code("14")
         self.crossing = CodeCombo(
@@ -56,12 +60,18 @@ class UpcomingPanel(Translatable, QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("upcomingSummary")
         self.error = ErrorLabel()
-        self.tree = QTreeView()
+        # A table: it asks the model only about the rows it paints (see upcoming_model).
+        self.tree = QTableView()
         self.tree.setObjectName("upcomingTree")
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setUniformRowHeights(True)
+        self.tree.verticalHeader().hide()
+        self.tree.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        compact_rows(self.tree)
+        self.tree.horizontalHeader().setStretchLastSection(True)
+        self.tree.setWordWrap(False)
+        self.tree.setShowGrid(False)
         self.tree.setAlternatingRowColors(True)
         self._batch: BatchPrinter | None = None
         self._buttons()
@@ -150,6 +160,7 @@ class UpcomingPanel(Translatable, QWidget):
         self.days.retranslate()
         self.crossing.retranslate()
         self.model.retranslate()
+        self._size_columns()
         self._summarise()
 
     def set_reference(self, reference: Reference) -> None:
@@ -165,10 +176,10 @@ class UpcomingPanel(Translatable, QWidget):
         ctx, days, crossing = self.ctx, int(self.days.code() or 14), self.crossing.code() or None
         self.error.show_message("")
 
-        def work(_control: object) -> list[UpcomingHearing]:
+        def work(_control: object) -> Listing:
             from legalaid.services.upcoming import upcoming
 
-            return upcoming(ctx, days, crossing=crossing)
+            return listing(upcoming(ctx, days, crossing=crossing))  # grouped here, not in the UI
 
         self.runner.run(
             work,
@@ -177,48 +188,58 @@ class UpcomingPanel(Translatable, QWidget):
             owner=self,
         )
 
-    def _loaded(self, rows: list[UpcomingHearing]) -> None:
-        self.model.set_rows(rows)
-        self.tree.expandAll()
-        for row in range(self.model.rowCount()):
-            self.tree.setFirstColumnSpanned(row, self.tree.rootIndex(), True)
+    def _loaded(self, shown: Listing) -> None:
+        self.model.set_listing(shown)
+        self.tree.clearSpans()
+        columns = self.model.columnCount()
+        for row in self.model.title_rows:  # a group's title reads across the whole row
+            self.tree.setSpan(row, 0, 1, columns)
+        self._shown = shown
         self._size_columns()
         self._summarise()
 
     def _size_columns(self) -> None:
-        """Times and case number sized to a sample; flags and status to their text; the
-        names take what is left (group titles span the whole row)."""
+        """Each column sized to the longest text it can hold (a sample, or the longest label
+        in the interface language), never by measuring every row; the names take the rest."""
         metrics = self.tree.fontMetrics()
-        samples = {0: "00:00 p. m.", 1: "00:00 p. m.", 2: "DEMO-2026-000000", 6: "+52 000 000 0000"}
-        for column, sample in samples.items():
-            extra = self.tree.indentation() if column == 0 else 0
-            self.tree.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24 + extra)
-        for column in (FLAG_COLUMN, 4, 5):
-            self.tree.resizeColumnToContents(column)
+        flags = [label("flag", flag) for flag in FLAG_HELP]
+        samples = {
+            0: ["00:00 p. m."],
+            1: ["00:00 p. m."],
+            2: ["DEMO-2026-000000"],
+            FLAG_COLUMN: flags,
+            4: [text for _code, text in choices("hearing_status")],
+            5: ["WWWW"],
+            6: ["+52 000 000 0000"],
+        }
+        for column, texts in samples.items():
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            self.tree.setColumnWidth(column, widest + 24)
 
     def _summarise(self) -> None:
-        rows = [r for g in self.model.groups for r in g.rows]
-        unverified = sum("not_verified" in r.flags for r in rows)
-        missed = sum("missed" in r.flags for r in rows)
-        outdated = sum("reminder_outdated" in r.flags for r in rows)
+        shown = self._shown
         parts = [
-            ngettext("%(count)d hearing", "%(count)d hearings", len(rows)) % {"count": len(rows)}
+            ngettext("%(count)s hearing", "%(count)s hearings", shown.hearings)
+            % {"count": number(shown.hearings)}
         ]
-        if unverified:
+        if shown.not_verified:
             parts.append(
-                ngettext("%(count)d not verified", "%(count)d not verified", unverified)
-                % {"count": unverified}
+                ngettext("%(count)s not verified", "%(count)s not verified", shown.not_verified)
+                % {"count": number(shown.not_verified)}
             )
-        if missed:
+        if shown.missed:
             parts.append(
-                ngettext("%(count)d missed", "%(count)d missed", missed) % {"count": missed}
+                ngettext("%(count)s missed", "%(count)s missed", shown.missed)
+                % {"count": number(shown.missed)}
             )
-        if outdated:
+        if shown.outdated:
             parts.append(
                 ngettext(
-                    "%(count)d reminder out of date", "%(count)d reminders out of date", outdated
+                    "%(count)s reminder out of date",
+                    "%(count)s reminders out of date",
+                    shown.outdated,
                 )
-                % {"count": outdated}
+                % {"count": number(shown.outdated)}
             )
         self.summary.setText(" · ".join(parts))
 

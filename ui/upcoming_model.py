@@ -1,4 +1,11 @@
-"""Upcoming hearings as a two-level tree: (date, crossing) groups, hearings by report time."""
+"""Upcoming hearings grouped by (date, crossing), hearings by report time.
+
+A flat table: each group is a title row followed by its hearings. (A two-level tree made the
+view ask the model, in Python, about every row whenever it laid itself out: opening 30 days at
+100,000 cases froze the window for 0.3 s in expandAll alone. A table model's index() and
+hasChildren() are Qt's own, so the view asks Python only for the rows it paints.) The grouping
+and the counts are computed on the worker that read the hearings.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from legalaid.formatting import clock, long_date, number
@@ -32,7 +39,6 @@ PEOPLE_COLUMN = 7
 FLAG_COLOURS = {"missed": "#b00020", "not_verified": "#a04a00", "reminder_outdated": "#6a1b9a"}
 ROW_TINTS = {"missed": "#fde7e9", "not_verified": "#fff3e0", "reminder_outdated": "#f3e5f5"}
 ParentIndex = QModelIndex | QPersistentModelIndex
-GROUP = 0  # internal id of group rows; hearing rows carry their group's position + 1
 
 
 @dataclass
@@ -51,53 +57,75 @@ def group_rows(rows: list[UpcomingHearing]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (g.day, g.rows[0].report_at, g.crossing))
 
 
-class UpcomingModel(QAbstractItemModel):
+@dataclass
+class Listing:
+    """What the Upcoming view shows, prepared on the worker: the groups and the counts."""
+
+    groups: list[Group]
+    hearings: int = 0
+    not_verified: int = 0
+    missed: int = 0
+    outdated: int = 0
+
+
+def listing(rows: list[UpcomingHearing]) -> Listing:
+    flags = [flag for row in rows for flag in row.flags]
+    return Listing(
+        group_rows(rows),
+        hearings=len(rows),
+        not_verified=flags.count("not_verified"),
+        missed=flags.count("missed"),
+        outdated=flags.count("reminder_outdated"),
+    )
+
+
+class UpcomingModel(QAbstractTableModel):
+    """Rows: a title row per group, then the group's hearings (``entries`` maps each row)."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.groups: list[Group] = []
+        # Per row: (group position, hearing position in it or -1 for the group's title row).
+        self.entries: list[tuple[int, int]] = []
+        self.title_rows: list[int] = []
 
     def set_rows(self, rows: list[UpcomingHearing]) -> None:
+        self.set_listing(listing(rows))
+
+    def set_listing(self, shown: Listing) -> None:
         self.beginResetModel()
-        self.groups = group_rows(rows)
+        self.groups = shown.groups
+        self.entries, self.title_rows = [], []
+        for position, group in enumerate(self.groups):
+            self.title_rows.append(len(self.entries))
+            self.entries.append((position, -1))
+            self.entries.extend((position, n) for n in range(len(group.rows)))
         self.endResetModel()
 
     def hearing_count(self) -> int:
-        return sum(len(g.rows) for g in self.groups)
+        return len(self.entries) - len(self.groups)
 
     def row_at(self, index: ParentIndex) -> UpcomingHearing | None:
-        if not index.isValid() or index.internalId() == GROUP:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
-        return self.groups[index.internalId() - 1].rows[index.row()]
+        group, position = self.entries[index.row()]
+        return None if position < 0 else self.groups[group].rows[position]
 
     def group_at(self, index: ParentIndex) -> Group | None:
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
-        if index.internalId() == GROUP:
-            return self.groups[index.row()]
-        return self.groups[index.internalId() - 1]
+        return self.groups[self.entries[index.row()][0]]
+
+    def hearing_index(self, group: int, position: int, column: int = 0) -> QModelIndex:
+        """The index of hearing ``position`` of group ``group``."""
+        return self.index(self.title_rows[group] + 1 + position, column)
 
     # --- structure ----------------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: ParentIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, GROUP)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index: ParentIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == GROUP:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, GROUP)
-
     def rowCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == GROUP and parent.column() == 0:
-            return len(self.groups[parent.row()].rows)
-        return 0
+        return 0 if parent.isValid() else len(self.entries)
 
     def columnCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -110,18 +138,14 @@ class UpcomingModel(QAbstractItemModel):
             return _(COLUMNS[section])
         return None
 
-    def flags(self, index: ParentIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     # --- content ------------------------------------------------------------------------------
     def data(self, index: ParentIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
-        row = self.row_at(index)
-        if row is None:
-            return self._group_data(self.groups[index.row()], index.column(), role)
+        group, position = self.entries[index.row()]
+        if position < 0:
+            return self._group_data(self.groups[group], index.column(), role)
+        row = self.groups[group].rows[position]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
         if role == HEARING_ID_ROLE:
@@ -192,12 +216,9 @@ class UpcomingModel(QAbstractItemModel):
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        last = len(COLUMNS) - 1
-        for position, group in enumerate(self.groups):
-            self.dataChanged.emit(self.index(position, 0), self.index(position, last))
-            parent = self.index(position, 0)
-            end = len(group.rows) - 1
-            self.dataChanged.emit(self.index(0, 0, parent), self.index(end, last, parent))
+        if self.entries:
+            last = self.index(len(self.entries) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
 
 FLAG_HELP = {

@@ -72,9 +72,13 @@ def reminders_batch(
     cancel: Cancel | None = None,
     deterministic: bool = False,
     today: date | None = None,
+    off_process: bool = False,
 ) -> BatchResult:
     """Letters for ``hearing_ids``, or for every scheduled hearing from ``start`` to ``end``
-    (court-local dates, both included), optionally at one crossing, by report time."""
+    (court-local dates, both included), optionally at one crossing, by report time.
+
+    ``off_process`` (the client): one PDF is laid out in worker processes whatever its size,
+    so the window's interpreter stays free."""
     check_layout(layout)
     ids = hearing_ids if hearing_ids is not None else hearings_in_range(ctx, start, end, crossing)
     if not ids:
@@ -91,7 +95,9 @@ def reminders_batch(
         if per_household:
             written = _per_household(ctx, facts, out, layout, report, stop, deterministic, today)
         else:
-            written = [_one_file(ctx, facts, out, layout, report, stop, deterministic, today)]
+            written = [
+                _one_file(ctx, facts, out, layout, report, stop, deterministic, today, off_process)
+            ]
     except _Cancelled:
         return BatchResult(0, [], True)
     _log(ctx, written)
@@ -130,9 +136,10 @@ def _one_file(
     cancel: Cancel,
     deterministic: bool,
     today: date | None,
+    off_process: bool = False,
 ) -> _Written:
     """One PDF; large batches are laid out on every core (see parallel.py)."""
-    workers = workers_for(len(facts), deterministic)
+    workers = workers_for(len(facts), deterministic, off_process=off_process)
     if workers < 2:
         data = _render(ctx, facts, layout, progress, cancel, deterministic, today)
         write_atomic(out, data)

@@ -23,7 +23,7 @@ def panel_for(qtbot, ctx: AppContext, runner) -> UpcomingPanel:  # type: ignore[
 
 
 def select_row(panel: UpcomingPanel, group: int, row: int) -> None:
-    index = panel.model.index(row, 0, panel.model.index(group, 0))
+    index = panel.model.hearing_index(group, row)
     panel.tree.selectionModel().select(
         index,
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
@@ -58,14 +58,14 @@ def test_flags_are_visible_at_a_glance(qtbot, ctx, runner) -> None:  # type: ign
     case = family(ctx)
     hearing_in(ctx, case.case.id, 1)
     panel = panel_for(qtbot, ctx, runner)
-    flag = panel.model.index(0, FLAG_COLUMN, panel.model.index(0, 0))
+    flag = panel.model.hearing_index(0, 0, FLAG_COLUMN)
     assert flag.data() == "Sin verificar en 7 días"
     assert "1-800-898-7180" in flag.data(Qt.ItemDataRole.ToolTipRole)
     assert flag.data(Qt.ItemDataRole.BackgroundRole) is not None
     select_row(panel, 0, 0)
     qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
-    assert panel.model.index(0, FLAG_COLUMN, panel.model.index(0, 0)).data() == ""
+    assert panel.model.hearing_index(0, 0, FLAG_COLUMN).data() == ""
 
 
 def test_copy_the_household_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
@@ -95,3 +95,12 @@ def test_daily_crossing_list_opens_in_the_preview(qtbot, ctx, runner) -> None:  
     wait_idle(qtbot, runner)
     previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
     assert previews and previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
+
+
+def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    from ui.upcoming_model import Listing
+
+    panel = panel_for(qtbot, ctx, runner)
+    panel._loaded(Listing([], hearings=12_345, not_verified=1_200, missed=1))
+    assert panel.summary.text() == "12,345 audiencias · 1,200 sin verificar · 1 no se presentó"
+    assert panel.model.rowCount() == 0
