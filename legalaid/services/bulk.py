@@ -1,12 +1,23 @@
-"""Bulk inserts for large writes (demo data, imports): plain rows through SQLAlchemy Core,
-with the columns every Record needs filled in; the search triggers still run."""
+"""Bulk inserts for large writes (demo data, imports): plain rows, with the columns every
+Record needs filled in; the search triggers still run.
+
+The rows go straight to the driver's executemany, each value converted here the way the
+column's SQLAlchemy type stores it (UTC datetimes as naive "YYYY-MM-DD HH:MM:SS.ffffff" text,
+dates as ISO text, booleans as 0/1, the column defaults for missing keys); a column of any
+other type goes through its own SQLAlchemy bind processor. SQLAlchemy's per-row parameter
+processing was about 40% of generating 100,000 demo cases. A test checks that a row written
+this way reads back exactly as one written through SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Boolean, Column, Date, Integer, Table
+from sqlmodel.sql.sqltypes import AutoString
 
 from legalaid.models import (
     AuditEntry,
@@ -17,9 +28,40 @@ from legalaid.models import (
     Person,
     RiskAssessment,
 )
+from legalaid.models.base import UTCDateTime
 from legalaid.sort_keys import sort_key, sync_sort_names, write_sort_names
 
 ORDER = (Case, Person, Hearing, HearingAttendee, RiskAssessment, Incident, AuditEntry)
+
+
+PERSON_TRIGGER = "case_search_person_ai"
+
+
+@contextmanager
+def _people_indexed_per_case(raw: Any, case_ids: list[str]) -> Iterator[None]:
+    """Index the search text once per household instead of once per person added.
+
+    The trigger that refreshes a case's search row (and its full-text entry) after each new
+    person is set aside for the bulk insert, inside the caller's transaction (SQLite's schema
+    changes are transactional: a failure or a crash puts it back), and each household touched
+    is refreshed once by the case trigger, the same SQL. A household of three was indexed
+    seven times, now three."""
+    found = raw.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (PERSON_TRIGGER,)
+    ).fetchone()
+    if not case_ids or found is None:
+        yield
+        return
+    raw.execute(f"DROP TRIGGER {PERSON_TRIGGER}")
+    yield
+    raw.execute(found[0])
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        raw.execute(
+            'UPDATE "case" SET case_number = case_number WHERE id IN '
+            f"({','.join('?' * len(chunk))})",
+            chunk,
+        )
 
 
 class BulkRows:
@@ -44,11 +86,13 @@ class BulkRows:
         people_elsewhere = {
             row["case_id"] for row in self.tables[Person] if row["case_id"] not in keys
         }
-        for model, rows in self.tables.items():
-            if rows:
-                conn.execute(insert(model.__table__), rows)
-            rows.clear()
         raw = conn.connection.driver_connection
+        households = sorted({row["case_id"] for row in self.tables[Person]})
+        with _people_indexed_per_case(raw, households):
+            for model, rows in self.tables.items():
+                if rows:
+                    insert_rows(conn, raw, model.__table__, rows)
+                rows.clear()
         write_sort_names(raw, keys)  # the new cases' name sort keys (legalaid.sort_keys)
         if people_elsewhere:  # people added to cases written earlier
             sync_sort_names(raw, people_elsewhere)
@@ -65,3 +109,76 @@ class BulkRows:
                     key = sort_key(row.get("family_names"), row.get("given_names"))
                     first[case_id] = (position, key)
         return {case_id: first.get(case_id, (0, ""))[1] for case_id in new_cases}
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _date_text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+FAST: list[tuple[type[Any], Callable[[Any], Any]]] = [
+    (UTCDateTime, _utc_text),
+    (Date, _date_text),
+    (Boolean, _flag),
+]
+
+
+def _converter(conn: Any, column: Column[Any]) -> tuple[Callable[[Any], Any] | None, bool]:
+    """(how a value is stored, whether None goes through it too)."""
+    kind = column.type
+    for known, convert in FAST:
+        if isinstance(kind, known):
+            return convert, False
+    if isinstance(kind, Integer | AutoString):
+        return None, False  # stored as given
+    # Anything else (JSON: None is stored as 'null'): SQLAlchemy's own processor.
+    processor: Callable[[Any], Any] | None = kind.bind_processor(conn.dialect)
+    return processor, True
+
+
+def _default(column: Column[Any]) -> Callable[[], Any] | None:
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        function = default.arg  # type: ignore[attr-defined]
+        return lambda: function(None)
+    value = default.arg  # type: ignore[attr-defined]
+    return lambda: value
+
+
+def insert_rows(conn: Any, raw: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``rows`` into ``table`` through the driver's executemany (see the module's note)."""
+    columns = list(table.columns)
+    present = set().union(*(row.keys() for row in rows))
+    unknown = present - {c.key for c in columns}
+    if unknown:
+        raise KeyError(f"{table.name} has no column {sorted(unknown)}")
+    plan = [
+        (column.key, *_converter(conn, column), _default(column))
+        for column in columns
+        if column.key in present or column.default is not None
+    ]
+    names = ", ".join(f'"{table.c[key].name}"' for key, *_rest in plan)
+    marks = ", ".join("?" for _ in plan)
+    values = []
+    for row in rows:
+        out = []
+        for key, convert, with_none, default in plan:
+            value = row[key] if key in row else (default() if default is not None else None)
+            if convert is not None and (value is not None or with_none):
+                value = convert(value)
+            out.append(value)
+        values.append(out)
+    raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
