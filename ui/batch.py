@@ -7,7 +7,6 @@ and the folder is removed when the preview closes: no copies of people's data le
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from legalaid.context import AppContext
 from legalaid.i18n import _, ngettext
+from legalaid.tempfiles import private_dir
 from ui import docs
 from ui.preview import PreviewDialog, show_document
 from ui.tasks import Control, Task, TaskRunner, describe
@@ -47,9 +47,10 @@ class BatchPrinter(QObject):
         self.dialog: QProgressDialog | None = None
         self.preview: PreviewDialog | None = None
         self.task: Task | None = None
+        self._idle: Any = None  # the idle watcher told a job runs
 
     def start(self, hearing_ids: list[str]) -> Task:
-        out = Path(tempfile.mkdtemp(prefix="legalaid-reminders-"))
+        out = private_dir("reminders")  # owner-only; a later start removes it after a crash
         target = out / "reminders.pdf"
         dialog = QProgressDialog(
             _("Preparing the reminder letters…"), _("Cancel"), 0, len(hearing_ids), self.window
@@ -63,6 +64,9 @@ class BatchPrinter(QObject):
         dialog.setValue(0)
         dialog.show()
         self.dialog = dialog
+        self._idle = getattr(self.window.window(), "idle", None)  # the main window's
+        if self._idle is not None:
+            self._idle.busy()
         ctx, ids = self.ctx, list(hearing_ids)
 
         def work(control: Control) -> Any:
@@ -92,6 +96,9 @@ class BatchPrinter(QObject):
         dialog.setValue(min(done, max(total, 1)))
 
     def _close_dialog(self) -> None:
+        idle, self._idle = self._idle, None
+        if idle is not None and shiboken6.isValid(idle):
+            idle.done()
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()

@@ -55,6 +55,7 @@ class IdleWatcher(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle)
+        self._jobs = 0
         self.set_minutes(minutes)
         self.watching = False
         if watch:
@@ -67,6 +68,27 @@ class IdleWatcher(QObject):
         if app is not None and not self.watching:
             app.installEventFilter(self)
             self.watching = True
+
+    def busy(self) -> None:
+        """A long job runs (a batch being printed): the person is waiting for it, not away.
+        Until ``done()`` the filter is taken off, since each event passing through Python
+        waits for the interpreter the job is using (the window stuttered 50-100 ms), and the
+        idle minutes count again from the job's end."""
+        self._jobs += 1
+        app = QApplication.instance()
+        if app is not None and self.watching:
+            app.removeEventFilter(self)
+        self.timer.stop()
+
+    def done(self) -> None:
+        self._jobs = max(0, self._jobs - 1)
+        if self._jobs:
+            return
+        app = QApplication.instance()
+        if app is not None and self.watching:
+            app.installEventFilter(self)
+        if self.minutes:
+            self.timer.start()
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = max(0, int(minutes))

@@ -285,7 +285,8 @@ class MainWindow(Translatable, QMainWindow):
 
             sweep()  # letters a crashed session left in the temporary folder
             reference = load_reference(ctx)
-            # The first case window, batch and preview open without importing on the UI thread.
+            # The first case window, batch and preview open without importing anything on the
+            # UI thread or, for a batch, on the worker that reads its hearings.
             import ui.batch
             import ui.case_editor
             import ui.preview  # noqa: F401

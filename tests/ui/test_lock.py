@@ -174,3 +174,27 @@ def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_pat
         dialog.reject()
     finally:
         ctx.close()
+
+
+def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.lock import IdleWatcher
+
+    watcher = IdleWatcher(5)
+    assert watcher.watching and watcher.timer.isActive()
+    watcher.busy()
+    watcher.busy()  # two jobs at once
+    assert not watcher.timer.isActive()  # a batch running is not the person being away
+    QApplication.sendEvent(
+        QWidget(), QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    )
+    assert not watcher.timer.isActive()  # the filter is off while the job runs
+    watcher.done()
+    assert not watcher.timer.isActive()
+    watcher.done()
+    assert watcher.timer.isActive() and watcher.timer.remainingTime() > 4 * 60_000
+    watcher.timer.stop()
+    QApplication.sendEvent(
+        QWidget(), QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    )
+    assert watcher.timer.isActive()  # and it sees input again
+    watcher.stop()

@@ -109,11 +109,11 @@ def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:
 
 def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     folders: list[Path] = []
-    real = batch_module.tempfile.mkdtemp
+    real = batch_module.private_dir
     monkeypatch.setattr(
-        batch_module.tempfile,
-        "mkdtemp",
-        lambda **kw: folders.append(Path(real(**kw))) or folders[-1],
+        batch_module,
+        "private_dir",
+        lambda kind: folders.append(Path(real(kind))) or folders[-1],
     )
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
@@ -136,11 +136,11 @@ def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
     qtbot, demo_ctx, runner, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     folders: list[Path] = []
-    real = batch_module.tempfile.mkdtemp
+    real = batch_module.private_dir
     monkeypatch.setattr(
-        batch_module.tempfile,
-        "mkdtemp",
-        lambda **kw: folders.append(Path(real(**kw))) or folders[-1],
+        batch_module,
+        "private_dir",
+        lambda kind: folders.append(Path(real(kind))) or folders[-1],
     )
     window = QWidget()
     qtbot.addWidget(window)
