@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -45,6 +46,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEMO_CASES = 200
+WARM_MODULES = (
+    "legalaid.documents.batch",
+    "legalaid.documents.log",
+    "ui.batch",
+    "ui.case_editor",
+    "ui.preview",
+)
 WARM_UP_DELAY_MS = 300  # the first rows are painted and read before the rest loads
 CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window open for ever
 
@@ -287,10 +295,11 @@ class MainWindow(Translatable, QMainWindow):
             reference = load_reference(ctx)
             # The first case window, batch and preview open without importing anything on the
             # UI thread or, for a batch, on the worker that reads its hearings.
-            import ui.batch
-            import ui.case_editor
-            import ui.preview  # noqa: F401
+            for name in WARM_MODULES:
+                importlib.import_module(name)
+            from legalaid.documents.facts import prepare
 
+            prepare(ctx)  # the batch's facts queries compiled once, here
             return reference
 
         self.runner.run(work, done=self._reference_loaded, owner=self)
