@@ -219,15 +219,19 @@ class Database:
     def engine(self) -> Engine:
         """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
         with self._lock:
-            if self._engine is None:
-                self._engine = make_engine(self.path, self._key)
-                self._writer = self._engine.execution_options(sqlite_write=True)
-            return self._engine
+            return self._make_engine()
+
+    def _make_engine(self) -> Engine:
+        """The engine, made on first use (called with the lock held)."""
+        if self._engine is None:
+            self._engine = make_engine(self.path, self._key)
+        return self._engine
 
     def _writer_engine(self) -> Engine:
-        self.engine  # noqa: B018  (makes both engines)
-        assert self._writer is not None
-        return self._writer
+        with self._lock:
+            if self._writer is None:
+                self._writer = self._make_engine().execution_options(sqlite_write=True)
+            return self._writer
 
     # --- sessions -------------------------------------------------------------------------
     @contextmanager

@@ -24,7 +24,11 @@ PRINCIPAL_NAMES = """SELECT s.case_id, (SELECT p.family_names || ' ' || p.given_
 
 
 def sort_key(family_names: str | None, given_names: str | None) -> str:
-    return fold(f"{family_names or ''} {given_names or ''}").strip()
+    return _key(f"{family_names or ''} {given_names or ''}")
+
+
+def _key(name: str | None) -> str:
+    return fold(name or "").strip()
 
 
 def sync_sort_names(conn: Any, case_ids: Iterable[str]) -> int:
@@ -39,7 +43,7 @@ def sync_sort_names(conn: Any, case_ids: Iterable[str]) -> int:
         ).fetchall()
         conn.executemany(
             "UPDATE case_search SET sort_name = ? WHERE case_id = ?",
-            [(fold(name or "").strip(), case_id) for case_id, name in rows],
+            [(_key(name), case_id) for case_id, name in rows],
         )
         written += len(rows)
     return written

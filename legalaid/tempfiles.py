@@ -34,9 +34,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)  # signal 0: is it there? (POSIX only)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # another user's process
-    except OSError:
+    except OSError:  # PermissionError: another user's process; anything else: keep it
         return True
     return True
 

@@ -1,23 +1,27 @@
-"""What ui_child.py measures once the window is usable (imported only after "ready")."""
+"""What ui_child.py measures once the window is usable.
+
+Only the standard library at the top: ui_child.py imports ``until`` from here before its window
+is usable; what measures (psutil, Qt's timer) is imported where it is used.
+"""
 
 from __future__ import annotations
 
 import itertools
-import resource
 import time
 from typing import Any
-
-import psutil
-from PySide6.QtCore import QTimer
 
 UPCOMING_DAYS = "30"  # the longest window the Upcoming view offers
 
 
 def rss_mb() -> float:
+    import psutil
+
     return float(psutil.Process().memory_info().rss / 2**20)
 
 
 def peak_mb() -> float:
+    import resource
+
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -107,6 +111,8 @@ def open_upcoming(app: Any, window: Any) -> dict[str, Any]:
 def batch(app: Any, window: Any, letters: int) -> dict[str, Any]:
     """Print reminders for the first ``letters`` scheduled hearings the Upcoming view lists,
     as a lawyer selecting them would; a 10 ms timer measures how long the window stalls."""
+    from PySide6.QtCore import QTimer
+
     rows = [r for g in window.upcoming.model.groups for r in g.rows if r.status == "scheduled"]
     ids = [r.hearing_id for r in rows][:letters]
     ticks: list[float] = []

@@ -1,29 +1,21 @@
 """The client process of bench_ui.py: start the window on a home, say "ready" once it is usable,
 then measure the case list, the Upcoming view and a reminder batch, and print the figures.
 
-Until "ready" it imports only what the application itself imports (like the bare PySide6 window
-it is compared with, it pays for nothing of the benchmark's own); the measuring code is imported
-after.
+Until "ready" it imports only what the application itself imports and measure_ui's ``until``
+(standard library only), like the bare PySide6 window it is compared with; the measuring code is
+imported after.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/ui_child.py HOME LETTERS
 """
 
 import sys
-import time
+
+from measure_ui import until  # tests/benchmarks/measure_ui.py: standard library only at its top
 
 from legalaid.context import open_home
 from ui.app import application, tune_gc
 from ui.language import LanguageSwitcher
 from ui.main_window import MainWindow
-
-
-def _until(app, condition, timeout=120.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the client did not get there in time")
-        app.processEvents()
-        time.sleep(0.001)
 
 
 def main() -> None:
@@ -36,7 +28,7 @@ def main() -> None:
     window.behind_loaded.connect(tune_gc)  # as run_client does
     window.show()
     model = window.cases.model
-    _until(app, lambda: model.rowCount() > 0)
+    until(app, lambda: model.rowCount() > 0)
     window.cases.search.setFocus()
     window.cases.table.viewport().repaint()
     app.processEvents()
@@ -44,7 +36,7 @@ def main() -> None:
 
     from measure_ui import measure
 
-    _until(app, lambda: window.loaded_behind)
+    until(app, lambda: window.loaded_behind)
     figures = measure(app, window, ctx, letters)
     import json
 

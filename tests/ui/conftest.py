@@ -81,6 +81,18 @@ def demo_ctx(ctx: AppContext) -> AppContext:
     return ctx
 
 
+def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
+    """The main window shown, with what it loads behind its first screen loaded."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()), **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
+    return window
+
+
 def wait_idle(qtbot, runner: TaskRunner, timeout: int = 15_000) -> None:  # type: ignore[no-untyped-def]
     """Wait until every background job has delivered its result on the UI thread."""
     qtbot.waitUntil(lambda: runner.active == 0, timeout=timeout)

@@ -9,23 +9,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from legalaid.context import AppContext, open_home
 from legalaid.services.search import count_cases
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import main_window, wait_idle
 from ui import app as app_module
 from ui import session
 from ui.case_editor import CaseEditor
-from ui.language import LanguageSwitcher
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 from ui.unlock import RecoveryKeyDialog, UnlockDialog
-
-
-def main_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()))  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window.runner)
-    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
-    return window
 
 
 def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]

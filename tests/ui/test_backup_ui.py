@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from legalaid.context import AppContext, HomeState, home_state
+from legalaid.context import HomeState, home_state
 from legalaid.safety.backup import backup_to
 from legalaid.services.search import count_cases
 from tests.core.helpers import family
-from tests.ui.conftest import wait_idle
-from ui.language import LanguageSwitcher
-from ui.main_window import MainWindow
+from tests.ui.conftest import main_window, wait_idle
 from ui.passphrase_dialog import CHANGE, PassphraseDialog
 from ui.preview import PreviewDialog
 from ui.unlock import RecoveryKeyDialog
 
 PASSPHRASE = "una frase larga de prueba"
 NEW_PASSPHRASE = "otra frase todavía más larga"
-
-
-def main_window(qtbot, ctx: AppContext, **kwargs) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()), **kwargs)  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window.runner)
-    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
-    return window
 
 
 def recorder(monkeypatch, name: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

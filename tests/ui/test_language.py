@@ -12,13 +12,12 @@ from legalaid.i18n import current_language
 from legalaid.services.cases import get_case
 from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
 from ui.conflict import ConflictDialog
 from ui.drafts import CaseDraft
 from ui.hearing_dialog import HearingDialog
 from ui.incident_dialog import IncidentDialog
-from ui.language import LanguageSwitcher
 from ui.main_window import MainWindow
 from ui.preview import PreviewDialog
 from ui.settings_dialog import SettingsDialog
@@ -74,12 +73,7 @@ def switch(qtbot, window: MainWindow, code: str) -> None:  # type: ignore[no-unt
 
 
 def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    switcher = LanguageSwitcher.of(QApplication.instance())  # type: ignore[arg-type]
-    window = MainWindow(ctx, switcher)
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window.runner)
-    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
+    window = main_window(qtbot, ctx)
     windows = open_everything(qtbot, ctx, window)
     spanish = [t for w in windows for t in visible_texts(w)]
     assert foreign_texts(spanish, "es") == [], foreign_texts(spanish, "es")

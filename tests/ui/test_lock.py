@@ -8,24 +8,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import open_home
 from tests.core.helpers import family
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, screen_texts, visible_texts
-from ui.language import LanguageSwitcher
-from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 
 PASSPHRASE = "una frase larga de prueba"
-
-
-def main_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()))  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    wait_idle(qtbot, window.runner)
-    qtbot.waitUntil(lambda: window.loaded_behind and window.runner.active == 0, timeout=15_000)
-    return window
 
 
 def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
