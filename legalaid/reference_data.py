@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from legalaid.db import Database
+from legalaid.i18n import package_dir
 
 
 @cache
 def _reference_text() -> str:
-    data = resources.files("legalaid.resources").joinpath("data", "reference.json")
+    data = package_dir("legalaid.resources") / "data" / "reference.json"
     return data.read_text(encoding="utf-8")
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import threading
-from importlib import resources
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from legalaid.i18n import package_dir
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -37,9 +38,9 @@ def register_fonts() -> None:
     with _lock:
         if _done:
             return
-        folder = resources.files("legalaid.resources").joinpath("fonts")
+        folder = package_dir("legalaid.resources") / "fonts"
         for name, (bold, italic) in _FACES.items():
-            data = folder.joinpath(f"{name}.ttf").read_bytes()
+            data = (folder / f"{name}.ttf").read_bytes()
             pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
             addMapping(REGULAR, bold, italic, name)
         _done = True
