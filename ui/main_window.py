@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,12 +38,12 @@ from ui.lock import IdleWatcher, LockCover, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
 from ui.tasks import Control, TaskRunner, describe
-from ui.upcoming import UpcomingPanel
 from ui.welcome import WelcomePanel
 from ui.widgets import Translatable
 
 if TYPE_CHECKING:
     from ui.case_editor import CaseEditor
+    from ui.upcoming import UpcomingPanel
 
 log = logging.getLogger(__name__)
 DEMO_CASES = 200
@@ -52,6 +53,7 @@ WARM_MODULES = (
     "ui.batch",
     "ui.case_editor",
     "ui.preview",
+    "ui.upcoming",
 )
 WARM_UP_DELAY_MS = 300  # the first rows are painted and read before the rest loads
 CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window open for ever
@@ -61,6 +63,7 @@ class MainWindow(Translatable, QMainWindow):
     """``automatic_backups``: back up on close and every ``backup_every_hours`` (the running
     application turns it on; windows built for one purpose, like most tests, leave it off)."""
 
+    first_screen = Signal()  # once: the case list's first rows (or its error) are shown
     behind_loaded = Signal()  # once: what the first screen did not need has loaded
 
     def __init__(
@@ -84,11 +87,15 @@ class MainWindow(Translatable, QMainWindow):
         self._welcome: WelcomePanel | None = None  # made for an empty database only
         self.importer = Importer(ctx, self.runner, self)
         self.cases = CaseListPanel(ctx, self.runner)
-        self.upcoming = UpcomingPanel(ctx, self.runner)
+        # The Upcoming view is made when first shown or asked for (see ``upcoming``): the first
+        # screen is the case list, and the view's formatting would delay its first rows.
+        self._upcoming: UpcomingPanel | None = None
+        self.upcoming_page = QWidget()
+        QVBoxLayout(self.upcoming_page).setContentsMargins(0, 0, 0, 0)
         self.views = QTabWidget()
         self.views.setObjectName("views")
         self.views.addTab(self.cases, "")
-        self.views.addTab(self.upcoming, "")
+        self.views.addTab(self.upcoming_page, "")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.views)
         self.lock_page = LockPage(ctx, self.runner)
@@ -98,8 +105,10 @@ class MainWindow(Translatable, QMainWindow):
         self.idle = IdleWatcher(ctx.settings.lock_after_minutes, self, watch=False)
         self.location = QLabel()
         self.location.setObjectName("databaseLocation")
-        self.counts = QLabel()
+        self.counts = QLabel()  # all cases
+        self.open_counts = QLabel()  # open cases
         self.statusBar().addPermanentWidget(self.counts)
+        self.statusBar().addPermanentWidget(self.open_counts)
         self.statusBar().addPermanentWidget(self.location)
         self._menus()
         self._connect()
@@ -115,7 +124,6 @@ class MainWindow(Translatable, QMainWindow):
         self.loaded_behind = False  # the reference lists and the ORM, loaded after first paint
         self.cases.model.loaded.connect(self._warm_up)
         self.cases.model.failed.connect(self._warm_up)
-        self.refresh_counts()
         if automatic_backups:
             self.safety.start_timer()
 
@@ -203,8 +211,6 @@ class MainWindow(Translatable, QMainWindow):
 
     def _connect(self) -> None:
         self.cases.open_case.connect(self.open_case)
-        self.upcoming.open_case.connect(self.open_case)
-        self.upcoming.status_message.connect(self.show_message)
         self.importer.imported.connect(lambda _r: self._data_changed())
         self.runner.error.connect(self.show_message)
         self.idle.idle.connect(self.lock)
@@ -275,17 +281,40 @@ class MainWindow(Translatable, QMainWindow):
             self.stack.addWidget(welcome)
         return self._welcome
 
+    @property
+    def upcoming(self) -> UpcomingPanel:
+        """The Upcoming view's panel (made when first shown or asked for)."""
+        if self._upcoming is None:
+            from ui.upcoming import UpcomingPanel
+
+            panel = self._upcoming = UpcomingPanel(self.ctx, self.runner)
+            panel.open_case.connect(self.open_case)
+            panel.status_message.connect(self.show_message)
+            if self.loaded_behind:
+                panel.set_reference(self.reference)
+            layout = self.upcoming_page.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            panel.show()  # now, not at the next turn of the event loop, if its tab is shown
+        return self._upcoming
+
     def _warm_up(self, *_answer: object) -> None:
-        """Load, off the UI thread, what the first screen did not need: the reference lists
-        (with them the ORM) and the modules of the case window. Once, after the first rows."""
+        """Once, after the first rows: load, off the UI thread, what the first screen did not
+        need: the status bar's counts, the reference lists (with them the ORM) and the modules
+        of the case window. A list of no cases may be an empty database: counted at once."""
         if self._warmed:
             return
         self._warmed = True
+        self.first_screen.emit()
+        if _answer == (0,):
+            self.refresh_counts()  # maybe an empty database: its welcome page at once
         # After the first rows are painted: the import holds the interpreter for a moment.
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._load_behind)
 
     def _load_behind(self) -> None:
         self.idle.watch()
+        if self._counts is None:
+            self.refresh_counts()  # the status bar's counts: not needed for the first rows
         ctx = self.ctx
 
         def work(_control: Control) -> Reference:
@@ -310,7 +339,8 @@ class MainWindow(Translatable, QMainWindow):
             self.behind_loaded.emit()
         self.reference.crossings, self.reference.courts = reference.crossings, reference.courts
         self.cases.set_reference(self.reference)
-        self.upcoming.set_reference(self.reference)
+        if self._upcoming is not None:
+            self._upcoming.set_reference(self.reference)
 
     def _show_page(self, page: QWidget) -> None:
         """The page to show; while locked it is shown only after unlocking."""
@@ -324,7 +354,7 @@ class MainWindow(Translatable, QMainWindow):
         self.views.setCurrentIndex(index)
 
     def _view_changed(self, index: int) -> None:
-        if self.views.widget(index) is self.upcoming:
+        if self.views.widget(index) is self.upcoming_page:
             self.upcoming.refresh()
 
     def find_case(self) -> None:
@@ -350,11 +380,12 @@ class MainWindow(Translatable, QMainWindow):
         if self._counts is None:
             return
         total, open_cases = self._counts
+        # Two labels, each one whole sentence for the translators (no glued pieces).
         self.counts.setText(
             ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
-            + " · "
-            + ngettext("%(count)s open", "%(count)s open", open_cases)
-            % {"count": number(open_cases)}
+        )
+        self.open_counts.setText(
+            ngettext("%(count)s open", "%(count)s open", open_cases) % {"count": number(open_cases)}
         )
 
     def show_message(self, text: str) -> None:
@@ -389,7 +420,7 @@ class MainWindow(Translatable, QMainWindow):
         self.editors[case_id] = editor
         self.cases.model.refresh()
         self.refresh_counts()
-        if self.views.currentWidget() is self.upcoming:
+        if self.views.currentWidget() is self.upcoming_page:
             self.upcoming.refresh()
 
     def _data_changed(self) -> None:
@@ -551,7 +582,7 @@ class MainWindow(Translatable, QMainWindow):
         self.runner.run(lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self)
         self.cases.model.refresh()
         self.refresh_counts()
-        if self.views.currentWidget() is self.upcoming:
+        if self.views.currentWidget() is self.upcoming_page:
             self.upcoming.refresh()
 
     # --- closing ------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypat
     wait_idle(qtbot, window.runner)
     assert count_cases(ctx) == 200
     assert window.stack.currentWidget() is window.views
-    assert window.counts.text().startswith("200 expedientes · ")
+    assert window.counts.text() == "200 expedientes"
+    assert window.open_counts.text() == f"{count_cases(ctx, status='open')} abiertos"
     assert window.cases.model.rowCount() > 0
 
 
@@ -48,7 +49,8 @@ def test_keyboard_shortcuts_new_case_and_find(qtbot, ctx) -> None:  # type: igno
     qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.New))
     qtbot.waitUntil(lambda: len(window.findChildren(CaseEditor)) == 1)
     qtbot.keySequence(window, QKeySequence("Ctrl+2"))
-    assert window.views.currentWidget() is window.upcoming
+    assert window.views.currentWidget() is window.upcoming_page
+    assert window.upcoming.isVisible()  # the view is made when first shown
 
 
 def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
