@@ -18,7 +18,7 @@ from legalaid.formatting import number
 from legalaid.i18n import N_, _, current_language
 from legalaid.labels import label
 from legalaid.services.search import CaseRow, count_cases, search_cases
-from ui.tasks import Control, TaskRunner
+from ui.tasks import TaskRunner
 from ui.widgets import table_date
 
 PAGE = 200
@@ -79,17 +79,29 @@ class CaseListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Run the current query again from the first page (after a search, a sort, a save)."""
+        """Run the current query again from the first page (after a search, a sort, a save).
+
+        The count and the first page are read side by side, on two workers: the count is
+        SQLite's work alone, the page mostly Python's (its texts), so neither waits for the
+        other; the list changes once both are in."""
         self._generation += 1
         generation, query, ctx = self._generation, self.query, self.ctx
+        answers: dict[str, Any] = {}
 
-        def work(_control: Control) -> tuple[int, Page]:
-            total = count_cases(ctx, query.text, crossing=query.crossing, status=query.status)
-            return total, _page(ctx, query, 0)
+        def arrived(name: str, value: object) -> None:
+            answers[name] = value
+            if len(answers) == 2:
+                self._reset(generation, answers["total"], answers["page"])
 
         self.runner.run(
-            work,
-            done=lambda result: self._reset(generation, *result),
+            lambda _c: count_cases(ctx, query.text, crossing=query.crossing, status=query.status),
+            done=lambda total: arrived("total", total),
+            failed=self._failed,
+            owner=self,
+        )
+        self.runner.run(
+            lambda _c: _page(ctx, query, 0),
+            done=lambda page: arrived("page", page),
             failed=self._failed,
             owner=self,
         )
