@@ -6,6 +6,7 @@ Errors are one clear line on stderr (exit 1; usage errors exit 2), never a trace
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import locale
@@ -32,7 +33,9 @@ def _system_language() -> str:
     return normalize_language(locale.getlocale()[0])
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(optional_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``optional_commands`` only this module's commands (the
+    client's start does not import the document and safety commands it will not run)."""
     parser = argparse.ArgumentParser(
         prog="legalaid",
         description=_("LegalAid: case files, hearings and bilingual reminders, offline."),
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"LegalAid {__version__}")
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    for module in _command_modules():
+    for module in _command_modules() if optional_commands else [sys.modules[__name__]]:
         HANDLERS.update(module.register(sub))
     return parser
 
@@ -267,10 +270,11 @@ def cmd_crossings(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(argv))
-    parser = build_parser()
+    parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         return _open_client(args, parser)
+    gc.enable()  # off while the program started (legalaid/__main__.py)
     try:
         return HANDLERS[args.command](args)
     except LegalAidError as error:
@@ -282,6 +286,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(_("legalaid: %(reason)s") % {"reason": error.strerror or error}, file=sys.stderr)
         return 1
+
+
+def _names_a_command(argv: list[str]) -> bool:
+    """Whether the arguments name a command or ask for help (else they open the client)."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("-h", "--help"):
+            return True
+        if not arg.startswith("-"):
+            return True
+        index += 2 if arg in ("--home", "--lang") else 1
+    return False
 
 
 def _early_language(argv: list[str]) -> str:

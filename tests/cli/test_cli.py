@@ -125,3 +125,16 @@ def test_lang_before_the_command_sets_the_message_language(demo_home: Path) -> N
     assert english.stderr.strip().startswith("legalaid: Unknown crossing")
     spanish = run("message", "NOPE-1", "--lang", "en", home=demo_home)  # the message's language
     assert spanish.returncode == 1 and "legalaid: No existe el expediente" in spanish.stderr
+
+
+def test_the_client_start_skips_the_optional_commands_but_help_lists_them() -> None:
+    from legalaid.cli import _names_a_command
+
+    assert not _names_a_command([])
+    assert not _names_a_command(["--home", "reminders", "--lang", "en", "--unencrypted"])
+    assert _names_a_command(["--home", "h", "reminders"])
+    assert _names_a_command(["--help"]) and _names_a_command(["-h"])
+    helped = run("--help", lang="en")
+    assert helped.returncode == 0
+    for command in ("reminders", "risk-note", "backup", "restore", "encrypt"):
+        assert command in helped.stdout
