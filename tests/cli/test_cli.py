@@ -138,3 +138,10 @@ def test_the_client_start_skips_the_optional_commands_but_help_lists_them() -> N
     assert helped.returncode == 0
     for command in ("reminders", "risk-note", "backup", "restore", "encrypt"):
         assert command in helped.stdout
+
+
+def test_importing_the_entry_module_leaves_garbage_collection_on() -> None:
+    # The letters' worker processes are spawned: they import the parent's main module.
+    probe = "import gc, legalaid.__main__; print(gc.isenabled())"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
