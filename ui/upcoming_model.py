@@ -36,6 +36,7 @@ COLUMNS = [
 ]
 FLAG_COLUMN = 3
 PEOPLE_COLUMN = 7
+TEXTS_KEPT = 5_000  # rows whose texts are kept; the cache starts again beyond (bounded memory)
 FLAG_COLOURS = {"missed": "#b00020", "not_verified": "#a04a00", "reminder_outdated": "#6a1b9a"}
 ROW_TINTS = {"missed": "#fde7e9", "not_verified": "#fff3e0", "reminder_outdated": "#f3e5f5"}
 ParentIndex = QModelIndex | QPersistentModelIndex
@@ -88,6 +89,13 @@ class UpcomingModel(QAbstractTableModel):
         # Per row: (group position, hearing position in it or -1 for the group's title row).
         self.entries: list[tuple[int, int]] = []
         self.title_rows: list[int] = []
+        # The texts of the rows painted so far, formatted once per row and language: a repaint
+        # (a dialog opening over the view repaints it) asks for every cell again, and babel
+        # formatting each time held the window 40-100 ms at the start of a batch.
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._texts_language = current_language()
+        self._brushes: dict[str, QBrush] = {}
+        self._bold: QFont | None = None
 
     def set_rows(self, rows: list[UpcomingHearing]) -> None:
         self.set_listing(listing(rows))
@@ -100,6 +108,7 @@ class UpcomingModel(QAbstractTableModel):
             self.title_rows.append(len(self.entries))
             self.entries.append((position, -1))
             self.entries.extend((position, n) for n in range(len(group.rows)))
+        self._texts.clear()
         self.endResetModel()
 
     def hearing_count(self) -> int:
@@ -143,33 +152,52 @@ class UpcomingModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
         group, position = self.entries[index.row()]
-        if position < 0:
-            return self._group_data(self.groups[group], index.column(), role)
-        row = self.groups[group].rows[position]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, index.column())
+            if self._texts_language != current_language():  # switched: the event may come later
+                self._texts.clear()
+                self._texts_language = current_language()
+            texts = self._texts.get(index.row())
+            if texts is None:
+                texts = self._row_texts(index.row(), group, position)
+            return texts[index.column()] if index.column() < len(texts) else ""
+        if position < 0:
+            return self.bold() if role == Qt.ItemDataRole.FontRole else None
+        row = self.groups[group].rows[position]
         if role == HEARING_ID_ROLE:
             return row.hearing_id
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and row.flags:
-            return QBrush(QColor(ROW_TINTS.get(row.flags[0], "#fde7e9")))
+            return self._brush(ROW_TINTS.get(row.flags[0], "#fde7e9"))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == FLAG_COLUMN and row.flags:
-            return QBrush(QColor(FLAG_COLOURS.get(row.flags[0], "#b00020")))
+            return self._brush(FLAG_COLOURS.get(row.flags[0], "#b00020"))
         if role == Qt.ItemDataRole.FontRole and index.column() == FLAG_COLUMN and row.flags:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self.bold()
         return None
 
-    def _group_data(self, group: Group, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._group_title(group) if column == 0 else ""
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+    def _row_texts(self, number: int, group: int, position: int) -> tuple[str, ...]:
+        """The row's cells as shown, formatted once (kept for at most ``TEXTS_KEPT`` rows)."""
+        if position < 0:
+            texts: tuple[str, ...] = (self._group_title(self.groups[group]),)
+        else:
+            row = self.groups[group].rows[position]
+            texts = tuple(self._text(row, column) for column in range(len(COLUMNS)))
+        if len(self._texts) >= TEXTS_KEPT:
+            self._texts.clear()
+        self._texts[number] = texts
+        return texts
+
+    def bold(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
+
+    def _brush(self, colour: str) -> QBrush:
+        brush = self._brushes.get(colour)
+        if brush is None:
+            brush = self._brushes[colour] = QBrush(QColor(colour))
+        return brush
 
     @staticmethod
     def _group_title(group: Group) -> str:
@@ -215,6 +243,7 @@ class UpcomingModel(QAbstractTableModel):
         return None
 
     def retranslate(self) -> None:
+        self._texts.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self.entries:
             last = self.index(len(self.entries) - 1, len(COLUMNS) - 1)

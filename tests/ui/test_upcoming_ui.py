@@ -104,3 +104,23 @@ def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -
     panel._loaded(Listing([], hearings=12_345, not_verified=1_200, missed=1))
     assert panel.summary.text() == "12,345 audiencias · 1,200 sin verificar · 1 no se presentó"
     assert panel.model.rowCount() == 0
+
+
+def test_the_rows_read_in_the_new_language_after_a_switch(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    from ui.language import LanguageSwitcher
+
+    case = family(ctx)
+    hearing_in(ctx, case.case.id, 1, at=time(13, 30))
+    panel = panel_for(qtbot, ctx, runner)
+    flag, hearing = (panel.model.hearing_index(0, 0, c) for c in (FLAG_COLUMN, 1))
+    title = panel.model.index(0, 0)
+    assert flag.data() == "Sin verificar en 7 días" and hearing.data() == "1:30 p. m."
+    assert "1 audiencia" in title.data()
+    panel.tree.viewport().repaint()  # painted once: the texts are kept for the next paint
+    switcher = LanguageSwitcher.of(QApplication.instance())  # type: ignore[arg-type]
+    try:
+        switcher.apply("en")
+        assert flag.data() == "Not verified in 7 days" and hearing.data() == "1:30 PM"
+        assert "1 hearing" in title.data()
+    finally:
+        switcher.apply("es")
