@@ -7,6 +7,7 @@ and the folder is removed when the preview closes: no copies of people's data le
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from legalaid.tempfiles import private_dir
 from ui import docs
 from ui.preview import PreviewDialog, show_document
 from ui.tasks import Control, Task, TaskRunner, describe
+
+START_DELAY_MS = 100  # the window repaints under the progress dialog before the work starts
 
 
 @dataclass
@@ -68,8 +71,14 @@ class BatchPrinter(QObject):
         if self._idle is not None:
             self._idle.busy()
         ctx, ids = self.ctx, list(hearing_ids)
+        # The dialog opening makes the window repaint under it (deactivated), asking the views
+        # for every cell; the worker reading the letters' facts at that moment held the window
+        # 40-55 ms. It starts once the event loop has turned for START_DELAY_MS.
+        go = threading.Event()
+        QTimer.singleShot(START_DELAY_MS, self, go.set)
 
         def work(control: Control) -> Any:
+            go.wait(timeout=START_DELAY_MS / 1000 * 10)
             return docs.reminders_batch(
                 ctx, ids, target, progress=control.progress, cancel=control.cancelled
             )
