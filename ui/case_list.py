@@ -97,9 +97,6 @@ class CaseListPanel(Translatable, QWidget):
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        metrics = table.fontMetrics()
-        for column, sample in ((0, "DEMO-2026-000000"), (2, "A 000-000-000"), (6, "00 sept 0000")):
-            table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         compact_rows(table)
         table.horizontalHeader().setSortIndicatorShown(True)
         layout = QVBoxLayout(self)
@@ -120,7 +117,17 @@ class CaseListPanel(Translatable, QWidget):
         self.crossing.retranslate()
         self.status.retranslate()
         self.model.retranslate()
+        self._size_columns()
         self._show_total(self.model.total)
+
+    def _size_columns(self) -> None:
+        """Fixed columns as wide as their longest text or their header in this language (the
+        header's sort arrow included), never by measuring rows."""
+        cells, heads = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        for column, sample in ((0, "DEMO-2026-000000"), (2, "A 000-000-000"), (6, "00 sept 0000")):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(cells.horizontalAdvance(sample) + 24, heads.horizontalAdvance(title) + 32)
+            self.table.setColumnWidth(column, width)
 
     def set_reference(self, reference: Reference) -> None:
         self.reference = reference

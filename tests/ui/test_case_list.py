@@ -79,3 +79,28 @@ def test_typing_fast_keeps_only_the_last_answer(qtbot, runner, demo_ctx: AppCont
     wait_idle(qtbot, runner)
     assert model.query.text == "maria"
     assert model.total == count_cases(demo_ctx, "maria") > 0
+
+
+HORIZONTAL = Qt.Orientation.Horizontal
+
+
+def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runner, ctx) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.language import LanguageSwitcher
+
+    panel = CaseListPanel(ctx, runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    wait_idle(qtbot, runner)
+    switcher = LanguageSwitcher.of(QApplication.instance())  # type: ignore[arg-type]
+    header = panel.table.horizontalHeader()
+    try:
+        for language, title in (("es", "Próxima audiencia"), ("en", "Next hearing")):
+            switcher.apply(language)
+            qtbot.waitUntil(lambda t=title: panel.model.headerData(6, HORIZONTAL) == t)
+            qtbot.waitUntil(
+                lambda t=title: header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
+            )
+    finally:
+        switcher.apply("es")
