@@ -21,8 +21,8 @@ def test_pragmas_wal_foreign_keys_busy_timeout(ctx: AppContext) -> None:
         values = [
             conn.exec_driver_sql(f"PRAGMA {p}").scalar()
             for p in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")
-        ]
-    assert values == ["wal", 1, 15000, 1]
+        ] + [conn.exec_driver_sql("PRAGMA journal_size_limit").scalar()]
+    assert values == ["wal", 1, 15000, 1, 64 * 2**20]
 
 
 def test_first_use_creates_and_migrates_to_head(ctx: AppContext) -> None:
@@ -159,7 +159,7 @@ def test_plain_read_connections_have_the_pragmas_and_are_reused(ctx: AppContext)
         values = [
             conn.execute(f"PRAGMA {p}").fetchone()[0]
             for p in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")
-        ]
+        ] + [conn.execute("PRAGMA journal_size_limit").fetchone()[0]]
         folded = [
             r[0]
             for r in conn.execute(
@@ -167,7 +167,7 @@ def test_plain_read_connections_have_the_pragmas_and_are_reused(ctx: AppContext)
                 " ORDER BY v COLLATE fold"
             )
         ]
-    assert values == ["wal", 1, 15000, 1]
+    assert values == ["wal", 1, 15000, 1, 64 * 2**20]
     assert folded == ["ana", "Íñiguez", "Zapata"]
     seen: list[object] = []
 
