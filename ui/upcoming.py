@@ -48,7 +48,6 @@ class UpcomingPanel(Translatable, QWidget):
         self.ctx, self.runner = ctx, runner
         self.reference = Reference()
         self.model = UpcomingModel(self)
-        self._shown = Listing([])
         self.days = CodeCombo(items=lambda: [(code, _(text)) for code, text in WINDOWS])
         self.days.set_code("14")
         self.crossing = CodeCombo(
@@ -194,7 +193,6 @@ class UpcomingPanel(Translatable, QWidget):
         columns = self.model.columnCount()
         for row in self.model.title_rows:  # a group's title reads across the whole row
             self.tree.setSpan(row, 0, 1, columns)
-        self._shown = shown
         self._size_columns()
         self._summarise()
 
@@ -217,7 +215,7 @@ class UpcomingPanel(Translatable, QWidget):
             self.tree.setColumnWidth(column, widest + 24)
 
     def _summarise(self) -> None:
-        shown = self._shown
+        shown = self.model.shown
         parts = [
             ngettext("%(count)s hearing", "%(count)s hearings", shown.hearings)
             % {"count": number(shown.hearings)}

@@ -85,6 +85,7 @@ class UpcomingModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.shown = Listing([])  # what is listed, with its counts
         self.groups: list[Group] = []
         # Per row: (group position, hearing position in it or -1 for the group's title row).
         self.entries: list[tuple[int, int]] = []
@@ -102,6 +103,7 @@ class UpcomingModel(QAbstractTableModel):
 
     def set_listing(self, shown: Listing) -> None:
         self.beginResetModel()
+        self.shown = shown
         self.groups = shown.groups
         self.entries, self.title_rows = [], []
         for position, group in enumerate(self.groups):

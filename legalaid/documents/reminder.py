@@ -45,7 +45,6 @@ from legalaid.documents.pdf import (
     table_style,
 )
 from legalaid.documents.reminder_blocks import BODY_BLOCKS, Block
-from legalaid.documents.titles import LAYOUTS as LAYOUTS  # the names callers know it by
 from legalaid.documents.titles import TITLE, bilingual, both, check_layout, letter_title
 from legalaid.formatting import clock, local_time, long_date, zone_name
 from legalaid.i18n import N_, _, current_language, ngettext

@@ -118,7 +118,7 @@ def upcoming(
         query = text(UPCOMING_SQL.format(crossing="AND x.code = :crossing" if crossing else ""))
         for r in conn.execute(query, params).mappings():  # row by row: no list of SQL rows
             if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
-                result.append(_row(r, [], now, shared))
+                result.append(_row(r, now, shared))
         by_id = {row.hearing_id: row for row in result}
         ids = json.dumps(list(by_id))
         for hearing_id, given, family, a_number in conn.execute(text(ATTENDEES_SQL), {"ids": ids}):
@@ -153,9 +153,9 @@ def _utc(value: Any) -> datetime:
     return parsed.replace(tzinfo=UTC)
 
 
-def _row(
-    r: Any, people: list[tuple[str, str | None]], now: datetime, shared: dict[Any, Any]
-) -> UpcomingHearing:
+def _row(r: Any, now: datetime, shared: dict[Any, Any]) -> UpcomingHearing:
+    """The hearing's row; its names and A-numbers are added from the attendees query."""
+
     def one(value: Any) -> Any:
         return shared.setdefault(value, value)
 
@@ -167,8 +167,8 @@ def _row(
         hearing_version=r["version"],
         case_id=r["case_id"],
         case_number=r["case_number"],
-        names=[name for name, _ in people],
-        a_numbers=[a for _, a in people if a],
+        names=[],
+        a_numbers=[],
         crossing=one(r["crossing"]),
         crossing_zone=one(r["crossing_zone"]),
         court=one(r["court"]),

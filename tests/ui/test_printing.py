@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -71,6 +72,17 @@ def test_preview_then_save_as_and_print(
     assert len(documents_for_case(ctx, case.case.id)) == 3  # saved twice, printed once
 
 
+@pytest.fixture
+def folders(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The temporary folders the batch printer makes, in order."""
+    made: list[Path] = []
+    real = batch_module.private_dir
+    monkeypatch.setattr(
+        batch_module, "private_dir", lambda kind: made.append(Path(real(kind))) or made[-1]
+    )
+    return made
+
+
 def select_all_groups(panel: UpcomingPanel) -> None:
     selection = panel.tree.selectionModel()
     for row in range(panel.model.rowCount()):
@@ -107,14 +119,7 @@ def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:
     assert preview is not None and preview.pdf.pageCount() >= len(chosen)
 
 
-def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folders: list[Path] = []
-    real = batch_module.private_dir
-    monkeypatch.setattr(
-        batch_module,
-        "private_dir",
-        lambda kind: folders.append(Path(real(kind))) or folders[-1],
-    )
+def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folders) -> None:  # type: ignore[no-untyped-def]
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
     panel.days.set_code("30")
@@ -133,15 +138,8 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, monkey
 
 
 def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
-    qtbot, demo_ctx, runner, tmp_path, monkeypatch
+    qtbot, demo_ctx, runner, tmp_path, monkeypatch, folders
 ) -> None:  # type: ignore[no-untyped-def]
-    folders: list[Path] = []
-    real = batch_module.private_dir
-    monkeypatch.setattr(
-        batch_module,
-        "private_dir",
-        lambda kind: folders.append(Path(real(kind))) or folders[-1],
-    )
     window = QWidget()
     qtbot.addWidget(window)
     printer = batch_module.BatchPrinter(demo_ctx, runner, window)
