@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from legalaid.context import AppContext, open_home
@@ -300,7 +301,7 @@ class DataSafety(QObject):
     def _busy(self, text: str) -> QProgressDialog:
         busy = QProgressDialog(text, "", 0, 0, self.window)
         busy.setCancelButton(None)
-        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         busy.setMinimumDuration(0)
         busy.show()
         return busy

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6 import QtCore
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,7 +20,14 @@ from legalaid.context import AppContext
 from legalaid.formatting import number
 from legalaid.i18n import N_, _, ngettext
 from legalaid.labels import choices
-from ui.case_model import CASE_ID_ROLE, CaseListModel, CaseQuery
+from ui.case_model import (
+    CASE_ID_ROLE,
+    COLUMNS,
+    CaseListModel,
+    CaseQuery,
+    header_tip,
+    header_title,
+)
 from ui.reference import Reference, with_blank
 from ui.tasks import TaskRunner
 from ui.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows
@@ -33,7 +41,10 @@ class CaseTable(QTableView):
     activated_row = Signal(int)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+        if (
+            event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)
+            and self.currentIndex().isValid()
+        ):
             self.activated_row.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
@@ -47,6 +58,7 @@ class CaseListPanel(Translatable, QWidget):
         super().__init__(parent)
         self.reference = Reference()
         self.model = CaseListModel(ctx, runner, self)
+        self.model.refresh()  # first of all: the rows are read while the panel is built
         self.search = QLineEdit()
         self.search.setObjectName("caseSearch")
         self.search.setClearButtonEnabled(True)
@@ -57,7 +69,15 @@ class CaseListPanel(Translatable, QWidget):
         self.error = ErrorLabel()
         self.table = CaseTable()
         self.table.setObjectName("caseTable")
+        # The header's titles, from a model of its own: see ui/case_model.py's docstring. Hidden
+        # while the table's model is set: a shown header would measure its titles through
+        # that model's headerData at once.
+        self.titles = QStandardItemModel(0, len(COLUMNS), self)
+        header = self.table.horizontalHeader()
+        header.hide()
         self.table.setModel(self.model)
+        header.setModel(self.titles)
+        header.show()
         self._layout()
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filters)
@@ -91,14 +111,10 @@ class CaseListPanel(Translatable, QWidget):
         table = self.table
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # No column sorted at first: newest cases first, the order that stays instant at 100,000.
-        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
-        table.setSortingEnabled(True)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         compact_rows(table)
-        table.horizontalHeader().setSortIndicatorShown(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.error)
@@ -117,15 +133,30 @@ class CaseListPanel(Translatable, QWidget):
         self.crossing.retranslate()
         self.status.retranslate()
         self.model.retranslate()
+        for column in range(len(COLUMNS)):
+            title = QStandardItem(header_title(column))
+            title.setToolTip(header_tip(column))
+            self.titles.setHorizontalHeaderItem(column, title)
         self._size_columns()
         self._show_total(self.model.total)
+
+    def enable_sorting(self) -> None:
+        """Sort by a column when its header is clicked. Not in ``__init__``: sorting needs
+        PySide6's ``Qt`` namespace, which the window makes once its first rows are painted."""
+        if self.table.isSortingEnabled():
+            return
+        # No column sorted at first: newest cases first, the order that stays instant at 100,000.
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, QtCore.Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        self.table.setSortingEnabled(True)
 
     def _size_columns(self) -> None:
         """Fixed columns as wide as their longest text or their header in this language (the
         header's sort arrow included), never by measuring rows."""
         cells, heads = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
         for column, sample in ((0, "DEMO-2026-000000"), (2, "A 000-000-000"), (6, "00 sept 0000")):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            title = header_title(column)
             width = max(cells.horizontalAdvance(sample) + 24, heads.horizontalAdvance(title) + 32)
             self.table.setColumnWidth(column, width)
 
@@ -134,7 +165,7 @@ class CaseListPanel(Translatable, QWidget):
         self.crossing.retranslate()
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def apply_filters(self) -> None:

@@ -2,15 +2,21 @@
 
 Every query runs on a worker (``TaskRunner``); a generation number drops answers to queries
 the person has already typed past. DisplayRole is always ``str``.
+
+Nothing here touches PySide6's ``Qt`` namespace before the first rows are painted (creating
+its 93 enums costs ~15 ms of the client's start, tests/benchmarks): the roles are Qt's plain
+numbers, and the table's header reads its titles from a model of its own (``case_list``)
+rather than from ``headerData``, which PySide6 calls with a ``Qt.Orientation``.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
@@ -21,9 +27,20 @@ from legalaid.services.search import CaseRow, count_cases, search_cases
 from ui.tasks import TaskRunner
 from ui.widgets import table_date
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
 PAGE = 200
 MAX_PAGES = 12  # rows held at most: 2,400, whatever the size of the list
-CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Rows of a new query's first page formatted on the worker, before the list changes: more than
+# a tall window shows. The others are formatted when first shown (some 20 µs a row).
+FIRST_SCREEN = 64
+# Qt's numbers (a test checks them against PySide6's enums): Qt::DisplayRole, ToolTipRole,
+# TextAlignmentRole, UserRole + 1, and AlignRight | AlignVCenter for the People column.
+DISPLAY, TOOLTIP, ALIGNMENT = 0, 3, 7
+CASE_ID_ROLE = 0x0100 + 1
+RIGHT = 0x0002 | 0x0080
+_ANSWERED = frozenset((DISPLAY, ALIGNMENT, CASE_ID_ROLE))
 # (sort key in search.SORT_KEYS or None when the column cannot be sorted, header msgid)
 COLUMNS: list[tuple[str | None, str]] = [
     ("case_number", N_("Case")),
@@ -100,7 +117,7 @@ class CaseListModel(QAbstractTableModel):
             owner=self,
         )
         self.runner.run(
-            lambda _c: _page(ctx, query, 0),
+            lambda _c: _page(ctx, query, 0, FIRST_SCREEN),
             done=lambda page: arrived("page", page),
             failed=self._failed,
             owner=self,
@@ -148,7 +165,7 @@ class CaseListModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(first, 0),
                 self.index(last, len(COLUMNS) - 1),
-                [Qt.ItemDataRole.DisplayRole],
+                [DISPLAY],
             )
 
     def _row(self, row: int) -> tuple[_Cached, int] | None:
@@ -164,11 +181,11 @@ class CaseListModel(QAbstractTableModel):
     def rows_held(self) -> int:
         return sum(len(c.rows) for c in self.pages.values())
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
         key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "recent"
         if key is None:
             return
-        descending = order == Qt.SortOrder.DescendingOrder and key != "recent"
+        descending = order == QtCore.Qt.SortOrder.DescendingOrder and key != "recent"
         self.set_query(replace(self.query, order=key, descending=descending))
 
     # --- the table ------------------------------------------------------------------------
@@ -178,38 +195,37 @@ class CaseListModel(QAbstractTableModel):
     def columnCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        """For the model's other readers (accessibility, tests): the table's header shows the
+        same texts from its own model (see the module's docstring)."""
+        if orientation != QtCore.Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section][1])
-        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section][0] is not None:
-            return _("Click to sort by this column")
+        if role == DISPLAY:
+            return header_title(section)
+        if role == TOOLTIP:
+            return header_tip(section) or None
         return None
 
-    def data(self, index: ParentIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+    def data(self, index: ParentIndex, role: int = DISPLAY) -> Any:
+        # Called some seven times per painted cell (once per role the delegate asks about):
+        # the roles this model does not answer return before any call into Qt.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, CASE_ID_ROLE):
+        row, column = index.row(), index.column()
+        if not 0 <= row < (self.total or 0):
             return None
-        found = self._row(index.row())
+        if role == ALIGNMENT:
+            return RIGHT if column == 3 else None
+        found = self._row(row)
         if found is None:
-            return (
-                "…"
-                if role == Qt.ItemDataRole.DisplayRole and index.column() == 0
-                else ("" if role == Qt.ItemDataRole.DisplayRole else None)
-            )
+            return "…" if role == DISPLAY and column == 0 else ("" if role == DISPLAY else None)
         cached, offset = found
         if role == CASE_ID_ROLE:
             return cached.rows[offset].case_id
         texts = cached.texts[offset]
         if texts is None:
             texts = cached.texts[offset] = row_texts(cached.rows[offset])
-        return texts[index.column()] if index.column() < len(texts) else None
+        return texts[column] if column < len(texts) else None
 
     def case_id(self, row: int) -> str | None:
         found = self._row(row) if 0 <= row < self.rowCount() else None
@@ -218,10 +234,21 @@ class CaseListModel(QAbstractTableModel):
     def retranslate(self) -> None:
         for cached in self.pages.values():
             cached.texts = [None] * len(cached.rows)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.total is None:
+            return  # nothing shown yet (the window is being built): nobody to tell
+        self.headerDataChanged.emit(QtCore.Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self.rowCount():
             last = self.index(self.rowCount() - 1, len(COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(self.index(0, 0), last, [DISPLAY])
+
+
+def header_title(column: int) -> str:
+    return _(COLUMNS[column][1])
+
+
+def header_tip(column: int) -> str:
+    """The header's tooltip: "" for a column that cannot be sorted."""
+    return _("Click to sort by this column") if COLUMNS[column][0] is not None else ""
 
 
 Texts = tuple[str, ...]
@@ -245,7 +272,7 @@ class Page:
     """Rows read on a worker, with their texts already formatted there (in ``language``)."""
 
     rows: list[CaseRow]
-    texts: list[Texts]
+    texts: list[Texts | None]
     language: str
 
     def current_texts(self) -> list[Texts | None]:
@@ -255,10 +282,13 @@ class Page:
         return [None] * len(self.rows)
 
 
-def _page(ctx: AppContext, query: CaseQuery, offset: int) -> Page:
+def _page(ctx: AppContext, query: CaseQuery, offset: int, formatted: int = PAGE) -> Page:
+    """Read a page and format its first ``formatted`` rows (the rest: when first shown)."""
     language = current_language()
     rows = _rows(ctx, query, offset)
-    return Page(rows, [row_texts(r) for r in rows], language)
+    return Page(
+        rows, [row_texts(r) if i < formatted else None for i, r in enumerate(rows)], language
+    )
 
 
 def _rows(ctx: AppContext, query: CaseQuery, offset: int) -> list[CaseRow]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from legalaid.context import AppContext
@@ -44,7 +45,7 @@ class Importer(QObject):
             _("Importing %(file)s…") % {"file": path.name}, "", 0, 0, self.window
         )
         busy.setCancelButton(None)
-        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         busy.setMinimumDuration(300)
         ctx = self.ctx
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -131,10 +132,10 @@ class LockPage(Translatable, QWidget):
         self.title = QLabel()
         self.title.setObjectName("lockTitle")
         self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.intro.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
         self.label = QLabel()
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("lockPassphrase")
@@ -262,7 +263,9 @@ class LockCover(QObject):
         self.dialog = dialog
         self.hidden = [
             w
-            for w in dialog.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            for w in dialog.findChildren(
+                QWidget, options=QtCore.Qt.FindChildOption.FindDirectChildrenOnly
+            )
             if w.isVisible() and not w.isWindow()
         ]
         dialog.installEventFilter(self)
@@ -301,7 +304,7 @@ class LockCover(QObject):
             elif (
                 kind == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent)
-                and event.key() == Qt.Key.Key_Escape
+                and event.key() == QtCore.Qt.Key.Key_Escape
             ):
                 return True  # Esc would reject the dialog
         return False

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,7 +40,7 @@ from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
 from ui.tasks import Control, TaskRunner, describe
 from ui.welcome import WelcomePanel
-from ui.widgets import Translatable
+from ui.widgets import Translatable, set_enum_property
 
 if TYPE_CHECKING:
     from ui.case_editor import CaseEditor
@@ -98,8 +99,7 @@ class MainWindow(Translatable, QMainWindow):
         self.views.addTab(self.upcoming_page, "")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.views)
-        self.lock_page = LockPage(ctx, self.runner)
-        self.stack.addWidget(self.lock_page)
+        self._lock_page: LockPage | None = None  # made when the window first locks
         self.setCentralWidget(self.stack)
         self.safety = DataSafety(ctx, self.runner, self)
         self.idle = IdleWatcher(ctx.settings.lock_after_minutes, self, watch=False)
@@ -134,8 +134,13 @@ class MainWindow(Translatable, QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
+        # setShortcuts: PySide6's setShortcut(QKeySequence) makes its Qt namespace (~15 ms of
+        # the start, see ui/widgets.py's set_enum_property); a standard key gets every binding
+        # of the platform.
+        if isinstance(shortcut, QKeySequence):
+            action.setShortcuts([shortcut])
+        elif shortcut is not None:
+            action.setShortcuts(shortcut)
         action.triggered.connect(slot)
         return action
 
@@ -150,7 +155,7 @@ class MainWindow(Translatable, QMainWindow):
         self.upcoming_action = self._action(lambda: self.show_view(1), QKeySequence("Ctrl+2"))
         self.about_action = self._action(self.about)
         self.lock_action = self._action(self.lock, QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        set_enum_property(self.lock_action, "shortcutContext", "ApplicationShortcut")
         self.export_action = self._action(self.safety.export_spreadsheet)
         self.backup_action = self._action(self.safety.back_up_to_folder)
         self.restore_action = self._action(self.safety.choose_and_restore)
@@ -192,7 +197,7 @@ class MainWindow(Translatable, QMainWindow):
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_enum_property(self.toolbar, "toolButtonStyle", "ToolButtonTextOnly")
         for action in (self.new_action, self.find_action, self.cases_action, self.upcoming_action):
             self.toolbar.addAction(action)
         spacer = QWidget()
@@ -214,7 +219,6 @@ class MainWindow(Translatable, QMainWindow):
         self.importer.imported.connect(lambda _r: self._data_changed())
         self.runner.error.connect(self.show_message)
         self.idle.idle.connect(self.lock)
-        self.lock_page.unlocked.connect(self.unlock)
         self.safety.data_replaced.connect(self._database_replaced)
         self.views.currentChanged.connect(self._view_changed)
         self.language_box.activated.connect(
@@ -298,6 +302,15 @@ class MainWindow(Translatable, QMainWindow):
             panel.show()  # now, not at the next turn of the event loop, if its tab is shown
         return self._upcoming
 
+    @property
+    def lock_page(self) -> LockPage:
+        """What the locked window shows (made when first needed: not for the first screen)."""
+        if self._lock_page is None:
+            page = self._lock_page = LockPage(self.ctx, self.runner)
+            page.unlocked.connect(self.unlock)
+            self.stack.addWidget(page)
+        return self._lock_page
+
     def _warm_up(self, *_answer: object) -> None:
         """Once, after the first rows: load, off the UI thread, what the first screen did not
         need: the status bar's counts, the reference lists (with them the ORM) and the modules
@@ -313,6 +326,7 @@ class MainWindow(Translatable, QMainWindow):
 
     def _load_behind(self) -> None:
         self.idle.watch()
+        self.cases.enable_sorting()  # makes PySide6's Qt namespace: not before the first rows
         if self._counts is None:
             self.refresh_counts()  # the status bar's counts: not needed for the first rows
         ctx = self.ctx
@@ -446,7 +460,7 @@ class MainWindow(Translatable, QMainWindow):
             return
         progress = QProgressDialog(_("Adding demo cases…"), "", 0, DEMO_CASES, self)
         progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         ctx = self.ctx
 
@@ -522,7 +536,7 @@ class MainWindow(Translatable, QMainWindow):
     def _lockable_actions(self) -> list[QAction]:
         keep = {self.lock_action, self.quit_action, self.about_action}
         keep.update(self.language_actions.values())
-        mine = self.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        mine = self.findChildren(QAction, options=QtCore.Qt.FindChildOption.FindDirectChildrenOnly)
         return [a for a in mine if a not in keep]
 
     def lock(self) -> None:
@@ -575,7 +589,8 @@ class MainWindow(Translatable, QMainWindow):
     def _database_replaced(self) -> None:
         ctx = self.ctx
         self.retranslate()
-        self.lock_page.retranslate()
+        if self._lock_page is not None:
+            self._lock_page.retranslate()
         self.idle.set_minutes(ctx.settings.lock_after_minutes)
         if self.automatic_backups:
             self.safety.start_timer()
@@ -619,7 +634,7 @@ class MainWindow(Translatable, QMainWindow):
         busy = QProgressDialog(_("Saving a backup…"), "", 0, 0, self)
         busy.setObjectName("closingBackup")
         busy.setCancelButton(None)
-        busy.setWindowModality(Qt.WindowModality.WindowModal)
+        busy.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         busy.setMinimumDuration(0)
         busy.show()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from legalaid.i18n import _
@@ -22,7 +23,7 @@ class WelcomePanel(Translatable, QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setFixedWidth(600)  # a fixed width lets the wrapped text take its height
-        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
         self.new_button = QPushButton()
         self.new_button.setObjectName("welcomeNewCase")
         self.new_button.setDefault(True)
@@ -44,8 +45,8 @@ class WelcomePanel(Translatable, QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.text, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(2)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from babel.dates import format_date
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +23,17 @@ from legalaid.labels import choices
 
 DATE_FORMAT = "d MMM yyyy"  # month names: never 03/04 read two ways by two languages
 NO_DATE = QDate(1900, 1, 1)
+
+
+def set_enum_property(obj: QObject, name: str, key: str) -> None:
+    """Set ``obj``'s Qt property ``name`` to the enum value named ``key`` ("AlignHCenter").
+
+    For what the first screen builds: naming the value in Python (``Qt.AlignmentFlag...``)
+    makes PySide6 create its whole ``Qt`` namespace, 93 enums, ~15 ms of the client's start
+    (ui/case_model.py). The modules the first screen imports leave ``Qt`` to their functions.
+    """
+    if not obj.setProperty(name, key):
+        raise ValueError(f"{type(obj).__name__}.{name} cannot be set to {key!r}")
 
 
 class Translatable:
@@ -44,7 +56,7 @@ class ErrorLabel(QLabel):
         self.setObjectName("fieldError")
         self.setWordWrap(True)
         self.setStyleSheet("color: #b00020;")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum_property(self, "textInteractionFlags", "TextSelectableByMouse")
         self.hide()
 
     def show_message(self, text: str) -> None:
@@ -163,8 +175,12 @@ class DateEdit(QDateEdit):
             self.setDate(to_qdate(value))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        clear = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-        if self.optional and clear and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        clear = event.key() in (QtCore.Qt.Key.Key_Delete, QtCore.Qt.Key.Key_Backspace)
+        if (
+            self.optional
+            and clear
+            and event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier
+        ):
             self.setDate(NO_DATE)  # Ctrl+Delete: no date
             return
         if self.optional and self.date() == NO_DATE and event.text().strip():

@@ -104,3 +104,49 @@ def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runn
             )
     finally:
         switcher.apply("es")
+
+
+def test_the_model_speaks_qt_s_numbers_for_roles_and_alignment() -> None:
+    from ui import case_model
+
+    assert Qt.ItemDataRole.DisplayRole.value == case_model.DISPLAY
+    assert Qt.ItemDataRole.ToolTipRole.value == case_model.TOOLTIP
+    assert Qt.ItemDataRole.TextAlignmentRole.value == case_model.ALIGNMENT
+    assert Qt.ItemDataRole.UserRole.value + 1 == case_model.CASE_ID_ROLE
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert right.value == case_model.RIGHT
+
+
+def test_clicking_a_header_sorts_once_sorting_is_on(qtbot, runner, demo_ctx: AppContext) -> None:
+    from PySide6.QtCore import QPoint
+
+    panel = CaseListPanel(demo_ctx, runner)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 600)
+    panel.show()
+    wait_idle(qtbot, runner)
+    header = panel.table.horizontalHeader()
+    # The titles (and their tooltips) come from the header's own model, in the language shown.
+    assert header.model().headerData(1, HORIZONTAL) == "Titular"
+    assert panel.model.headerData(1, HORIZONTAL) == "Titular"
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert header.model().headerData(1, HORIZONTAL, tip) == panel.model.headerData(
+        1, HORIZONTAL, tip
+    )
+    assert not header.model().headerData(2, HORIZONTAL, tip)  # the A-number: not sortable
+    panel.enable_sorting()
+    assert panel.model.query.order == "recent" and header.sortIndicatorSection() == -1
+
+    def click(column: int) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        wait_idle(qtbot, runner)
+
+    click(1)
+    assert panel.model.query.order == "name" and header.sortIndicatorSection() == 1
+    first = panel.model.index(0, 1).data()
+    click(1)  # again: the other way round
+    assert panel.model.query.descending != (
+        header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    )
+    assert panel.model.index(0, 1).data() != first
