@@ -83,3 +83,12 @@ def test_first_rows_come_before_the_orm_and_the_rest_loads_behind(demo_ctx: AppC
     assert first["title"] == "Próxima audiencia" and first["sorting"] is False
     assert after["loaded"] and after["crossings"] > 0  # the reference lists arrived behind
     assert after["orm"] and after["filter"] is True and after["sorting"] is True
+
+
+def test_pyside_is_told_which_modules_use_it_instead_of_reading_them() -> None:
+    import ui
+
+    known = sys.modules["shibokensupport.feature"].pyside_feature_dict  # type: ignore[attr-defined]
+    assert known["ui.main_window"] == 0 and known["ui.case_editor"] == 0  # they use PySide6
+    assert known["legalaid.documents.batch"] == -1 and known["legalaid.db"] == -1  # never
+    assert ui.load_pyside() >= 0  # again: harmless
