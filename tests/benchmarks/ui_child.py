@@ -8,6 +8,10 @@ application itself imports ``ui.main_window``, wraps ``MainWindow.show`` and the
 after "ready".
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/ui_child.py HOME LETTERS
+
+With LETTERS 0 the process ends once it is ready (a start alone). bench_ui.py runs it with
+``python -c "from ui_child import main; main()"``, from bytecode like the application's own
+modules (a script is compiled from its source at every start).
 """
 
 import importlib.util
@@ -55,6 +59,8 @@ def _wrap_show(window_class):  # type: ignore[no-untyped-def]
         window.cases.search.setFocus()
         QApplication.processEvents()
         print("ready", flush=True)
+        if not LETTERS[0]:
+            os._exit(0)  # a start alone
         QTimer.singleShot(0, lambda: _measure(window))
 
     def paintEvent(table, event):  # type: ignore[no-untyped-def]
