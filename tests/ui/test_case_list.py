@@ -7,14 +7,20 @@ from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from ui.case_list import CaseListPanel
-from ui.case_model import PAGE, CaseListModel, CaseQuery
+from ui.case_model import FIRST_SCREEN, PAGE, CaseListModel, CaseQuery
 
 
 def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: AppContext) -> None:
     model = CaseListModel(demo_ctx, runner)
     model.refresh()
     wait_idle(qtbot, runner)
-    assert model.total == 300 and model.rowCount() == 300 and model.rows_held() == PAGE
+    # A new query's first answer: the rows a screen shows; the rest of the page when asked.
+    assert model.total == 300 and model.rowCount() == 300 and model.rows_held() == FIRST_SCREEN
+    assert model.index(FIRST_SCREEN - 1, 0).data().startswith("DEMO-")
+    assert model.index(FIRST_SCREEN, 0).data() == "…"  # asked for now, on a worker
+    wait_idle(qtbot, runner)
+    assert model.index(FIRST_SCREEN, 0).data().startswith("DEMO-")
+    assert model.rows_held() == PAGE
     qtmodeltester.check(model, force_py=True)
     wait_idle(qtbot, runner)
 
@@ -43,7 +49,7 @@ def test_sorting_happens_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
     model = CaseListModel(demo_ctx, runner)
     model.sort(0, Qt.SortOrder.DescendingOrder)
     wait_idle(qtbot, runner)
-    for row in range(PAGE, 300):
+    for row in range(FIRST_SCREEN, 300):  # the rest of page 0, and page 1
         model.index(row, 0).data()
     wait_idle(qtbot, runner)
     numbers = [model.index(r, 0).data() for r in range(model.rowCount())]
