@@ -113,6 +113,7 @@ class MainWindow(Translatable, QMainWindow):
         self._menus()
         self._connect()
         self.retranslate()
+        self.cases.search.setFocus()  # typing at once finds a case
         geometry = self.prefs.geometry("main")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -42,6 +42,7 @@ first = {{
     "heavy": sorted(m for m in sys.modules if m.split(".")[0] in HEAVY),
     "filter": window.idle.watching,
     "qt_namespace": "Qt" in vars(PySide6.QtCore),
+    "search_focused": app.focusWidget() is window.cases.search,
     "sorting": window.cases.table.isSortingEnabled(),
     "title": window.cases.table.horizontalHeader().model().horizontalHeaderItem(6).text(),
 }}
@@ -81,6 +82,7 @@ def test_first_rows_come_before_the_orm_and_the_rest_loads_behind(demo_ctx: AppC
     # has its titles, and sorting by a column comes on behind.
     assert first["qt_namespace"] is False
     assert first["title"] == "Próxima audiencia" and first["sorting"] is False
+    assert first["search_focused"] is True  # typing at once finds a case
     assert after["loaded"] and after["crossings"] > 0  # the reference lists arrived behind
     assert after["orm"] and after["filter"] is True and after["sorting"] is True
 
