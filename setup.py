@@ -1,5 +1,7 @@
-"""Compile the gettext catalogs (.po -> .mo) whenever the package is built."""
+"""Compile the gettext catalogs (.po -> .mo), and save babel's merged locale data
+(legalaid/locale_data.py), whenever the package is built."""
 
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -17,9 +19,18 @@ def compile_catalogs(locales: Path) -> None:
             write_mo(mo_file, catalog)
 
 
+def save_locale_data(root: Path) -> None:
+    sys.path.insert(0, str(root))
+    from legalaid import locale_data
+
+    for name in ("es_MX", "en_US"):  # legalaid.i18n.BABEL_LOCALES
+        locale_data.save(name, root / "locales" / "babel" / f"{name}.pickle")
+
+
 class BuildWithCatalogs(build_py):
     def run(self) -> None:
         compile_catalogs(Path(__file__).parent / "locales")
+        save_locale_data(Path(__file__).parent)
         super().run()
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from babel import Locale
 
+from legalaid.locale_data import prime
+
 DOMAINS = ("legalaid", "documents", "ui")  # core+CLI, printed papers, the client
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
@@ -132,7 +134,9 @@ def pgettext(context: str, message: str) -> str:
 
 
 def babel_locale(lang: str | None = None) -> Locale:
-    return Locale.parse(BABEL_LOCALES[normalize_language(lang or current_language())])
+    name = BABEL_LOCALES[normalize_language(lang or current_language())]
+    prime(name)  # babel's data for it, merged when the app was built (legalaid/locale_data.py)
+    return Locale.parse(name)
 
 
 def NP_(context: str, message: str) -> tuple[str, str]:

@@ -1,0 +1,64 @@
+"""Babel's calendar and number data for the two locales, merged once when the app is built.
+
+babel gives a locale its data by merging the CLDR files of its parents (root, es, es_419 and
+es_MX for Spanish): ~15 ms, at every start, before the case list's first dates can be written.
+``make`` (``tools/catalogs.py compile``) saves the merged result next to the translations, and
+``prime`` hands it to babel's loader, which then has nothing to merge (~4 ms to read).
+
+The file is written by the build, like the compiled catalogs, and read only when the babel that
+made it is the one installed; otherwise (or without the file) babel merges as it always does:
+slower, the same answers (tests/core/test_locale_data.py compares them).
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from pathlib import Path
+from typing import Any
+
+import babel
+from babel import localedata
+
+_primed: set[str] = set()
+_lock = threading.Lock()
+
+
+def cache_path(name: str) -> Path:
+    from legalaid.i18n import locales_dir
+
+    return locales_dir() / "babel" / f"{name}.pickle"
+
+
+def save(name: str, path: Path | None = None) -> Path:
+    """Merge ``name``'s data with babel and save it (at build time)."""
+    path = path or cache_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"babel": babel.__version__, "name": name, "data": localedata.load(name)}
+    path.write_bytes(pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+def prime(name: str, path: Path | None = None) -> bool:
+    """Give babel ``name``'s merged data if it was saved by this babel. Once per locale."""
+    if name in _primed:
+        return True
+    with _lock:
+        if name in _primed:
+            return True
+        _primed.add(name)
+        saved = _read(path or cache_path(name))
+        if saved is None or saved.get("babel") != babel.__version__ or saved.get("name") != name:
+            return False
+        # babel's own cache of merged locale data (babel.localedata.load fills it the same way)
+        with localedata._cache_lock:
+            localedata._cache.setdefault(name, saved["data"])
+        return True
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        saved = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return saved if isinstance(saved, dict) else None
