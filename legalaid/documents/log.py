@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from legalaid.context import AppContext
 from legalaid.documents.facts import CHUNK, printed_facts
@@ -130,15 +130,23 @@ def _outdated_chunk(session: Session, ids: list[str]) -> set[str]:
     current = _current_facts(session, ids)
     chains = _chains(session, list(current))
     every = sorted({a for chain in chains.values() for a in chain})
+    # Each hearing's newest reminder only: SQLite gives a bare column (details) from the row
+    # where max() was found. A hearing printed forty times is read, and its JSON decoded, once.
     latest: dict[str, tuple[Any, Any]] = {}
     rows = session.exec(
-        select(DocumentLogEntry.hearing_id, DocumentLogEntry.at, DocumentLogEntry.details).where(
+        select(
+            DocumentLogEntry.hearing_id,
+            func.max(DocumentLogEntry.at),
+            DocumentLogEntry.details,
+        )
+        .where(
             DocumentLogEntry.kind == DocumentKind.REMINDER,
             col(DocumentLogEntry.hearing_id).in_(every),
         )
+        .group_by(col(DocumentLogEntry.hearing_id))
     ).all()
     for hearing_id, at, details in rows:
-        if hearing_id and (hearing_id not in latest or at > latest[hearing_id][0]):
+        if hearing_id:
             latest[hearing_id] = (at, details or {})
     found: set[str] = set()
     for hearing_id, facts in current.items():

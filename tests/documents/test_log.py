@@ -66,3 +66,14 @@ def test_a_new_reporting_point_makes_printed_reminders_outdated(ctx: AppContext)
     log_document(ctx, reminder_letter(ctx, hearing_id))
     update_crossing(ctx, "SYS", reporting_point_es="Garita Puerta México Este")
     assert outdated_reminders(ctx, [hearing_id]) == {hearing_id}
+
+
+def test_the_newest_of_many_prints_of_a_hearing_counts(ctx: AppContext) -> None:
+    case = household(ctx, EIGHT[:1])
+    hearing_id = hearing(ctx, case.case.id)
+    for _ in range(3):
+        log_document(ctx, reminder_letter(ctx, hearing_id))
+    update_crossing(ctx, "SYS", reporting_point_es="Garita Puerta México Este")
+    assert outdated_reminders(ctx, [hearing_id]) == {hearing_id}
+    log_document(ctx, reminder_letter(ctx, hearing_id))  # printed again, with the new point
+    assert outdated_reminders(ctx, [hearing_id]) == set()  # the three old letters: replaced
