@@ -26,19 +26,21 @@ NEXT_HEARING = (
     "(SELECT min(h.starts_at) FROM hearing h WHERE h.case_id = c.id"
     " AND h.status = 'scheduled' AND h.starts_at >= :now)"
 )
-SORT_KEYS = {
-    "recent": "{rowid} DESC",
-    "case_number": "c.case_number",
+# Each order's terms, the last one making it unique. Ties go by the search table's row (the
+# order cases were entered): sorting 100,000 rows took twice as long with the case number's
+# text as the tie-breaker (measured: next hearing 0.64 -> 0.32 s a page, status 0.20 -> 0.11).
+# The name index already holds the row id, so the name order walks it without sorting.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "recent": ("{rowid} DESC",),
+    "case_number": ("c.case_number",),  # unique
     # The stored, indexed key (legalaid.sort_keys): the principal's name folded.
-    "name": "s.sort_name",
-    "crossing": "x.code",
-    "status": "c.status",
-    "next_hearing": f"{NEXT_HEARING} IS NULL, {NEXT_HEARING}",
-    "updated": "c.updated_at",
+    "name": ("s.sort_name", "s.rowid"),
+    "crossing": ("x.code", "s.rowid"),
+    "status": ("c.status", "s.rowid"),
+    # Cases without a coming hearing last ('9999' after any date), computed once a case.
+    "next_hearing": (f"coalesce({NEXT_HEARING}, '9999')", "s.rowid"),
+    "updated": ("c.updated_at", "s.rowid"),
 }
-# The tie-breaker after each key: the name index already holds the row id, so the name order
-# walks the index without sorting; the others fall back on the case number.
-TIE_BREAKERS = {"recent": None, "name": "s.rowid"}
 # Orders that read the case or crossing tables (the others need only the search table).
 NEEDS_CASE = {"case_number", "crossing", "status", "next_hearing", "updated"}
 DEFAULT_ORDER = "recent"
@@ -90,10 +92,13 @@ class _Query:
     params: dict[str, Any]
     rowid: str
     plain_count: str | None  # a cheaper count when nothing but the text filters
-    joined: bool = True  # whether ``source`` joins the case and crossing tables
+    joined: bool = True  # whether ``source`` joins the case table (and the crossing's)
 
 
-JOINS = 'JOIN "case" c ON c.id = s.case_id LEFT JOIN crossing x ON x.id = c.crossing_id'
+CASE_JOIN = 'JOIN "case" c ON c.id = s.case_id'
+# Only for a crossing filter or order: with it SQLite walked the case table first, and sorting
+# by next hearing took 0.58 s a page instead of 0.32 s.
+CROSSING_JOIN = "LEFT JOIN crossing x ON x.id = c.crossing_id"
 
 
 def _query(
@@ -105,7 +110,9 @@ def _query(
     # Skipping rows (a deep page) through joins costs a join per skipped row: join only when
     # a filter or the order reads the case or its crossing.
     joined = bool(number or crossing or status or order in NEEDS_CASE)
-    joins = JOINS if joined else ""
+    joins = CASE_JOIN if joined else ""
+    if crossing or order == "crossing":
+        joins += f" {CROSSING_JOIN}"
     match = fts_query(search) if search.strip() and not number else None
     if number:
         # Walk the case-number index backwards: newest numbers first, no sort of all matches.
@@ -163,20 +170,10 @@ ORDER BY page.n
 
 
 def _order_sql(order: str, descending: bool, rowid: str) -> str:
-    key = order if order in SORT_KEYS else DEFAULT_ORDER
-    sql = SORT_KEYS[key].replace("{rowid}", rowid)
-    tie = TIE_BREAKERS.get(key, "c.case_number")
-    if tie:  # the index order is unique; others need a tie-breaker
-        sql += f", {tie}"
+    terms = [t.replace("{rowid}", rowid) for t in SORT_KEYS.get(order, SORT_KEYS[DEFAULT_ORDER])]
     if descending:
-        flipped = []
-        for part in sql.split(", "):
-            if part.endswith(" DESC"):
-                flipped.append(part[: -len(" DESC")])
-            else:
-                flipped.append(f"{part} DESC")
-        sql = ", ".join(flipped)
-    return sql
+        terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
+    return ", ".join(terms)
 
 
 def search_cases(

@@ -4,7 +4,7 @@ import pytest
 
 from legalaid.context import AppContext
 from legalaid.services.search import count_cases, fts_query, search_cases
-from tests.core.helpers import family
+from tests.core.helpers import family, hearing_in
 
 
 @pytest.fixture
@@ -101,3 +101,22 @@ def test_a_number_being_typed(people: AppContext) -> None:
     assert names(people, "A 01") == []  # under three digits: wait for more
     assert names(people, "A 012-3") == ["José Hernández Núñez"]
     assert names(people, "a#0987") == ["Ángel Ordóñez Cruz"]
+
+
+def test_sorted_by_next_hearing_those_without_one_come_last(ctx: AppContext) -> None:
+    cases = [family(ctx, given=name, a_number=None) for name in ("Ana", "Beto", "Carla", "Dora")]
+    hearing_in(ctx, cases[0].case.id, 20)
+    hearing_in(ctx, cases[2].case.id, 5)
+    hearing_in(ctx, cases[3].case.id, 5)  # the same day and hour as Carla's
+    soonest = names(ctx, "", order="next_hearing")
+    assert soonest[:2] == ["Carla Hernández Núñez", "Dora Hernández Núñez"]  # ties: as entered
+    assert soonest[2:] == ["Ana Hernández Núñez", "Beto Hernández Núñez"]  # Beto: none coming
+    assert names(ctx, "", order="next_hearing", descending=True) == soonest[::-1]
+    by_status = names(ctx, "", order="status")
+    assert by_status == names(ctx, "", order="status", descending=True)[::-1]
+    assert names(ctx, "", order="crossing", crossing="SYS") == [
+        "Ana Hernández Núñez",
+        "Beto Hernández Núñez",
+        "Carla Hernández Núñez",
+        "Dora Hernández Núñez",
+    ]
