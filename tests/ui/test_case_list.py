@@ -105,6 +105,7 @@ def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runn
         for language, title in (("es", "Próxima audiencia"), ("en", "Next hearing")):
             switcher.apply(language)
             qtbot.waitUntil(lambda t=title: panel.model.headerData(6, HORIZONTAL) == t)
+            qtbot.waitUntil(lambda t=title: header.model().headerData(6, HORIZONTAL) == t)
             qtbot.waitUntil(
                 lambda t=title: header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
             )
