@@ -23,7 +23,7 @@ from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
 from legalaid.documents.log import log_entries
 from legalaid.documents.model import BatchResult, Document
-from legalaid.documents.parallel import render_parallel, workers_for
+from legalaid.documents.parallel import render_parallel, start_workers, workers_for
 from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
 from legalaid.errors import NotFoundError, ValidationError
 from legalaid.i18n import N_
@@ -31,6 +31,8 @@ from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from reportlab.platypus import Flowable
 
 # The layout (reportlab, the fonts) loads only where letters are laid out: a large batch lays
@@ -88,18 +90,26 @@ def reminders_batch(
         check_folder(out, create=True)
     else:
         check_file(out)
-    facts = load_hearings(ctx, ids)
-    report = progress or (lambda _done, _total: None)
-    stop = cancel or (lambda: False)
+    workers = 1 if per_household else workers_for(len(ids), deterministic, off_process=off_process)
+    # The worker processes start while the facts are read here (see parallel.start_workers).
+    pool = start_workers(workers) if workers > 1 else None
     try:
+        facts = load_hearings(ctx, ids)
+        report = progress or (lambda _done, _total: None)
+        stop = cancel or (lambda: False)
         if per_household:
             written = _per_household(ctx, facts, out, layout, report, stop, deterministic, today)
         else:
             written = [
-                _one_file(ctx, facts, out, layout, report, stop, deterministic, today, off_process)
+                _one_file(
+                    ctx, facts, out, layout, report, stop, deterministic, today, pool, workers
+                )
             ]
     except _Cancelled:
         return BatchResult(0, [], True)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)  # done already, unless this failed
     _log(ctx, written)
     report(len(facts), len(facts))
     return BatchResult(len(facts), [w.path for w in written], False)
@@ -136,17 +146,19 @@ def _one_file(
     cancel: Cancel,
     deterministic: bool,
     today: date | None,
-    off_process: bool = False,
+    pool: ProcessPoolExecutor | None,
+    workers: int,
 ) -> _Written:
-    """One PDF; large batches are laid out on every core (see parallel.py)."""
-    workers = workers_for(len(facts), deterministic, off_process=off_process)
-    if workers < 2:
+    """One PDF; large batches are laid out in ``pool``'s worker processes (parallel.py)."""
+    if pool is None:
         data = _render(ctx, facts, layout, progress, cancel, deterministic, today)
         write_atomic(out, data)
         return _written(out, facts, data)
     title = _batch_title(facts)
     try:
-        if not render_parallel(ctx, facts, layout, workers, progress, cancel, title, today, out):
+        if not render_parallel(
+            ctx, facts, layout, workers, progress, cancel, title, today, out, pool
+        ):
             raise _Cancelled
     except OSError as error:
         raise storage_error(out, error) from error

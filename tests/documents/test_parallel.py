@@ -114,3 +114,25 @@ def test_the_calling_process_loads_no_layout_code_for_a_large_batch(
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == "[]"
     assert _case_numbers(out)[0] and len(PdfReader(out).pages) >= len(ids)
+
+
+def test_workers_started_early_stop_when_the_facts_cannot_be_read(
+    ctx: AppContext, tmp_path: Path, small_chunks: None
+) -> None:
+    """The worker processes start while the facts are read; a batch that fails there (a
+    hearing that is not printable) leaves no process behind."""
+    import multiprocessing
+    import time
+
+    from legalaid.errors import LegalAidError
+    from legalaid.services.hearings import cancel_hearing
+
+    ids = _ids(ctx)
+    cancel_hearing(ctx, ids[3], None)
+    with pytest.raises(LegalAidError):
+        reminders_batch(ctx, hearing_ids=ids, out=tmp_path / "never.pdf")
+    deadline = time.monotonic() + 20
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "never.pdf").exists()
