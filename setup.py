@@ -23,8 +23,7 @@ def save_locale_data(root: Path) -> None:
     sys.path.insert(0, str(root))
     from legalaid import locale_data
 
-    for name in ("es_MX", "en_US"):  # legalaid.i18n.BABEL_LOCALES
-        locale_data.save(name, root / "locales" / "babel" / f"{name}.pickle")
+    locale_data.save_all(root / "locales")
 
 
 class BuildWithCatalogs(build_py):

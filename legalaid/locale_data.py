@@ -24,10 +24,21 @@ _primed: set[str] = set()
 _lock = threading.Lock()
 
 
-def cache_path(name: str) -> Path:
-    from legalaid.i18n import locales_dir
+def cache_path(name: str, locales: Path | None = None) -> Path:
+    """Where ``name``'s merged data lives, in ``locales`` (default: the installed catalogs')."""
+    if locales is None:
+        from legalaid.i18n import locales_dir
 
-    return locales_dir() / "babel" / f"{name}.pickle"
+        locales = locales_dir()
+    return locales / "babel" / f"{name}.pickle"
+
+
+def save_all(locales: Path) -> None:
+    """Save the merged data of every locale the app formats with (at build time)."""
+    from legalaid.i18n import BABEL_LOCALES
+
+    for name in BABEL_LOCALES.values():
+        save(name, cache_path(name, locales))
 
 
 def save(name: str, path: Path | None = None) -> Path:

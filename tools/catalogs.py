@@ -20,7 +20,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from legalaid import locale_data
-from legalaid.i18n import BABEL_LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -128,8 +127,7 @@ def compile_all() -> None:
     for path in LOCALES.glob("*/LC_MESSAGES/*.po"):
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, read(path))
-    for name in BABEL_LOCALES.values():  # babel's data for each, merged once (a faster start)
-        locale_data.save(name, LOCALES / "babel" / f"{name}.pickle")
+    locale_data.save_all(LOCALES)  # babel's data for each locale, merged once (a faster start)
 
 
 def problems(domains: list[str] | None = None) -> list[str]:
