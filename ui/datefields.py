@@ -42,9 +42,10 @@ class _TypedField(QWidget):
 
     changed = Signal()
 
-    def __init__(self, required: bool, parent: QWidget | None) -> None:
+    def __init__(self, required: bool, parent: QWidget | None, missing: str = "") -> None:
         super().__init__(parent)
         self.required = required
+        self.missing = missing  # the msgid said when a required field is empty
         self.edit = QLineEdit()
         self.edit.setProperty(FIELD_PROPERTY, True)
         self.edit.setMaxLength(60)
@@ -89,7 +90,7 @@ class _TypedField(QWidget):
         except DateTextError as error:
             return error
         if value is None and self.required:
-            return LegalAidError(self._missing())
+            return LegalAidError(self.missing or self._missing())
         return self._check(value)
 
     def _missing(self) -> str:
@@ -179,8 +180,9 @@ class DateField(_TypedField):
         *,
         required: bool = False,
         past: bool = False,
+        missing: str = "",
     ) -> None:
-        super().__init__(required and not optional, parent)
+        super().__init__(required and not optional, parent, missing)
         self.setObjectName("dateField")
         self.edit.setObjectName("dateText")
         self.optional = optional
@@ -283,8 +285,10 @@ class DateField(_TypedField):
 class TimeField(_TypedField):
     """A wall-clock time: 8:30, 8:30 a. m., 13:00, 1 pm."""
 
-    def __init__(self, parent: QWidget | None = None, *, required: bool = False) -> None:
-        super().__init__(required, parent)
+    def __init__(
+        self, parent: QWidget | None = None, *, required: bool = False, missing: str = ""
+    ) -> None:
+        super().__init__(required, parent, missing)
         self.setObjectName("timeField")
         self.edit.setObjectName("timeText")
         self.retranslate()

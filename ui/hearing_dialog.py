@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from legalaid.errors import LegalAidError, Problem
 from legalaid.formatting import clock_with_zone, long_date, zone_name
-from legalaid.i18n import _
+from legalaid.i18n import N_, _
 from legalaid.models import Hearing
 from legalaid.services.hearings import HearingInput, unusual_day
 from ui.datefields import DateField, TimeField, first_problem
@@ -57,9 +57,12 @@ class HearingDialog(Translatable, QDialog):
         self.court = CodeCombo(items=lambda: with_blank(reference.court_items(), CHOOSE))
         self.crossing = CodeCombo(items=lambda: with_blank(reference.crossing_items(), CHOOSE))
         # A new hearing's date and time start empty: nothing is saved that nobody typed.
-        self.day = DateField(required=rescheduling is not None)
+        moving = rescheduling is not None
+        self.day = DateField(required=moving, missing=N_("Write the new date the court gave."))
         self.day.setObjectName("hearingDay")
-        self.at = TimeField()
+        self.at = TimeField(
+            required=moving, missing=N_("Write the hearing time as well as its date.")
+        )
         self.at.setObjectName("hearingTime")
         self.own_report = QCheckBox()
         self.report_at = TimeField(required=True)
