@@ -22,6 +22,7 @@ from legalaid.formatting import medium_date
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail
 from ui.drafts import CaseDraft
+from ui.screen import FitsScreen, fit
 from ui.widgets import Translatable
 
 CASE_FIELDS = [
@@ -80,7 +81,7 @@ def _person(given: str, family: str, a_number: str | None) -> str:
     return f"{name} · {a_number}" if a_number else name
 
 
-class ConflictDialog(Translatable, QDialog):
+class ConflictDialog(Translatable, FitsScreen, QDialog):
     """``choice`` is KEEP_MINE (save over theirs), TAKE_THEIRS (reload) or 0 (decide later)."""
 
     def __init__(self, mine: CaseDraft, theirs: CaseDetail, parent: QWidget | None = None) -> None:
@@ -105,7 +106,7 @@ class ConflictDialog(Translatable, QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(800, 520)
+        fit(self, 800, 520)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -28,13 +28,14 @@ from legalaid.services.hearings import HearingInput, unusual_day
 from ui.datefields import DateField, TimeField, first_problem
 from ui.household import CHOOSE
 from ui.reference import Reference, with_blank
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 Submit = Callable[[HearingInput], Any]
 
 
-class HearingDialog(Translatable, QDialog):
+class HearingDialog(Translatable, FitsScreen, QDialog):
     """Runs ``submit(input)`` on a worker; stays open with inline messages when refused."""
 
     def __init__(

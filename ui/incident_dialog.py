@@ -21,11 +21,12 @@ from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.services.risk import IncidentInput
 from ui.datefields import DateField, first_problem
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 
-class IncidentDialog(Translatable, QDialog):
+class IncidentDialog(Translatable, FitsScreen, QDialog):
     def __init__(
         self,
         runner: TaskRunner,

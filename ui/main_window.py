@@ -38,6 +38,7 @@ from ui.language import LANGUAGE_NAMES, OWN_NAMES, LanguageSwitcher
 from ui.lock import IdleWatcher, LockCover, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
+from ui.screen import fit, keep_inside
 from ui.tasks import Control, TaskRunner, describe
 from ui.welcome import WelcomePanel
 from ui.widgets import Translatable, set_enum_property
@@ -115,10 +116,10 @@ class MainWindow(Translatable, QMainWindow):
         self.retranslate()
         self.cases.search.setFocus()  # typing at once finds a case
         geometry = self.prefs.geometry("main")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            keep_inside(self)  # saved on a bigger screen, or with a screen that is gone
         else:
-            self.resize(1280, 800)
+            fit(self, 1280, 800)
         # The first screen needs only the case list; what else the window needs (the ORM, the
         # crossings and courts) loads behind it once the first rows are painted.
         self._warmed = False

@@ -21,11 +21,12 @@ from legalaid.context import AppContext, open_home
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.safety.keys import check_new_passphrase
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed
 
 
-class UnlockDialog(Translatable, QDialog):
+class UnlockDialog(Translatable, FitsScreen, QDialog):
     """``ctx`` holds the opened home after Accept."""
 
     def __init__(
@@ -121,7 +122,7 @@ class UnlockDialog(Translatable, QDialog):
         self.passphrase.setFocus()
 
 
-class RecoveryKeyDialog(Translatable, QDialog):
+class RecoveryKeyDialog(Translatable, FitsScreen, QDialog):
     """Shown once, right after a new encrypted home was created."""
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
