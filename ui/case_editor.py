@@ -307,7 +307,7 @@ class CaseEditor(CaseEditorView):
         )
 
     def _compare(self, theirs: CaseDetail) -> None:
-        dialog = ConflictDialog(self.draft(), theirs, self)
+        dialog = ConflictDialog(self.draft(), theirs, self, reference=self.reference)
         dialog.exec()
         if dialog.choice == TAKE_THEIRS:
             self._loaded(theirs)

@@ -165,6 +165,8 @@ class UpcomingPanel(Translatable, QWidget):
     def set_reference(self, reference: Reference) -> None:
         self.reference = reference
         self.crossing.retranslate()
+        self.model.reference = reference
+        self.model.retranslate()
 
     # --- loading ------------------------------------------------------------------------------
     def _filter_changed(self, index: int) -> None:
