@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -407,6 +407,11 @@ class MainWindow(Translatable, QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.statusBar().clearMessage()  # said in the language that was left
+        super().changeEvent(event)
+
     # --- cases --------------------------------------------------------------------------------
     def new_case(self) -> CaseEditor:
         return self._editor(None)
@@ -563,12 +568,22 @@ class MainWindow(Translatable, QMainWindow):
         self._locked_actions = [a for a in self._lockable_actions() if a.isEnabled()]
         for action in self._locked_actions:
             action.setEnabled(False)
+        self.statusBar().clearMessage()  # "Unlocked." or a case's name must not stay
         self.stack.setCurrentWidget(self.lock_page)
         if self.isMinimized():
             self.showNormal()
-        self.raise_()
-        self.activateWindow()
         self.lock_page.reset()
+        self.lock_page.set_elsewhere(bool(self._covers))
+        if self._covers:
+            # A modal dialog blocks this window's keyboard: the passphrase is written in the
+            # dialog's own lock page, which is put in front with the keyboard focus.
+            front = self._covers[-1]
+            front.dialog.raise_()
+            front.dialog.activateWindow()
+            front.page.passphrase_or_button().setFocus()
+        else:
+            self.raise_()
+            self.activateWindow()
         self.idle.timer.stop()
 
     def unlock(self) -> None:

@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +28,7 @@ from legalaid.context import AppContext
 from legalaid.i18n import _, ngettext
 from ui import docs
 from ui.prefs import Prefs
-from ui.printing import load_pdf, new_printer, print_pdf
+from ui.printing import load_pdf, name_the_job, new_printer, print_pdf
 from ui.screen import FitsScreen, fit
 from ui.tasks import Control, TaskRunner
 from ui.widgets import ErrorLabel, Translatable
@@ -147,9 +147,14 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         )
 
     # --- print --------------------------------------------------------------------------------
-    def print_document(self) -> None:
+    def new_job(self) -> QPrinter:
+        """A printer for this document: its paper, and a job (and file) name from its title."""
         printer = new_printer(self.ctx.settings.paper_size)
-        printer.setDocName(self.document.title)
+        name_the_job(printer, docs.file_name(self.document.title))
+        return printer
+
+    def print_document(self) -> None:
+        printer = self.new_job()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("Print"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
