@@ -214,7 +214,7 @@ class DateField(_TypedField):
         return None
 
     def _placeholder(self) -> None:
-        self.edit.setPlaceholderText(_("for example 14/01/2027"))
+        self.edit.setPlaceholderText(_("dd/mm/yyyy"))
         self.edit.setToolTip(
             _(
                 "Day first: 14/01/2027, 14/1/27, 14 ene 2027, 14 de enero de 2027 or 2027-01-14. "

@@ -238,6 +238,8 @@ class UpcomingModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: UpcomingHearing, column: int) -> str | None:
+        if column == 5:
+            return row.court_name_es if current_language() == "es" else row.court_name_en
         if column == FLAG_COLUMN and row.flags:
             return "\n".join(_(FLAG_HELP[f]) for f in row.flags if f in FLAG_HELP) or None
         if column == PEOPLE_COLUMN:
