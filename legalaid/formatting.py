@@ -63,6 +63,13 @@ def zone_name(instant: datetime, zone: str, lang: str | None = None) -> str:
     return get_timezone_name(local_time(instant, zone), "long", locale=babel_locale(_lang(lang)))
 
 
+def zone_generic_name(zone: str, lang: str | None = None) -> str:
+    """'hora del Pacífico' / 'Pacific Time': a zone named without a date (no summer time)."""
+    from babel.dates import get_timezone_name as name
+
+    return name(ZoneInfo(zone), "long", zone_variant="generic", locale=babel_locale(_lang(lang)))
+
+
 def clock_with_zone(instant: datetime, zone: str, lang: str | None = None) -> str:
     """'9:30 a. m. (hora de verano del Pacífico)' / '9:30 AM (Pacific Daylight Time)'."""
     return f"{clock(instant, zone, lang)} ({zone_name(instant, zone, lang)})"

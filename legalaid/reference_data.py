@@ -26,6 +26,17 @@ def reference_data() -> dict[str, Any]:
     return loaded
 
 
+def crossing_names(db: Database) -> dict[str, tuple[str, str]]:
+    """Every crossing's code -> (Spanish name, English name), with one plain query (the case
+    list's worker reads it beside each page: lists show names, not codes)."""
+    with db.query() as conn:
+        try:
+            rows = conn.execute("SELECT code, name_es, name_en FROM crossing").fetchall()
+        except conn.OperationalError:
+            return {}
+    return {str(code): (str(es), str(en)) for code, es, en in rows}
+
+
 def reference_missing(db: Database) -> bool:
     """Whether the database lacks a shipped crossing or court (a new or older database)."""
     data = reference_data()

@@ -14,6 +14,16 @@ import pytest
 from legalaid.context import AppContext, open_home
 from legalaid.i18n import set_language
 
+SCREENS = Path(__file__).resolve().parent / "screens"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Offscreen Qt on a laptop's screen: 1366x768, the shelters' old laptops (the offscreen
+    platform's own screen is 800x600). tests/screens/ holds the screens' descriptions; the
+    QApplication is made later, by the first test that needs it."""
+    if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1366x768.json'}"
+
 
 @pytest.fixture(autouse=True)
 def _spanish_by_default() -> Iterator[None]:

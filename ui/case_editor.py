@@ -24,6 +24,7 @@ from legalaid.models import Person
 from legalaid.services.cases import CaseDetail, PersonInput, get_case
 from ui import docs
 from ui.conflict import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+from ui.datefields import DateField, first_problem
 from ui.drafts import CaseDraft, SaveResult, save_draft
 from ui.editor_view import CaseEditorView
 from ui.preview import show_document
@@ -176,12 +177,16 @@ class CaseEditor(CaseEditorView):
         self.saved.emit(detail.case.id)
 
     # --- what changed -------------------------------------------------------------------------
+    def date_fields(self) -> list[DateField]:
+        return [*self.household.date_fields(), self.risk.assessed_on]
+
     def _snapshot(self) -> Any:
         return (
             self.household.case_input(self.notes.toPlainText()),
             [(f.person_input(), f.active.isChecked()) for f in self.household.people],
             self.status.code(),
             self.risk.draft() is not None,  # the tab knows what it loaded, even if it loads late
+            [field.pending() for field in self.date_fields()],  # typed, not yet a date
         )
 
     def _remember(self) -> None:
@@ -209,6 +214,17 @@ class CaseEditor(CaseEditorView):
     # --- saving -------------------------------------------------------------------------------
     def save(self) -> None:
         if self._saving:
+            return
+        wrong = first_problem(self.date_fields())
+        if wrong is not None:  # a date that cannot be read: nothing is saved until it is fixed
+            self._close_after_save = False
+            self.tabs.setCurrentWidget(
+                self.risk if wrong is self.risk.assessed_on else self.household
+            )
+            if wrong is not self.risk.assessed_on:
+                self.household.scroller.ensureWidgetVisible(wrong)
+            wrong.setFocus()
+            self.error.show_message(_("Not saved yet. Fix what is marked in red, then save again."))
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -291,7 +307,7 @@ class CaseEditor(CaseEditorView):
         )
 
     def _compare(self, theirs: CaseDetail) -> None:
-        dialog = ConflictDialog(self.draft(), theirs, self)
+        dialog = ConflictDialog(self.draft(), theirs, self, reference=self.reference)
         dialog.exec()
         if dialog.choice == TAKE_THEIRS:
             self._loaded(theirs)

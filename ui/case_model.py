@@ -23,6 +23,7 @@ from legalaid.context import AppContext
 from legalaid.formatting import number
 from legalaid.i18n import N_, _, current_language
 from legalaid.labels import label
+from legalaid.reference_data import crossing_names
 from legalaid.services.search import CaseRow, count_cases, search_cases
 from ui.tasks import TaskRunner
 from ui.widgets import table_date
@@ -86,6 +87,7 @@ class CaseListModel(QAbstractTableModel):
         self.total: int | None = None
         self._generation = 0
         self._loading: set[int] = set()
+        self.crossing_names: CrossingNames = {}
 
     # --- queries ----------------------------------------------------------------------------
     def set_query(self, query: CaseQuery) -> None:
@@ -131,6 +133,7 @@ class CaseListModel(QAbstractTableModel):
         asked = _first_rows()
         complete = asked == PAGE or len(page.rows) < asked  # fewer than asked: the list ends
         self.pages = OrderedDict({0: _Cached(page.rows, page.current_texts(), complete)})
+        self.crossing_names = page.names
         self._loading = set()
         self.total = total
         self.endResetModel()
@@ -161,6 +164,7 @@ class CaseListModel(QAbstractTableModel):
             return
         self._loading.discard(number)
         self.pages[number] = _Cached(page.rows, page.current_texts())
+        self.crossing_names = page.names
         while len(self.pages) > MAX_PAGES:
             self.pages.popitem(last=False)
         first = number * PAGE
@@ -232,7 +236,7 @@ class CaseListModel(QAbstractTableModel):
             return cached.rows[offset].case_id
         texts = cached.texts[offset]
         if texts is None:
-            texts = cached.texts[offset] = row_texts(cached.rows[offset])
+            texts = cached.texts[offset] = row_texts(cached.rows[offset], self.crossing_names)
         return texts[column] if column < len(texts) else None
 
     def case_id(self, row: int) -> str | None:
@@ -260,16 +264,20 @@ def header_tip(column: int) -> str:
 
 
 Texts = tuple[str, ...]
+CrossingNames = dict[str, tuple[str, str]]  # code -> (Spanish name, English name)
 
 
-def row_texts(row: CaseRow) -> Texts:
-    """The seven cells of a row as shown, in the current language."""
+def row_texts(row: CaseRow, names: CrossingNames | None = None) -> Texts:
+    """The seven cells of a row as shown, in the current language; the crossing by its name."""
+    crossing = (names or {}).get(row.crossing or "")
     return (
         row.case_number,
         row.principal,
         format_anumber(row.a_number),
         number(row.people),
-        row.crossing or "—",
+        (crossing[0] if current_language() == "es" else crossing[1])
+        if crossing
+        else (row.crossing or "—"),
         label("case_status", row.status),
         table_date(row.next_hearing.date()) if row.next_hearing else "—",
     )
@@ -282,6 +290,7 @@ class Page:
     rows: list[CaseRow]
     texts: list[Texts | None]
     language: str
+    names: CrossingNames
 
     def current_texts(self) -> list[Texts | None]:
         """The texts, unless the language changed while they travelled (then: format later)."""
@@ -298,7 +307,8 @@ def _page(ctx: AppContext, query: CaseQuery, offset: int, limit: int) -> Page:
     """Read ``limit`` rows from ``offset`` and format them (on a worker)."""
     language = current_language()
     rows = _rows(ctx, query, offset, limit)
-    return Page(rows, [row_texts(r) for r in rows], language)
+    names = crossing_names(ctx.db)
+    return Page(rows, [row_texts(r, names) for r in rows], language, names)
 
 
 def _rows(ctx: AppContext, query: CaseQuery, offset: int, limit: int) -> list[CaseRow]:

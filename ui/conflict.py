@@ -22,6 +22,9 @@ from legalaid.formatting import medium_date
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail
 from ui.drafts import CaseDraft
+from ui.household import LETTER_LANGUAGES
+from ui.reference import Reference, named
+from ui.screen import FitsScreen, fit
 from ui.widgets import Translatable
 
 CASE_FIELDS = [
@@ -49,16 +52,29 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def comparison(mine: CaseDraft, theirs: CaseDetail) -> list[tuple[str, str, str]]:
-    """(translated field name, yours, theirs) for every field, people included."""
+def comparison(
+    mine: CaseDraft, theirs: CaseDetail, reference: Reference | None = None
+) -> list[tuple[str, str, str]]:
+    """(translated field name, yours, theirs) for every field, people included; crossings,
+    courts and letter languages by their names."""
     case = theirs.case
+    reference = reference or Reference()
     stored = {name: getattr(case, name, None) for name, _msg in CASE_FIELDS}
-    stored["crossing"] = theirs.crossing.code if theirs.crossing else ""
-    stored["court"] = theirs.court.code if theirs.court else ""
-    rows = [
-        (_(msgid), _plain(getattr(mine.data, name)), _plain(stored[name]))
-        for name, msgid in CASE_FIELDS
-    ]
+    stored["crossing"] = named(theirs.crossing)
+    stored["court"] = named(theirs.court)
+    yours = {name: getattr(mine.data, name) for name, _msg in CASE_FIELDS}
+    for name, find, known in (
+        ("crossing", reference.crossing, theirs.crossing),
+        ("court", reference.court, theirs.court),
+    ):
+        code = yours[name]
+        item = known if known is not None and known.code == code else find(code)
+        yours[name] = named(item) if item is not None else code
+    languages = dict(LETTER_LANGUAGES)
+    for values in (yours, stored):
+        code = values["letter_languages"]
+        values["letter_languages"] = _(languages[code]) if code in languages else code
+    rows = [(_(msgid), _plain(yours[name]), _plain(stored[name])) for name, msgid in CASE_FIELDS]
     count = max(len(mine.people), len(theirs.people))
     for index in range(count):
         yours = mine.people[index].data if index < len(mine.people) else None
@@ -80,13 +96,21 @@ def _person(given: str, family: str, a_number: str | None) -> str:
     return f"{name} · {a_number}" if a_number else name
 
 
-class ConflictDialog(Translatable, QDialog):
+class ConflictDialog(Translatable, FitsScreen, QDialog):
     """``choice`` is KEEP_MINE (save over theirs), TAKE_THEIRS (reload) or 0 (decide later)."""
 
-    def __init__(self, mine: CaseDraft, theirs: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        mine: CaseDraft,
+        theirs: CaseDetail,
+        parent: QWidget | None = None,
+        *,
+        reference: Reference | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("conflictDialog")
         self.mine, self.theirs, self.choice = mine, theirs, 0
+        self.reference = reference
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.table = QTableWidget(0, 3)
@@ -105,7 +129,7 @@ class ConflictDialog(Translatable, QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(800, 520)
+        fit(self, 800, 520)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -123,7 +147,7 @@ class ConflictDialog(Translatable, QDialog):
         self._fill()
 
     def _fill(self) -> None:
-        rows = comparison(self.mine, self.theirs)
+        rows = comparison(self.mine, self.theirs, self.reference)
         self.table.setRowCount(len(rows))
         for row, values in enumerate(rows):
             differs = values[1] != values[2]

@@ -26,6 +26,7 @@ from ui.history_tab import HistoryTab
 from ui.household import HouseholdTab
 from ui.reference import Reference
 from ui.risk_tab import RiskTab
+from ui.screen import fit
 from ui.tasks import TaskRunner
 from ui.widgets import CodeCombo, ErrorLabel, Translatable
 
@@ -85,12 +86,16 @@ class CaseEditorView(Translatable, QWidget):
         )
         self.save_button.setObjectName("saveCase")
         self.save_button.setDefault(True)
+        self.keys_hint = QLabel()  # the shortcuts, said where the buttons are
+        self.keys_hint.setObjectName("keysHint")
+        self.keys_hint.setStyleSheet("color: #555555;")
         self._actions()
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
         header.addWidget(self.status_label)
         header.addWidget(self.status)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.keys_hint)
         buttons.addStretch(1)
         for button in (self.print_button, self.save_button, self.close_button):
             buttons.addWidget(button)
@@ -100,7 +105,7 @@ class CaseEditorView(Translatable, QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1100, 820)
+        fit(self, 1100, 820)
 
     def _actions(self) -> None:
         self.save_action = QAction(self)
@@ -131,6 +136,7 @@ class CaseEditorView(Translatable, QWidget):
         self.print_button.setText(_("&Print reminder…"))
         self.print_button.setToolTip(_("Reminder letter for the next hearing (Ctrl+P)"))
         self.close_button.setText(_("Close"))
+        self.keys_hint.setText(_("Ctrl+S saves · Ctrl+P prints the reminder · Ctrl+W closes"))
         self.close_button.setToolTip(_("Close this case (Ctrl+W); it asks if something is unsaved"))
         self.save_action.setText(_("Save"))
         self.print_action.setText(_("Print reminder"))

@@ -45,7 +45,8 @@ ParentIndex = QModelIndex | QPersistentModelIndex
 
 
 class HearingHistoryModel(QAbstractTableModel):
-    """Newest first; postponed and cancelled dates stay, greyed."""
+    """The live hearings first (the next on top), then the others newest first; postponed and
+    cancelled dates stay, greyed."""
 
     def __init__(self, reference: Reference, parent: Any = None) -> None:
         super().__init__(parent)
@@ -54,7 +55,7 @@ class HearingHistoryModel(QAbstractTableModel):
 
     def set_hearings(self, hearings: list[Hearing]) -> None:
         self.beginResetModel()
-        self.rows = list(reversed(hearings))
+        self.rows = service.history_order(hearings)
         self.endResetModel()
 
     def rowCount(self, parent: ParentIndex = QModelIndex()) -> int:  # noqa: B008
@@ -100,10 +101,9 @@ class HearingHistoryModel(QAbstractTableModel):
             zone = crossing.zone if crossing else h.zone
             return clock(h.report_at, zone) if h.report_at else "—"
         if column == 3:
-            court = self.reference.court_by_id(h.court_id)
-            return court.code if court else "—"
+            return self.reference.court_name(h.court_id) or "—"
         if column == 4:
-            return crossing.code if crossing else "—"
+            return self.reference.crossing_name(h.crossing_id) or "—"
         if column == 5:
             return label("hearing_kind", h.kind)
         if column == 6:

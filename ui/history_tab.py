@@ -16,11 +16,19 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
-from legalaid.formatting import clock_with_zone, country_name, language_name, medium_date
+from legalaid.formatting import (
+    clock_with_zone,
+    country_name,
+    language_name,
+    medium_date,
+    zone_generic_name,
+)
 from legalaid.i18n import N_, _, babel_locale
 from legalaid.labels import label
 from legalaid.services.audit import case_history
-from ui.reference import Reference
+from legalaid.services.risk import factor_choices
+from ui.household import LETTER_LANGUAGES
+from ui.reference import Reference, named
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, Translatable
 
@@ -75,8 +83,10 @@ FIELD_NAMES = {
     "perpetrator": N_("Perpetrator"),
     "reported": N_("Reported to the authorities"),
     "description": N_("Description"),
+    "people": N_("People"),
+    "cases": N_("Cases"),
 }
-HIDDEN_FIELDS = {"replaces_id", "cases"}
+HIDDEN_FIELDS = {"replaces_id"}
 CODE_GROUPS = {
     ("case", "status"): "case_status",
     ("hearing", "status"): "hearing_status",
@@ -102,6 +112,7 @@ ACTIONS = {
     ("assess", "risk_assessment"): N_("Assessed the risk"),
     ("update", "risk_assessment"): N_("Changed the risk assessment"),
     ("add", "incident"): N_("Recorded an incident"),
+    ("import", "case"): N_("Imported from a spreadsheet"),
     ("update", "incident"): N_("Changed an incident"),
 }
 
@@ -228,6 +239,16 @@ class HistoryTab(Translatable, QWidget):
             return country_name(str(value)) or str(value)
         if field == "language" and entry.entity == "person":
             return language_name(str(value)) or str(value)
+        if field == "narrative_original":
+            return language_name(str(value)) or str(value)
+        if field == "letter_languages":
+            names = dict(LETTER_LANGUAGES)
+            return _(names[value]) if value in names else str(value)
+        if field == "zone":
+            return zone_generic_name(str(value))
+        if field == "factors" and isinstance(value, list):
+            labels = {code: text for code, text, _sensitive in factor_choices()}
+            return ", ".join(labels.get(str(code), str(code)) for code in value)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, str):
@@ -244,9 +265,7 @@ class HistoryTab(Translatable, QWidget):
 
     @staticmethod
     def _named(item: Any) -> str:
-        from legalaid.i18n import current_language
-
-        return str(item.name_es if current_language() == "es" else item.name_en)
+        return named(item)
 
     @staticmethod
     def _zone(entry: Any) -> str:

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail, CaseInput
+from ui.datefields import DateField
 from ui.drafts import PersonDraft
 from ui.person_form import PersonForm
 from ui.reference import Reference, with_blank
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 CHOOSE = N_("Choose…")
 LETTER_LANGUAGES = [
@@ -46,12 +47,12 @@ class HouseholdTab(Translatable, QWidget):
         self.city, self.shelter, self.address = QLineEdit(), QLineEdit(), QLineEdit()
         self.phone, self.whatsapp = QLineEdit(), QLineEdit()
         self.representative, self.nta_address = QLineEdit(), QLineEdit()
-        self.returned_on = DateEdit(optional=True)
+        self.returned_on = DateField(optional=True, past=True)
         self.return_port = CodeCombo(
             items=lambda: with_blank(self.reference.crossing_items(), N_("Not recorded"))
         )
         self.eoir33 = QCheckBox()
-        self.eoir33_on = DateEdit(optional=True)
+        self.eoir33_on = DateField(optional=True, past=True)
         self.letters = CodeCombo(items=lambda: [(c, _(t)) for c, t in LETTER_LANGUAGES])
         self.people: list[PersonForm] = []
         self.people_box = QVBoxLayout()
@@ -153,8 +154,8 @@ class HouseholdTab(Translatable, QWidget):
             edit.textEdited.connect(self.changed)
         for combo in (self.crossing, self.court, self.return_port, self.letters):
             combo.currentIndexChanged.connect(self.changed)
-        self.returned_on.dateChanged.connect(self.changed)
-        self.eoir33_on.dateChanged.connect(self.changed)
+        self.returned_on.changed.connect(self.changed)
+        self.eoir33_on.changed.connect(self.changed)
         self.eoir33.toggled.connect(self.changed)
         self.crossing.currentIndexChanged.connect(self._suggest_court)
 
@@ -264,6 +265,11 @@ class HouseholdTab(Translatable, QWidget):
             base = baselines[index] if index < len(baselines) else None
             out.append(form.draft(*base) if base else form.draft(None))  # type: ignore[arg-type]
         return out
+
+    def date_fields(self) -> list[DateField]:
+        """Every date typed on this tab, the people's included, in the order they are shown."""
+        fields = [self.returned_on, self.eoir33_on]
+        return fields + [form.birth for form in self.people]
 
     def show_errors(self, by_field: dict[str | None, str]) -> QWidget | None:
         """Case fields here, ``people.<i>.<field>`` next to that person; returns the first."""

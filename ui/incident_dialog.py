@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.services.risk import IncidentInput
+from ui.datefields import DateField, first_problem
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 
-class IncidentDialog(Translatable, QDialog):
+class IncidentDialog(Translatable, FitsScreen, QDialog):
     def __init__(
         self,
         runner: TaskRunner,
@@ -35,7 +37,7 @@ class IncidentDialog(Translatable, QDialog):
         self.setObjectName("incidentDialog")
         self.runner, self.submit = runner, submit
         self.errors = FieldErrors(ErrorLabel())
-        self.occurred = DateEdit(optional=True)
+        self.occurred = DateField(optional=True, past=True)
         self.city = QLineEdit()
         self.kind = CodeCombo("incident_kind")
         self.perpetrator = QLineEdit()
@@ -93,6 +95,10 @@ class IncidentDialog(Translatable, QDialog):
         )
 
     def save(self) -> None:
+        wrong = first_problem([self.occurred])
+        if wrong is not None:
+            wrong.setFocus()
+            return
         data, submit = self.incident_input(), self.submit
         self.buttons.setEnabled(False)
         self.runner.run(

@@ -7,10 +7,18 @@ in date editors). Widgets re-translate themselves on QEvent.LanguageChange.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QWidget
 
-from legalaid.i18n import current_language, normalize_language, set_language
+from legalaid.i18n import _, current_language, normalize_language, set_language
 
 LANGUAGE_NAMES = [("es", "Español"), ("en", "English")]  # each in its own language
 OWN_NAMES = "languageNamesInTheirOwnLanguage"  # a property: these never change with the language
@@ -65,3 +73,47 @@ class LanguageSwitcher(QObject):
         if not changed:  # no translator came or went: Qt sends nothing, so we do
             QCoreApplication.postEvent(app, QEvent(QEvent.Type.LanguageChange))
         return code
+
+
+class LanguageChoice(QWidget):
+    """ "Language: [Español|English]" for windows shown before the main window (the first
+    run's passphrase and recovery key): whoever sets LegalAid up reads it in their language.
+    ``chosen`` is the code picked here ("" when untouched)."""
+
+    switched = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("languageChoice")
+        self.chosen = ""
+        self.label = QLabel()
+        self.box = QComboBox()
+        self.box.setObjectName("languageBox")
+        self.box.setProperty(OWN_NAMES, True)
+        for code, name in LANGUAGE_NAMES:
+            self.box.addItem(name, code)
+        self.label.setBuddy(self.box)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(self.label)
+        row.addWidget(self.box)
+        self.box.activated.connect(self._picked)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(_("Language:"))
+        self.box.setCurrentIndex(max(0, self.box.findData(current_language())))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _picked(self, index: int) -> None:
+        code = str(self.box.itemData(index))
+        self.chosen = code
+        app = QCoreApplication.instance()
+        if app is not None and code != current_language():
+            LanguageSwitcher.of(app).apply(code)
+        self.switched.emit(code)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
-from legalaid.i18n import _
+from legalaid.i18n import N_, _
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, Translatable
 
@@ -129,6 +129,8 @@ class LockPage(Translatable, QWidget):
         self.setObjectName("lockPage")
         self.ctx, self.runner = ctx, runner
         self._checking = False
+        self._elsewhere = False  # a dialog in front takes the passphrase instead
+        self._error: BaseException | None = None  # the last refusal, said again in a new language
         self.title = QLabel()
         self.title.setObjectName("lockTitle")
         self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -181,7 +183,14 @@ class LockPage(Translatable, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("LegalAid is locked"))
-        if self.needs_secret:
+        if self._elsewhere:
+            self.intro.setText(
+                _(
+                    "The case data is hidden. Write the passphrase in the window in front of "
+                    "this one. Nothing you typed was lost."
+                )
+            )
+        elif self.needs_secret:
             self.intro.setText(
                 _(
                     "The case data is hidden. Write the passphrase, or the recovery key, "
@@ -198,17 +207,34 @@ class LockPage(Translatable, QWidget):
         self.label.setText(_("&Passphrase or recovery key"))
         self.button.setText(_("&Unlock"))
         self.working.setText(_("Checking…") if self._checking else "")
-        self.label.setVisible(self.needs_secret)
-        self.passphrase.setVisible(self.needs_secret)
+        self.label.setVisible(self.needs_secret and not self._elsewhere)
+        self.passphrase.setVisible(self.needs_secret and not self._elsewhere)
+        self.button.setVisible(not self._elsewhere)
+        if self._error is not None:
+            self.error.show_message(
+                self._error.message()
+                if isinstance(self._error, LegalAidError)
+                else describe(self._error)
+            )
+
+    def passphrase_or_button(self) -> QWidget:
+        return self.passphrase if self.needs_secret else self.button
+
+    def set_elsewhere(self, elsewhere: bool) -> None:
+        """Another window in front takes the passphrase (this one is blocked by it)."""
+        self._elsewhere = elsewhere
+        self.retranslate()
 
     def reset(self) -> None:
         """Called when the window locks: an empty field, no old message, the cursor in it."""
         self._checking = False
+        self._elsewhere = False
+        self._error = None
         self.passphrase.clear()
         self.error.show_message("")
         self.button.setEnabled(True)
         self.retranslate()
-        (self.passphrase if self.needs_secret else self.button).setFocus()
+        self.passphrase_or_button().setFocus()
 
     def try_unlock(self) -> None:
         if self._checking:
@@ -218,11 +244,13 @@ class LockPage(Translatable, QWidget):
             return
         secret = self.passphrase.text()
         if not secret:
-            self.error.show_message(_("Write the passphrase."))
+            self._error = LegalAidError(N_("Write the passphrase."))
+            self.retranslate()
             self.passphrase.setFocus()
             return
         self._checking = True
         self.button.setEnabled(False)
+        self._error = None
         self.error.show_message("")
         self.retranslate()
         ctx = self.ctx
@@ -243,10 +271,8 @@ class LockPage(Translatable, QWidget):
     def _refused(self, error: BaseException) -> None:
         self._checking = False
         self.button.setEnabled(True)
-        self.retranslate()
-        self.error.show_message(
-            error.message() if isinstance(error, LegalAidError) else describe(error)
-        )
+        self._error = error
+        self.retranslate()  # shows the message (again after a language switch)
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 
@@ -261,6 +287,7 @@ class LockCover(QObject):
     ) -> None:
         super().__init__(dialog)
         self.dialog = dialog
+        self.focused = dialog.focusWidget()  # where the typing goes on after unlocking
         self.hidden = [
             w
             for w in dialog.findChildren(
@@ -325,4 +352,6 @@ class LockCover(QObject):
         if layout is not None and self.old_constraint is not None:
             layout.setSizeConstraint(self.old_constraint)
         self.dialog.resize(self.old_size)
+        if self.focused is not None and shiboken6.isValid(self.focused):
+            self.focused.setFocus()
         self.deleteLater()

@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from ui.language import LANGUAGE_NAMES, OWN_NAMES, LanguageSwitcher
 from ui.lock import IdleWatcher, LockCover, LockPage
 from ui.prefs import Prefs
 from ui.reference import Reference, load_reference
+from ui.screen import fit, keep_inside
 from ui.tasks import Control, TaskRunner, describe
 from ui.welcome import WelcomePanel
 from ui.widgets import Translatable, set_enum_property
@@ -115,10 +116,10 @@ class MainWindow(Translatable, QMainWindow):
         self.retranslate()
         self.cases.search.setFocus()  # typing at once finds a case
         geometry = self.prefs.geometry("main")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            keep_inside(self)  # saved on a bigger screen, or with a screen that is gone
         else:
-            self.resize(1280, 800)
+            fit(self, 1280, 800)
         # The first screen needs only the case list; what else the window needs (the ORM, the
         # crossings and courts) loads behind it once the first rows are painted.
         self._warmed = False
@@ -406,6 +407,11 @@ class MainWindow(Translatable, QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.statusBar().clearMessage()  # said in the language that was left
+        super().changeEvent(event)
+
     # --- cases --------------------------------------------------------------------------------
     def new_case(self) -> CaseEditor:
         return self._editor(None)
@@ -562,12 +568,22 @@ class MainWindow(Translatable, QMainWindow):
         self._locked_actions = [a for a in self._lockable_actions() if a.isEnabled()]
         for action in self._locked_actions:
             action.setEnabled(False)
+        self.statusBar().clearMessage()  # "Unlocked." or a case's name must not stay
         self.stack.setCurrentWidget(self.lock_page)
         if self.isMinimized():
             self.showNormal()
-        self.raise_()
-        self.activateWindow()
         self.lock_page.reset()
+        self.lock_page.set_elsewhere(bool(self._covers))
+        if self._covers:
+            # A modal dialog blocks this window's keyboard: the passphrase is written in the
+            # dialog's own lock page, which is put in front with the keyboard focus.
+            front = self._covers[-1]
+            front.dialog.raise_()
+            front.dialog.activateWindow()
+            front.page.passphrase_or_button().setFocus()
+        else:
+            self.raise_()
+            self.activateWindow()
         self.idle.timer.stop()
 
     def unlock(self) -> None:

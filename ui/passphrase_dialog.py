@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from legalaid.safety.keys import WrongPassphrase, check_new_passphrase
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed
 
@@ -31,7 +32,7 @@ ASK, CHANGE, NEW = "ask", "change", "new"
 Text = Callable[[], str]  # called again on every language change
 
 
-class PassphraseDialog(Translatable, QDialog):
+class PassphraseDialog(Translatable, FitsScreen, QDialog):
     def __init__(
         self,
         mode: str,

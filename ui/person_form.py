@@ -13,8 +13,9 @@ from legalaid.i18n import N_, _, babel_locale
 from legalaid.models import Person
 from legalaid.services.cases import PersonInput
 from legalaid.services.validation import ISO_COUNTRIES
+from ui.datefields import DateField
 from ui.drafts import PersonDraft
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
 
 FIRST_COUNTRIES = ["HN", "GT", "SV", "MX", "NI", "CU", "VE", "EC", "CO", "HT", "BR"]
 LANGUAGES = ["es", "en", "pt", "ht", "fr", "quc", "mam", "kjb", "ixl", "cak", "kek", "qu", "ar"]
@@ -46,7 +47,7 @@ class PersonForm(Translatable, QGroupBox):
         self.given = QLineEdit()
         self.family = QLineEdit()
         self.relationship = CodeCombo("relationship")
-        self.birth = DateEdit(optional=True)
+        self.birth = DateField(optional=True, past=True)
         self.sex = CodeCombo("sex")
         self.sex.set_code("unknown")
         self.nationality = CodeCombo(items=country_items)
@@ -62,7 +63,7 @@ class PersonForm(Translatable, QGroupBox):
             edit.textEdited.connect(self.changed)
         for combo in (self.relationship, self.sex, self.nationality, self.language):
             combo.currentIndexChanged.connect(self.changed)
-        self.birth.dateChanged.connect(self.changed)
+        self.birth.changed.connect(self.changed)
         self.interpreter.toggled.connect(self.changed)
         self.active.toggled.connect(self.changed)
         self.errors = FieldErrors(ErrorLabel())
@@ -130,7 +131,6 @@ class PersonForm(Translatable, QGroupBox):
             self.labels[name].setText(text if self.index == 0 else text.replace("&", ""))
         self.a_number.setPlaceholderText(_("A 012-345-678 (if they have one)"))
         self.a_number.setToolTip(_("Eight or nine digits; it is stored as nine: A 012-345-678"))
-        self.birth.setToolTip(_("Ctrl+Delete leaves the date empty"))
         self.interpreter.setText(_("Needs an interpreter"))
         self.active.setText(_("Still part of the household"))
         self.active.setToolTip(_("Untick when the person left; their data stays in the file"))

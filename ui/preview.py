@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,14 +28,15 @@ from legalaid.context import AppContext
 from legalaid.i18n import _, ngettext
 from ui import docs
 from ui.prefs import Prefs
-from ui.printing import load_pdf, new_printer, print_pdf
+from ui.printing import load_pdf, name_the_job, new_printer, print_pdf
+from ui.screen import FitsScreen, fit
 from ui.tasks import Control, TaskRunner
 from ui.widgets import ErrorLabel, Translatable
 
 MULTI_PAGE_LIMIT = 60
 
 
-class PreviewDialog(Translatable, QDialog):
+class PreviewDialog(Translatable, FitsScreen, QDialog):
     """Shows ``document.pdf`` (or the file ``document.path``); saving or printing records the
     document (``log_document``)."""
 
@@ -66,6 +67,9 @@ class PreviewDialog(Translatable, QDialog):
                 QShortcut(key, self, lambda s=step: self.page.setValue(self.page.value() + s))
         self.status = QLabel()
         self.status.setObjectName("previewStatus")
+        self.keys_hint = QLabel()  # the shortcuts, said where the buttons are
+        self.keys_hint.setObjectName("keysHint")
+        self.keys_hint.setStyleSheet("color: #555555;")
         self.error = ErrorLabel()
         self.save_button = QPushButton()
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
@@ -79,6 +83,7 @@ class PreviewDialog(Translatable, QDialog):
         bar = QHBoxLayout()
         bar.addWidget(self.page)
         bar.addWidget(self.pages)
+        bar.addWidget(self.keys_hint)
         bar.addStretch(1)
         bar.addWidget(self.save_button)
         bar.addWidget(self.print_button)
@@ -88,7 +93,7 @@ class PreviewDialog(Translatable, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addLayout(bar)
-        self.resize(900, 1000)
+        fit(self, 900, 1000)
         self.retranslate()
 
     def remove_when_closed(self, folder: Path) -> None:
@@ -115,6 +120,7 @@ class PreviewDialog(Translatable, QDialog):
         self.save_button.setToolTip(_("Save a copy of this document (Ctrl+S)"))
         self.print_button.setText(_("&Print…"))
         self.print_button.setToolTip(_("Choose a printer and print (Ctrl+P)"))
+        self.keys_hint.setText(_("Ctrl+S saves a copy · Ctrl+P prints"))
 
     def go_to_page(self, page: int) -> None:
         navigator = self.view.pageNavigator()
@@ -141,9 +147,14 @@ class PreviewDialog(Translatable, QDialog):
         )
 
     # --- print --------------------------------------------------------------------------------
-    def print_document(self) -> None:
+    def new_job(self) -> QPrinter:
+        """A printer for this document: its paper, and a job (and file) name from its title."""
         printer = new_printer(self.ctx.settings.paper_size)
-        printer.setDocName(self.document.title)
+        name_the_job(printer, docs.file_name(self.document.title))
+        return printer
+
+    def print_document(self) -> None:
+        printer = self.new_job()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("Print"))
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QObject, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QFile,
+    QIODevice,
+    QObject,
+    QRect,
+    QSize,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -26,6 +36,22 @@ def new_printer(paper: str) -> QPrinter:
     printer.setPageSize(QPageSize(PAPER.get(paper, QPageSize.PageSizeId.Letter)))
     printer.setFullPage(True)
     return printer
+
+
+def name_the_job(printer: QPrinter, file_name: str) -> None:
+    """The job's name and, for "Print to file", a file name that can be written: ``file_name``
+    (made from the title, without "/") in the person's documents folder. A real printer stays
+    the first choice when there is one."""
+    folder = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    )
+    if not folder.is_dir():
+        folder = Path.home()
+    printer.setDocName(Path(file_name).stem)
+    if printer.outputFileName():
+        return  # a file was chosen already
+    printer.setOutputFileName(str(folder / file_name))
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
 
 
 def load_pdf(source: bytes | Path, parent: QObject | None = None) -> tuple[QPdfDocument, QIODevice]:

@@ -43,6 +43,23 @@ class Reference:
     def court_by_id(self, court_id: str | None) -> Court | None:
         return next((c for c in self.courts if c.id == court_id), None)
 
+    def court(self, code: str | None) -> Court | None:
+        return next((c for c in self.courts if c.code == code), None)
+
+    def crossing_name(self, crossing_id: str | None) -> str:
+        """The crossing's name in the interface language ("" when unknown)."""
+        return named(self.crossing_by_id(crossing_id))
+
+    def court_name(self, court_id: str | None) -> str:
+        return named(self.court_by_id(court_id))
+
+
+def named(item: Crossing | Court | None) -> str:
+    """A crossing's or court's name in the interface language."""
+    if item is None:
+        return ""
+    return item.name_es if current_language() == "es" else item.name_en
+
 
 def load_reference(ctx: AppContext) -> Reference:
     """Read on a worker: the first call imports the ORM."""

@@ -33,10 +33,11 @@ from legalaid.services.risk import (
     factor_choices,
     list_assessments,
 )
+from ui.datefields import DateField
 from ui.drafts import RiskDraft
 from ui.incident_dialog import IncidentDialog
 from ui.tasks import TaskRunner, describe
-from ui.widgets import CodeCombo, DateEdit, ErrorLabel, FieldErrors, Translatable, boxed
+from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 FIELDS = {
     "assessed_on",
@@ -65,7 +66,7 @@ class RiskTab(Translatable, QWidget):
         self.which = QComboBox()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.start_new)
-        self.assessed_on = DateEdit()
+        self.assessed_on = DateField(required=True, past=True)
         self.level = CodeCombo("risk_level")
         self.screening = CodeCombo("fear_screening")
         self.factors: dict[str, QCheckBox] = {}
@@ -140,7 +141,7 @@ class RiskTab(Translatable, QWidget):
             text.textChanged.connect(self.changed)
         for combo in (self.level, self.screening, self.original):
             combo.currentIndexChanged.connect(self.changed)
-        self.assessed_on.dateChanged.connect(self.changed)
+        self.assessed_on.changed.connect(self.changed)
         self.consent.toggled.connect(self.changed)
 
     def retranslate(self) -> None:

@@ -8,11 +8,13 @@ as on the command line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from legalaid.context import NOT_ENCRYPTED, AppContext, HomeState, home_state, open_home
+from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 
 
@@ -32,6 +34,7 @@ def open_session(
     from ui.unlock import UnlockDialog, show_recovery_key
 
     secret = from_env.from_file()
+    chosen = ""  # a language picked in the first-run dialogs: kept in the home's settings
     if secret is not None:
         ctx = open_home(home, passphrase=secret)
     else:
@@ -39,7 +42,12 @@ def open_session(
         if dialog.exec() != UnlockDialog.DialogCode.Accepted or dialog.ctx is None:
             return None
         ctx = dialog.ctx
-    show_recovery_key(ctx, parent)
+        chosen = dialog.language.chosen
+    chosen = show_recovery_key(ctx, parent) or chosen
+    if chosen:
+        ctx.settings.language = chosen
+        with contextlib.suppress(OSError, LegalAidError):  # read-only: kept for this session
+            ctx.save_settings()
     return ctx
 
 

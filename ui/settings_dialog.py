@@ -26,6 +26,7 @@ from legalaid.i18n import _, current_language
 from legalaid.settings import Organisation, Settings
 from ui.language import LANGUAGE_NAMES, OWN_NAMES
 from ui.reference import Reference
+from ui.screen import FitsScreen
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
 
 MAX_BACKUP_HOURS = 7 * 24  # Settings.validate does not check this one yet
@@ -39,7 +40,7 @@ def _spin(maximum: int) -> QSpinBox:
     return spin
 
 
-class SettingsDialog(Translatable, QDialog):
+class SettingsDialog(Translatable, FitsScreen, QDialog):
     """``chosen`` holds the validated settings after Save; the caller stores and applies them."""
 
     def __init__(self, ctx: AppContext, reference: Reference, parent: QWidget | None = None):

@@ -4,28 +4,34 @@ one-time display of the recovery key. Key derivation runs on a worker: the windo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from legalaid.context import AppContext, open_home
 from legalaid.errors import LegalAidError
-from legalaid.i18n import _
+from legalaid.i18n import N_, _
 from legalaid.safety.keys import check_new_passphrase
+from ui.language import LanguageChoice
+from ui.screen import FitsScreen
 from ui.tasks import TaskRunner, describe
-from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed
+from ui.widgets import ErrorLabel, FieldErrors, Translatable, boxed, strip_mnemonic
 
 
-class UnlockDialog(Translatable, QDialog):
+class UnlockDialog(Translatable, FitsScreen, QDialog):
     """``ctx`` holds the opened home after Accept."""
 
     def __init__(
@@ -37,6 +43,8 @@ class UnlockDialog(Translatable, QDialog):
         self.ctx: AppContext | None = None
         self.runner = TaskRunner(self)
         self.errors = FieldErrors(ErrorLabel())
+        self._error: LegalAidError | None = None  # shown again in a new language
+        self.language = LanguageChoice()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.passphrase = QLineEdit()
@@ -58,6 +66,7 @@ class UnlockDialog(Translatable, QDialog):
         self.buttons.accepted.connect(self.unlock)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.language)
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.errors.general)
@@ -82,6 +91,15 @@ class UnlockDialog(Translatable, QDialog):
         )
         self.labels["passphrase_repeat"].setText(_("The same &again"))
         self.working.setText(_("Opening…") if not self.buttons.isEnabled() else "")
+        if self._error is not None:
+            self.errors.show(self._error.by_field())
+
+    def _show_error(self, error: LegalAidError | None) -> None:
+        self._error = error
+        if error is None:
+            self.errors.clear()
+        else:
+            self.errors.show(error.by_field())
 
     def unlock(self) -> None:
         secret = self.passphrase.text()
@@ -89,12 +107,12 @@ class UnlockDialog(Translatable, QDialog):
             if self.new:
                 check_new_passphrase(secret, self.repeat.text())
             elif not secret:
-                self.errors.show({"passphrase": _("Write the passphrase.")})
+                self._show_error(LegalAidError(N_("Write the passphrase."), "passphrase"))
                 return
         except LegalAidError as error:
-            self.errors.show(error.by_field())
+            self._show_error(error)
             return
-        self.errors.clear()
+        self._show_error(None)
         self.buttons.setEnabled(False)
         self.retranslate()
         home = self.home
@@ -113,44 +131,167 @@ class UnlockDialog(Translatable, QDialog):
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.retranslate()
-        by_field: dict[str | None, str] = (
-            error.by_field() if isinstance(error, LegalAidError) else {None: describe(error)}
-        )
-        self.errors.show(by_field)
+        if isinstance(error, LegalAidError):
+            self._show_error(error)
+        else:
+            self._show_error(None)
+            self.errors.show({None: describe(error)})
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 
 
-class RecoveryKeyDialog(Translatable, QDialog):
-    """Shown once, right after a new encrypted home was created."""
+class RecoveryKeyDialog(Translatable, FitsScreen, QDialog):
+    """Shown once, right after a new encrypted home was created (or encrypted): the key, with
+    Print (a recovery sheet, through the preview, when ``ctx`` is given) and Copy. Closing asks
+    first: the key is never shown again."""
 
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, key: str, parent: QWidget | None = None, *, ctx: AppContext | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("recoveryKeyDialog")
+        self.ctx = ctx
+        self.runner = TaskRunner(self)
+        self.confirmed = False
+        self.language = LanguageChoice()
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.key = QLabel(key)
+        self.key.setObjectName("recoveryKey")
         self.key.setStyleSheet("font-family: monospace; font-size: 16pt;")
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.status = QLabel()
+        self.status.setObjectName("recoveryStatus")
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.done_button = QPushButton()  # not a standard button: Qt would rename it "OK"
+        self.done_button.setObjectName("recoveryKeyDone")
+        self.done_button.setDefault(True)
+        self.buttons.addButton(self.done_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printRecoveryKey")
+        self.copy_button = QPushButton()
+        self.copy_button.setObjectName("copyRecoveryKey")
+        self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setVisible(ctx is not None)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.copy_button.clicked.connect(self.copy_key)
         self.buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.language)
         layout.addWidget(self.text)
         layout.addWidget(self.key, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self._status: Callable[[], str] = lambda: ""
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Recovery key"))
         self.text.setText(
             _(
-                "Write this recovery key on paper and keep it away from this computer. It opens "
-                "the data if the passphrase is forgotten. It is shown only now; "
-                "`legalaid recovery-sheet` prints a new one."
+                "Write this recovery key on paper, or print it, and keep it away from this "
+                "computer. It opens the data if the passphrase is forgotten. It is shown only "
+                "now; %(menu)s makes a new one (the old one then stops working)."
+            )
+            % {"menu": recovery_menu_path()}
+        )
+        self.print_button.setText(_("&Print…"))
+        self.print_button.setToolTip(_("A recovery sheet with this key, to print"))
+        self.copy_button.setText(_("&Copy"))
+        self.copy_button.setToolTip(_("Copy the key, to paste it where you keep it safe"))
+        self.done_button.setText(_("I wrote it down"))
+        self.status.setText(self._status())
+
+    def _say(self, status: Callable[[], str]) -> None:
+        self._status = status  # called again after a language switch
+        self.status.setText(status())
+
+    def copy_key(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self.key.text())
+        self._say(
+            lambda: _(
+                "Copied. Paste it where you keep it safe, then copy something else: the "
+                "clipboard is not a safe place."
             )
         )
 
+    def print_sheet(self) -> None:
+        """The recovery sheet (the key, the organisation, what to do with it) in the preview,
+        to print or save; it is not recorded in the document log."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        key, settings = self.key.text(), ctx.settings
+        self.print_button.setEnabled(False)
+        self._say(lambda: _("Preparing the sheet…"))
+        from ui.backup_actions import RecoverySheet
 
-def show_recovery_key(ctx: Any, parent: QWidget | None = None) -> None:
+        def work(_control: object) -> object:
+            from legalaid.safety.recovery_sheet import recovery_sheet_pdf
+
+            pdf = recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
+            return RecoverySheet(pdf, _("Recovery sheet"))
+
+        self.runner.run(work, done=self._sheet_ready, failed=self._sheet_failed, owner=self)
+
+    def _sheet_ready(self, sheet: object) -> None:
+        from ui.preview import show_document
+
+        assert self.ctx is not None
+        self.print_button.setEnabled(True)
+        self._say(lambda: "")
+        self.preview = show_document(self.ctx, self.runner, sheet, self)
+
+    def _sheet_failed(self, error: BaseException) -> None:
+        self.print_button.setEnabled(True)
+        self._say(lambda: describe(error))
+
+    def _confirm_close(self) -> bool:
+        if self.confirmed:
+            return True
+        answer = QMessageBox.question(
+            self,
+            _("Recovery key"),
+            _(
+                "Did you write down or print the recovery key? It will not be shown again. "
+                "Without it, a forgotten passphrase means the data is lost."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        self.confirmed = answer == QMessageBox.StandardButton.Yes
+        return self.confirmed
+
+    def accept(self) -> None:
+        if self._confirm_close():
+            super().accept()
+
+    def reject(self) -> None:  # Esc
+        if self._confirm_close():
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._confirm_close():
+            event.accept()
+        else:
+            event.ignore()
+
+
+def recovery_menu_path() -> str:
+    """Where the person finds a new recovery sheet: "Archivo › Seguridad › Nueva hoja de
+    recuperación…", the menu's own words in the interface language."""
+    steps = (_("&File"), _("Se&curity"), _("New &recovery sheet…"))
+    return " › ".join(strip_mnemonic(step) for step in steps)
+
+
+def show_recovery_key(ctx: Any, parent: QWidget | None = None) -> str:
+    """Show a new home's recovery key once; returns the language picked there ("" if none)."""
     if getattr(ctx, "recovery_key", None):
-        RecoveryKeyDialog(ctx.recovery_key, parent).exec()
+        dialog = RecoveryKeyDialog(ctx.recovery_key, parent, ctx=ctx)
+        dialog.exec()
+        return dialog.language.chosen
+    return ""

@@ -26,7 +26,7 @@ from legalaid.formatting import number
 from legalaid.i18n import N_, _, ngettext
 from legalaid.labels import choices, label
 from ui import docs
-from ui.reference import Reference, with_blank
+from ui.reference import Reference, named, with_blank
 from ui.tasks import TaskRunner, describe
 from ui.upcoming_model import FLAG_COLUMN, FLAG_HELP, Listing, UpcomingModel, listing
 from ui.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows
@@ -165,6 +165,9 @@ class UpcomingPanel(Translatable, QWidget):
     def set_reference(self, reference: Reference) -> None:
         self.reference = reference
         self.crossing.retranslate()
+        self.model.reference = reference
+        self.model.retranslate()
+        self._size_columns()
 
     # --- loading ------------------------------------------------------------------------------
     def _filter_changed(self, index: int) -> None:
@@ -207,11 +210,13 @@ class UpcomingPanel(Translatable, QWidget):
             2: ["DEMO-2026-000000"],
             FLAG_COLUMN: flags,
             4: [text for _code, text in choices("hearing_status")],
-            5: ["WWWW"],
+            5: [named(court) for court in self.reference.courts] or ["WWWW"],
             6: ["+52 000 000 0000"],
         }
         for column, texts in samples.items():
             widest = max(metrics.horizontalAdvance(t) for t in texts)
+            if column == 5:  # a court's long name is cut short; its tooltip says it whole
+                widest = min(widest, metrics.horizontalAdvance("W" * 16))
             self.tree.setColumnWidth(column, widest + 24)
 
     def _summarise(self) -> None:

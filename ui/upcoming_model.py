@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from legalaid.formatting import clock, long_date, number
 from legalaid.i18n import N_, _, current_language, ngettext
 from legalaid.labels import label
+from ui.reference import Reference, named
 
 if TYPE_CHECKING:
     from legalaid.services.upcoming import UpcomingHearing
@@ -97,6 +98,7 @@ class UpcomingModel(QAbstractTableModel):
         self._texts_language = current_language()
         self._brushes: dict[str, QBrush] = {}
         self._bold: QFont | None = None
+        self.reference: Reference | None = None  # the crossings' names, once loaded
 
     def set_rows(self, rows: list[UpcomingHearing]) -> None:
         self.set_listing(listing(rows))
@@ -201,13 +203,13 @@ class UpcomingModel(QAbstractTableModel):
             brush = self._brushes[colour] = QBrush(QColor(colour))
         return brush
 
-    @staticmethod
-    def _group_title(group: Group) -> str:
+    def _group_title(self, group: Group) -> str:
         count = len(group.rows)
         people = sum(r.household_size for r in group.rows)
+        crossing = self.reference.crossing(group.crossing) if self.reference else None
         return _("%(date)s · %(crossing)s · %(hearings)s · %(people)s") % {
             "date": long_date(group.day),
-            "crossing": group.crossing,
+            "crossing": named(crossing) or group.crossing,
             "hearings": ngettext("%(count)s hearing", "%(count)s hearings", count)
             % {"count": number(count)},
             "people": ngettext("%(count)s person", "%(count)s people", people)
@@ -227,7 +229,7 @@ class UpcomingModel(QAbstractTableModel):
         if column == 4:
             return label("hearing_status", row.status)
         if column == 5:
-            return row.court
+            return row.court_name_es if current_language() == "es" else row.court_name_en
         if column == 6:
             return row.phone or "—"
         if column == PEOPLE_COLUMN:

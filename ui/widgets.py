@@ -1,4 +1,5 @@
-"""Small building blocks shared by the panels: re-translation, inline errors, code combos, dates."""
+"""Small building blocks shared by the panels: re-translation, inline errors, code combos.
+(Typed dates and times: ui/datefields.py.)"""
 
 from __future__ import annotations
 
@@ -6,13 +7,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from babel.dates import format_date
-from PySide6 import QtCore
-from PySide6.QtCore import QDate, QEvent, QObject
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -20,9 +18,6 @@ from PySide6.QtWidgets import (
 
 from legalaid.i18n import babel_locale
 from legalaid.labels import choices
-
-DATE_FORMAT = "d MMM yyyy"  # month names: never 03/04 read two ways by two languages
-NO_DATE = QDate(1900, 1, 1)
 
 
 def set_enum_property(obj: QObject, name: str, key: str) -> None:
@@ -138,68 +133,6 @@ class CodeCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code or "")
         self.setCurrentIndex(index if index >= 0 else (0 if self.count() else -1))
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-class DateEdit(QDateEdit):
-    """A date with month names and a calendar popup; ``optional`` allows "no date" (—)."""
-
-    def __init__(self, optional: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.optional = optional
-        self.setDisplayFormat(DATE_FORMAT)
-        self.setCalendarPopup(True)
-        if optional:
-            self.setMinimumDate(NO_DATE)
-            self.setSpecialValueText("—")
-            self.setDate(NO_DATE)
-        else:
-            self.setDate(QDate.currentDate())
-
-    def value(self) -> date | None:
-        if self.optional and self.date() == NO_DATE:
-            return None
-        return from_qdate(self.date())
-
-    def set_value(self, value: date | None) -> None:
-        if value is None:
-            self.setDate(NO_DATE if self.optional else QDate.currentDate())
-        else:
-            self.setDate(to_qdate(value))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        clear = event.key() in (QtCore.Qt.Key.Key_Delete, QtCore.Qt.Key.Key_Backspace)
-        if (
-            self.optional
-            and clear
-            and event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier
-        ):
-            self.setDate(NO_DATE)  # Ctrl+Delete: no date
-            return
-        if self.optional and self.date() == NO_DATE and event.text().strip():
-            self._seed()
-        super().keyPressEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self.optional and self.date() == NO_DATE:
-            self._seed()
-        super().mousePressEvent(event)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        """Tab leaves the date, like every other field (arrows move between day and month)."""
-        return QWidget.focusNextPrevChild(self, forward)
-
-    def _seed(self) -> None:
-        """Leaving "no date": start from today rather than from 1 January 1900."""
-        self.setDate(QDate.currentDate())
-        self.setSelectedSection(QDateEdit.Section.DaySection)
 
 
 def strip_mnemonic(text: str) -> str:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from legalaid.context import AppContext
-from legalaid.errors import NotFoundError, ValidationError
+from legalaid.errors import NotFoundError, Problem, ValidationError
 from legalaid.i18n import N_
 from legalaid.models import (
     Case,
@@ -51,6 +51,7 @@ HEARING_FIELDS = [
     "notes",
 ]
 CLOSED_STATUSES = {HearingStatus.POSTPONED, HearingStatus.CANCELLED}
+FAR_AHEAD_YEARS = 2  # a hearing date further away than this is asked about before it is saved
 
 
 @dataclass
@@ -66,6 +67,61 @@ class HearingInput:
     source: str = DateSource.NTA
     notes: str = ""
     person_ids: list[str] | None = None
+
+
+LIVE_STATUSES = {HearingStatus.SCHEDULED, HearingStatus.TO_BE_SET}
+
+
+def history_order(hearings: list[Hearing]) -> list[Hearing]:
+    """A case's hearings as its history shows them: the live ones first (scheduled, or waiting
+    for a date; the next one on top), then the rest, newest date first. A hearing rescheduled
+    to an earlier day than the one it replaces is still on top."""
+    far = datetime.max.replace(tzinfo=UTC)
+
+    def moment(h: Hearing) -> datetime:
+        value = h.starts_at or far
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def created(h: Hearing) -> datetime:
+        value = h.created_at
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    live = sorted((h for h in hearings if h.status in LIVE_STATUSES), key=moment)
+    rest = sorted(
+        (h for h in hearings if h.status not in LIVE_STATUSES),
+        key=lambda h: (moment(h) if h.starts_at else datetime.min.replace(tzinfo=UTC), created(h)),
+        reverse=True,
+    )
+    return live + rest
+
+
+def unusual_day(day: date | None, today: date | None = None) -> Problem | None:
+    """The question to ask before saving a hearing on ``day``, or None when it is an ordinary
+    date: a day already past, or more than two years ahead, is more often a typing slip (the
+    wrong year) than what the notice says."""
+    if day is None:
+        return None
+    today = today or date.today()
+    if day < today:
+        return Problem(
+            N_("%(date)s is in the past. Save the hearing with this date anyway?"),
+            "day",
+            {"date": day},
+        )
+    try:
+        limit = today.replace(year=today.year + FAR_AHEAD_YEARS)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year + FAR_AHEAD_YEARS, day=28)
+    if day > limit:
+        return Problem(
+            N_(
+                "%(date)s is more than two years from today. Save the hearing with this date "
+                "anyway?"
+            ),
+            "day",
+            {"date": day},
+        )
+    return None
 
 
 def wall_to_utc(day: date, at: time, zone: str, field: str, errors: v.Collector) -> datetime | None:
@@ -212,7 +268,21 @@ def reschedule_hearing(
                 "hearing",
             )
         case = _load_case(session, old.case_id)
+        errors = v.Collector()
+        if data.day is None:
+            errors.add(N_("Write the new date the court gave."), "day")
+        elif data.at is None:
+            errors.add(N_("Write the hearing time as well as its date."), "at")
+        errors.check()
         values = _hearing_values(session, case, data)
+        if values["starts_at"] == old.starts_at and values["court_id"] == old.court_id:
+            raise ValidationError(
+                N_(
+                    "The new date and time are the same as the old ones: write the date and "
+                    "time the court gave for the new hearing."
+                ),
+                "day",
+            )
         before = audit.snapshot(old, ["status"])
         old.status = HearingStatus.POSTPONED
         old.updated_at = utcnow()

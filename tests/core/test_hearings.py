@@ -11,10 +11,12 @@ from legalaid.services.hearings import (
     HearingInput,
     attendees,
     cancel_hearing,
+    history_order,
     mark_verified,
     record_outcome,
     reschedule_hearing,
     schedule_hearing,
+    unusual_day,
 )
 from tests.core.helpers import family
 
@@ -92,6 +94,65 @@ def test_rescheduling_keeps_the_old_date_in_the_history(ctx: AppContext) -> None
         reschedule_hearing(ctx, first.id, None, HearingInput(court="SDG"))
     with pytest.raises(ConflictError):
         reschedule_hearing(ctx, second.id, second.version + 5, HearingInput(court="SDG"))
+
+
+def test_rescheduling_to_the_same_date_or_to_no_date_is_refused(ctx: AppContext) -> None:
+    case = family(ctx)
+    first = schedule_hearing(
+        ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0))
+    )
+    same = HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0), source="tear_sheet")
+    with pytest.raises(ValidationError) as refused:
+        reschedule_hearing(ctx, first.id, first.version, same)
+    assert refused.value.by_field() == {
+        "day": "La nueva fecha y hora son iguales a las anteriores: escriba la fecha y la hora "
+        "que dio la corte para la nueva audiencia."
+    }
+    with pytest.raises(ValidationError) as refused:
+        reschedule_hearing(ctx, first.id, first.version, HearingInput(court="SDG"))
+    assert refused.value.by_field() == {"day": "Escriba la nueva fecha que dio la corte."}
+    with pytest.raises(ValidationError, match="además de la fecha"):
+        reschedule_hearing(ctx, first.id, first.version, HearingInput(day=date(2027, 3, 2)))
+    [stored] = get_case(ctx, case.case.id).hearings  # nothing was postponed
+    assert stored.status == "scheduled" and stored.version == first.version
+    moved = reschedule_hearing(  # the same day at another hour is a new date
+        ctx,
+        first.id,
+        first.version,
+        HearingInput(court="SDG", day=date(2027, 2, 2), at=time(13, 0)),
+    )
+    assert moved.status == "scheduled"
+
+
+def test_a_hearing_moved_earlier_is_still_on_top_of_the_history(ctx: AppContext) -> None:
+    case = family(ctx)
+    first = schedule_hearing(
+        ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 6, 2), at=time(8, 0))
+    )
+    earlier = reschedule_hearing(
+        ctx, first.id, first.version, HearingInput(court="SDG", day=date(2027, 3, 2), at=time(8, 0))
+    )
+    later = schedule_hearing(
+        ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 9, 1), at=time(8, 0))
+    )
+    old = schedule_hearing(
+        ctx, case.case.id, HearingInput(court="SDG", day=date(2026, 1, 5), at=time(8, 0))
+    )
+    record_outcome(ctx, old.id, old.version, "attended")
+    ordered = history_order(get_case(ctx, case.case.id).hearings)
+    assert [h.id for h in ordered] == [earlier.id, later.id, first.id, old.id]
+
+
+def test_a_past_or_far_date_is_asked_about() -> None:
+    today = date(2026, 12, 4)
+    assert unusual_day(None, today) is None
+    assert unusual_day(today, today) is None
+    assert unusual_day(date(2028, 12, 4), today) is None
+    past = unusual_day(date(2026, 12, 3), today)
+    assert past is not None and past.field == "day" and "ya pasó" in past.message()
+    far = unusual_day(date(2028, 12, 5), today)
+    assert far is not None and "más de dos años" in far.message()
+    assert unusual_day(date(2030, 3, 1), date(2028, 2, 29)) is not None
 
 
 def test_outcome_cancel_and_verification(ctx: AppContext) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import time
 
+import pytest
+
 from legalaid.context import AppContext
 from legalaid.documents import (
     documents_for_case,
@@ -13,6 +15,7 @@ from legalaid.documents import (
     reminder_letter,
     risk_note,
 )
+from legalaid.errors import ValidationError
 from legalaid.services.hearings import HearingInput, reschedule_hearing
 from legalaid.services.reference import update_crossing
 from legalaid.services.risk import RiskInput, add_assessment
@@ -51,13 +54,16 @@ def test_reschedule_makes_the_reminder_outdated_until_reprinted(ctx: AppContext)
     assert outdated_reminders(ctx, [new]) == set()
 
 
-def test_same_details_after_a_reschedule_are_not_outdated(ctx: AppContext) -> None:
+def test_a_reschedule_to_the_same_date_is_refused_and_the_letter_stays_current(
+    ctx: AppContext,
+) -> None:
     case = household(ctx, EIGHT[:1])
     old = hearing(ctx, case.case.id)
     log_document(ctx, reminder_letter(ctx, old))
     same = HearingInput(court="SDG", crossing="SYS", day=HEARING_DAY, at=time(8, 0))
-    new = reschedule_hearing(ctx, old, None, same).id
-    assert outdated_reminders(ctx, [new]) == set()
+    with pytest.raises(ValidationError, match="iguales a las anteriores"):
+        reschedule_hearing(ctx, old, None, same)
+    assert outdated_reminders(ctx, [old]) == set()
 
 
 def test_a_new_reporting_point_makes_printed_reminders_outdated(ctx: AppContext) -> None:

@@ -9,11 +9,11 @@ from legalaid.context import AppContext
 from legalaid.services.cases import get_case
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
+from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor
 from ui.hearing_dialog import HearingDialog
 from ui.hearings_tab import HearingHistoryModel
 from ui.reference import load_reference
-from ui.widgets import to_qdate
 
 
 def answer_dialog(qtbot, monkeypatch, fill) -> list[HearingDialog]:  # type: ignore[no-untyped-def]
@@ -46,7 +46,13 @@ def test_reschedule_keeps_both_dates_in_the_history(qtbot, ctx, runner, monkeypa
     tab = editor.hearings
     assert tab.model.rowCount() == 1 and tab.selected() is not None
     new_day = date.today() + timedelta(days=40)
-    answer_dialog(qtbot, monkeypatch, lambda d: d.day.setDate(to_qdate(new_day)))
+
+    def fill(dialog: HearingDialog) -> None:
+        dialog.show()  # the keys arrive through its window
+        type_into(dialog.day, new_day.strftime("%d/%m/%Y"))
+        type_into(dialog.at, "8:30")
+
+    answer_dialog(qtbot, monkeypatch, fill)
     qtbot.mouseClick(tab.buttons["reschedule"], Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
     statuses = [tab.model.index(r, 6).data() for r in range(tab.model.rowCount())]

@@ -187,3 +187,53 @@ def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtb
     )
     assert watcher.timer.isActive()  # and it sees input again
     watcher.stop()
+
+
+def test_locked_with_a_hearing_dialog_open_the_passphrase_is_typed_where_it_shows(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The trial: locked while "Nueva audiencia" was open, the lock page in sight ignored the
+    keyboard and the status bar said "Desbloqueado." The keys here go where a keyboard's go:
+    to the window that has the keyboard focus."""
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.ui.keys import focus, type_keys
+    from ui.hearing_dialog import HearingDialog
+
+    ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
+    try:
+        ctx.settings.staff_name = "Ana Tester"
+        case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
+        window = main_window(qtbot, ctx)
+        editor = window.open_case(case.case.id)
+        wait_idle(qtbot, window.runner)
+        dialog = HearingDialog(window.runner, window.reference, lambda d: None, parent=editor)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)  # as exec() shows it
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        focus(dialog.notes)
+        type_keys(dialog.windowHandle(), "Rosa trae su NTA")
+        window.idle.timer.timeout.emit()  # the minutes ran out
+        assert window.locked
+        assert "Desbloqueado" not in window.statusBar().currentMessage()
+        front = QGuiApplication.focusWindow()
+        assert front is dialog.windowHandle(), front  # the lock page in front takes the keys
+        assert not window.lock_page.passphrase.isVisibleTo(window)  # no field that ignores keys
+        type_keys(front, "no es esta frase\n")
+        cover = dialog.findChild(QWidget, "lockCover")
+        qtbot.waitUntil(lambda: bool(cover.error.text()), timeout=15_000)  # type: ignore[union-attr]
+        assert window.locked and "Desbloqueado" not in window.statusBar().currentMessage()
+        assert QGuiApplication.focusWindow() is dialog.windowHandle()  # still in front
+        type_keys(QGuiApplication.focusWindow(), PASSPHRASE + "\n")
+        qtbot.waitUntil(lambda: not window.locked, timeout=15_000)
+        assert window.statusBar().currentMessage() == "Desbloqueado."
+        assert dialog.notes.toPlainText() == "Rosa trae su NTA"
+        type_keys(dialog.windowHandle(), ".")  # the typing goes on where it was
+        assert dialog.notes.toPlainText() == "Rosa trae su NTA."
+        window.lock()  # locked again at once (Ctrl+L): the old message does not stay
+        assert window.statusBar().currentMessage() == ""
+        window.unlock()
+        dialog.reject()
+    finally:
+        QApplication.processEvents()
+        ctx.close()

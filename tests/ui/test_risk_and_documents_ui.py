@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from legalaid.services.risk import list_assessments
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
+from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor, type_text
 from ui.incident_dialog import IncidentDialog
-from ui.widgets import to_qdate
 
 
 def previews() -> list:  # type: ignore[type-arg]
@@ -52,7 +50,8 @@ def test_incidents_are_added_to_a_saved_assessment(qtbot, ctx, runner, monkeypat
     assert editor.risk.incident_button.isEnabled()
 
     def exec_(dialog: IncidentDialog) -> int:
-        dialog.occurred.setDate(to_qdate(date(2026, 2, 14)))
+        dialog.show()  # the keys arrive through its window
+        type_into(dialog.occurred, "14/02/2026")
         dialog.kind.set_code("extortion")
         type_text(dialog.city, "Matamoros")
         dialog.save()

@@ -150,6 +150,8 @@ def _widget_texts(widget: QWidget) -> list[str]:
         texts.append(widget.title())
     if isinstance(widget, QLineEdit | QPlainTextEdit):
         texts.append(widget.placeholderText())
+    if isinstance(widget, QLineEdit) and widget.property("typedDateOrTime"):
+        texts.append(widget.text())  # a date or time field: what the program shows in it
     if isinstance(widget, QDateTimeEdit):
         texts.append(widget.text())
     if isinstance(widget, QTabWidget):

@@ -1,0 +1,171 @@
+"""The first run in either language, the recovery key kept safe, and no old-language text left
+on screen after a switch (lock page, status bar, passphrase dialogs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+
+from legalaid.context import open_home
+from legalaid.i18n import current_language
+from tests.core.helpers import family, hearing_in
+from tests.documents.helpers import text_of
+from tests.ui.conftest import main_window, wait_idle
+from tests.ui.keys import focus, press, type_into, type_keys
+from tests.ui.walk import foreign_texts, shown_texts
+from ui import docs
+from ui.language import LanguageSwitcher
+from ui.preview import PreviewDialog, show_document
+from ui.session import open_session
+from ui.unlock import RecoveryKeyDialog, UnlockDialog
+
+PASSPHRASE = "una frase larga de prueba"
+KEY = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"
+
+
+def pick_language(qtbot, dialog: QWidget, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose the language in the dialog's own box, with the keyboard."""
+    box = dialog.findChild(QWidget, "languageBox")
+    focus(box)
+    press(dialog, Qt.Key.Key_End if name == "English" else Qt.Key.Key_Home)
+    QApplication.processEvents()
+    assert box.currentText() == name  # type: ignore[attr-defined]
+
+
+def answers(monkeypatch, *replies: QMessageBox.StandardButton) -> list[str]:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    queue = list(replies)
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return queue.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_a_new_home_is_set_up_in_english_and_stays_english(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    seen: dict[str, list[str]] = {}
+
+    def unlock_exec(dialog: UnlockDialog) -> int:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.windowTitle() == "Abrir LegalAid"
+        pick_language(qtbot, dialog, "English")
+        assert current_language() == "en" and dialog.windowTitle() == "Open LegalAid"
+        type_into(dialog.passphrase, "short")
+        type_into(dialog.repeat, "short\n")
+        seen["refused"] = shown_texts(dialog)
+        assert foreign_texts(seen["refused"], "en") == [], seen["refused"]
+        pick_language(qtbot, dialog, "Español")  # the message follows the language
+        assert foreign_texts(shown_texts(dialog), "es") == [], shown_texts(dialog)
+        pick_language(qtbot, dialog, "English")
+        type_into(dialog.passphrase, PASSPHRASE, clear=True)
+        type_into(dialog.repeat, PASSPHRASE + "\n", clear=True)
+        qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=30_000)
+        return int(dialog.result())
+
+    asked = answers(monkeypatch, QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+
+    def key_exec(dialog: RecoveryKeyDialog) -> int:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        texts = shown_texts(dialog)
+        seen["key"] = texts
+        assert foreign_texts(texts, "en") == [], texts
+        assert "File › Security › New recovery sheet…" in dialog.text.text()
+        assert "legalaid recovery-sheet" not in dialog.text.text()
+        assert dialog.print_button.isVisible() and dialog.copy_button.isVisible()
+        focus(dialog.copy_button)
+        press(dialog, Qt.Key.Key_Space)
+        assert QGuiApplication.clipboard().text() == dialog.key.text()
+        press(dialog, Qt.Key.Key_Escape)  # closing asks first; "No" keeps it open
+        assert dialog.isVisible() and len(asked) == 1
+        dialog.close()  # "Yes": it closes
+        assert not dialog.isVisible()
+        return 1
+
+    monkeypatch.setattr(UnlockDialog, "exec", unlock_exec)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", key_exec)
+    ctx = open_session(home)
+    try:
+        assert ctx is not None and len(asked) == 2
+        assert "It will not be shown again" in asked[0]
+        assert ctx.settings.language == "en"
+        stored = json.loads((home / "settings.json").read_text(encoding="utf-8"))
+        assert stored["language"] == "en"  # the next start opens in English
+    finally:
+        if ctx is not None:
+            ctx.close()
+        QGuiApplication.clipboard().clear()
+
+
+def test_the_recovery_sheet_is_printed_from_the_key_dialog(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = RecoveryKeyDialog(KEY, ctx=ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    focus(dialog.print_button)
+    press(dialog, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.findChild(PreviewDialog) is not None, timeout=30_000)
+    preview = dialog.findChild(PreviewDialog)
+    assert preview.isVisible()  # type: ignore[union-attr]
+    text = text_of(docs.pdf_bytes(preview.document))  # type: ignore[union-attr]
+    assert KEY in text
+    answers(monkeypatch, QMessageBox.StandardButton.Yes)
+    dialog.accept()
+    wait_idle(qtbot, dialog.runner)
+
+
+def test_print_to_file_proposes_a_file_that_can_be_written(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    case = family(ctx)
+    hearing_in(ctx, case.case.id, 5)
+    letter = docs.reminder_for_case(ctx, case.case.id)
+    assert "/" in letter.title  # "Recordatorio de audiencia / Hearing reminder — ..."
+    preview = show_document(ctx, runner, letter, None)
+    qtbot.waitExposed(preview)
+    printer = preview.new_job()
+    assert "/" not in printer.docName()
+    target = Path(printer.outputFileName())
+    assert target.suffix == ".pdf" and "/" not in target.name and target.parent.is_dir()
+    from PySide6.QtCore import QStandardPaths
+
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert target.parent in (Path(documents), Path.home())
+    dialog = QPrintDialog(printer, preview)
+    dialog.show()
+    QApplication.processEvents()
+    names = [e.text() for e in dialog.findChildren(QLineEdit) if e.objectName() == "filename"]
+    assert names == [str(target)]
+    dialog.close()
+
+
+def test_lock_page_message_and_status_bar_follow_the_language(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
+    try:
+        ctx.settings.staff_name = "Ana Tester"
+        window = main_window(qtbot, ctx)
+        window.show_message("Guardado.")
+        window.lock()
+        page = window.lock_page
+        type_keys(QGuiApplication.focusWindow(), "no es esta\n")
+        qtbot.waitUntil(lambda: page.error.text().startswith("Esa frase"), timeout=15_000)
+        window.show_message("Se guardó una copia de seguridad.")
+        LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: page.error.text().startswith("That passphrase is not right"))
+        assert window.statusBar().currentMessage() == ""
+        assert foreign_texts(shown_texts(window), "en") == [], shown_texts(window)
+        type_keys(QGuiApplication.focusWindow(), PASSPHRASE + "\n")
+        qtbot.waitUntil(lambda: not window.locked, timeout=15_000)
+        assert window.statusBar().currentMessage() == "Unlocked."
+    finally:
+        QApplication.processEvents()
+        ctx.close()
