@@ -99,6 +99,8 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(path)
     tables = ["case", "person", "hearing", "hearing_attendee", "crossing", "court"]
     out = {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+    # Columns added by later migrations (crossing.report_at_code, 0005) are not compared.
+    out["crossing"] = [row[:17] for row in out["crossing"]]
     conn.close()
     return out
 
