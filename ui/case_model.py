@@ -266,13 +266,23 @@ def row_texts(row: CaseRow) -> Texts:
     """The seven cells of a row as shown, in the current language."""
     return (
         row.case_number,
-        row.principal,
+        principal_text(row),
         format_anumber(row.a_number),
         number(row.people),
         row.crossing or "—",
         label("case_status", row.status),
         table_date(row.next_hearing.date()) if row.next_hearing else "—",
     )
+
+
+def principal_text(row: CaseRow) -> str:
+    """The principal's name, and the member the search matched when it is someone else."""
+    if row.matched and row.matched != row.principal:
+        return _("%(principal)s (found: %(member)s)") % {
+            "principal": row.principal,
+            "member": row.matched,
+        }
+    return row.principal
 
 
 @dataclass

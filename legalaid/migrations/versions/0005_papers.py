@@ -33,7 +33,7 @@ PERSON_STATEMENTS = [
         names TEXT NOT NULL)""",
     "CREATE INDEX ix_person_search_case_rowid ON person_search (case_rowid)",
     """CREATE VIRTUAL TABLE person_fts USING fts5(
-        names, content='person_search', content_rowid='rowid', detail=none, columnsize=0,
+        names, content='person_search', content_rowid='rowid', columnsize=0,
         tokenize="unicode61 remove_diacritics 2")""",
     """CREATE TRIGGER person_search_ai AFTER INSERT ON person_search BEGIN
         INSERT INTO person_fts(rowid, names) VALUES (new.rowid, new.names); END""",
