@@ -54,6 +54,7 @@ def test_a_chosen_order_is_kept_and_a_renamed_person_is_found_by_the_new_name(
 ) -> None:
     first = household(ctx, ("Ana", "Ruiz"))
     second = household(ctx, ("Anabel", "Ruiz"))
+    assert [r.case_number for r in search_cases(ctx, "ana")] == [first, second]
     by_number = search_cases(ctx, "ana", order="case_number")
     assert [r.case_number for r in by_number] == [first, second]
     detail = search_cases(ctx, "anabel")[0]
