@@ -23,7 +23,11 @@ from legalaid.i18n import _, ngettext, normalize_language, set_language
 Handler = Callable[[argparse.Namespace], int]
 HANDLERS: dict[str, Handler] = {}
 # Optional modules with a ``register(subparsers) -> {name: handler}`` function.
-COMMAND_MODULES = ("legalaid.documents.commands", "legalaid.safety.commands")
+COMMAND_MODULES = (
+    "legalaid.documents.commands",
+    "legalaid.safety.commands",
+    "legalaid.settings_commands",
+)
 
 
 def _system_language() -> str:
@@ -36,6 +40,9 @@ def _system_language() -> str:
 def build_parser(optional_commands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without ``optional_commands`` only this module's commands (the
     client's start does not import the document and safety commands it will not run)."""
+    from legalaid.cli_text import install
+
+    install()  # argparse's own words ("usage:", "options") in the interface language
     parser = argparse.ArgumentParser(
         prog="legalaid",
         description=_("LegalAid: case files, hearings and bilingual reminders, offline."),
@@ -56,11 +63,26 @@ def build_parser(optional_commands: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help=_("DEMO AND TESTS ONLY: create or open a database without encryption"),
     )
-    parser.add_argument("--version", action="version", version=f"LegalAid {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"LegalAid {__version__}",
+        help=_("show the program's version and exit"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
     for module in _command_modules() if optional_commands else [sys.modules[__name__]]:
         HANDLERS.update(module.register(sub))
+    _describe_commands(sub)
     return parser
+
+
+def _describe_commands(sub: Any) -> None:
+    """A command registered without a description shows its one-line help as one."""
+    helps = {action.dest: action.help for action in sub._choices_actions}
+    for name, command in sub.choices.items():
+        if not command.description and helps.get(name):
+            text = str(helps[name])
+            command.description = text[:1].upper() + text[1:] + "."
 
 
 def _command_modules() -> list[Any]:
@@ -79,23 +101,51 @@ def _command_modules() -> list[Any]:
 def register(sub: Any) -> dict[str, Handler]:
     """The core commands. Other modules add theirs with a ``register(sub)`` of their own."""
 
-    demo = sub.add_parser("demo", help=_("add synthetic demo households"))
+    demo = sub.add_parser(
+        "demo",
+        help=_("add synthetic demo households"),
+        description=_(
+            "Add synthetic households with hearings, to try the program out: their case "
+            "numbers start with DEMO and they are not real people."
+        ),
+    )
     demo.add_argument("--cases", type=positive, default=100, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
-    cases = sub.add_parser("cases", help=_("list or search cases"))
+    cases = sub.add_parser(
+        "cases",
+        help=_("list or search cases"),
+        description=_(
+            "List the cases, newest first, or search them by name, A-number or case number "
+            "(accents and capitals do not matter; the best match comes first)."
+        ),
+    )
     cases.add_argument("--search", default="", metavar=_("TEXT"))
     cases.add_argument("--crossing", metavar=_("CODE"))
     cases.add_argument("--status", choices=["open", "closed", "transferred", "archived"])
     cases.add_argument("--limit", type=positive, default=50, metavar="N")
     cases.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
-    upcoming = sub.add_parser("upcoming", help=_("hearings in the next days, by report time"))
+    upcoming = sub.add_parser(
+        "upcoming",
+        help=_("hearings in the next days, by report time"),
+        description=_(
+            "List the hearings of the next days by the time people report at the crossing, "
+            "with their flags: not verified, missed, reminder out of date."
+        ),
+    )
     upcoming.add_argument("--days", type=positive, default=14, metavar="N")
     upcoming.add_argument("--crossing", metavar=_("CODE"))
     upcoming.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
-    sub.add_parser("crossings", help=_("list the crossings and courts"))
+    sub.add_parser(
+        "crossings",
+        help=_("list the crossings and courts"),
+        description=_(
+            "List the crossings (ports of entry), where each one's households report, and "
+            "the immigration courts."
+        ),
+    )
     return {
         "demo": cmd_demo,
         "cases": cmd_cases,
@@ -202,6 +252,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
                         "case_number": r.case_number,
                         "status": r.status,
                         "principal": r.principal,
+                        "matched": r.matched or None,
                         "a_number": format_anumber(r.a_number) or None,
                         "people": r.people,
                         "crossing": r.crossing,
@@ -217,9 +268,14 @@ def cmd_cases(args: argparse.Namespace) -> int:
     total = count_cases(ctx, args.search, crossing=args.crossing, status=args.status)
     for r in rows:
         nxt = short_date(r.next_hearing.date()) if r.next_hearing else "—"
+        found = (
+            ""
+            if r.matched == r.principal
+            else "  " + _("(found: %(member)s)") % {"member": r.matched}
+        )
         print(
             f"{r.case_number:<18} {r.principal[:36]:<36} {format_anumber(r.a_number):<14} "
-            f"{r.people:>2} {r.crossing or '—':<4} {_status_label(r.status):<12} {nxt}"
+            f"{r.people:>2} {r.crossing or '—':<4} {_status_label(r.status):<12} {nxt}{found}"
         )
     print(
         ngettext("%(shown)d of %(total)d case", "%(shown)d of %(total)d cases", total)
@@ -261,7 +317,11 @@ def cmd_crossings(args: argparse.Namespace) -> int:
     lang = normalize_language(args.lang or ctx.settings.language or _system_language())
     for x in list_crossings(ctx):
         name = x.name_es if lang == "es" else x.name_en
-        print(f"{x.code:<4} {name:<14} {x.mx_city:<24} {x.zone:<22} {x.default_court_code or '—'}")
+        reports = f" → {x.report_at_code}" if x.report_at_code else ""
+        print(
+            f"{x.code:<4} {name:<14} {x.mx_city:<24} {x.zone:<22} "
+            f"{x.default_court_code or '—'}{reports}"
+        )
     for c in list_courts(ctx):
         print(f"{c.code:<8} {c.name_es if lang == 'es' else c.name_en:<48} {c.zone}")
     return 0

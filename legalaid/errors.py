@@ -25,6 +25,22 @@ class Problem:
         text = _(self.msgid)
         return text % self.params if self.params else text
 
+    def as_json(self) -> dict[str, Any]:
+        """Kept in a log: the message id and its values, translated when read back."""
+        return {"msgid": self.msgid, "field": self.field, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Problem:
+        if not isinstance(data, dict):
+            return cls(str(data))
+        params = data.get("params")
+        field = data.get("field")
+        return cls(
+            str(data.get("msgid", "")),
+            field if isinstance(field, str) else None,
+            params if isinstance(params, dict) else {},
+        )
+
 
 class LegalAidError(Exception):
     """Base class: every error the core raises on purpose carries translatable problems."""

@@ -38,6 +38,11 @@ class Settings:
     lock_after_minutes: int = 10
     organisation: Organisation = field(default_factory=Organisation)
 
+    def needs_setup(self) -> bool:
+        """Whether a fresh home's first-run screens ask who prints the letters: no
+        organisation named yet (a home set up with ``legalaid settings`` is not asked)."""
+        return not self.organisation.name.strip()
+
     @property
     def actor(self) -> str:
         return self.staff_name.strip() or "—"

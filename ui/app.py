@@ -62,6 +62,9 @@ def run_client(
     app = application()
     switcher = LanguageSwitcher.of(app)
     switcher.apply(language or system_language())
+    from legalaid.context import HomeState, home_state
+
+    fresh = home_state(home) is HomeState.NEW
     try:
         ctx = open_session(home, unencrypted=unencrypted)
     except LegalAidError as error:
@@ -70,6 +73,9 @@ def run_client(
     if ctx is None:
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
+    from ui.first_run import ask_once
+
+    ask_once(ctx, fresh)  # a fresh home: who prints the letters (organisation, phone, staff member)
     window = MainWindow(ctx, switcher, automatic_backups=True)
     window.first_screen.connect(resume_gc)  # off while starting (legalaid/__main__.py)
     window.behind_loaded.connect(tune_gc)  # freeze what start-up loaded, the ORM included

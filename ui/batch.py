@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,8 @@ START_DELAY_MS = 100  # the window repaints under the progress dialog before the
 
 @dataclass
 class BatchDocument:
-    """The combined letters as the preview sees them (the batch already logged each one).
+    """The combined letters as the preview sees them; each letter is logged when the file is
+    saved or printed (``batch``: the BatchResult that knows them).
 
     Only the path: the preview shows the file and saving copies it, so the client never holds
     the whole batch (about 6 MB for 1,000 letters) in memory.
@@ -37,7 +38,16 @@ class BatchDocument:
     path: Path
     title: str
     kind: str = "reminders_batch"
-    logged: bool = True
+    batch: Any = None
+    warnings: list[Any] = field(default_factory=list)
+
+    @property
+    def case_of(self) -> dict[str, str]:
+        return {
+            f.hearing_id: f.case_id
+            for written in getattr(self.batch, "pending", [])
+            for f in written.letters
+        }
 
 
 class BatchPrinter(QObject):
@@ -138,7 +148,10 @@ class BatchPrinter(QObject):
             "count": count
         }
         try:
-            preview = show_document(self.ctx, self.runner, BatchDocument(pdf, title), self.window)
+            document = BatchDocument(
+                pdf, title, batch=result, warnings=list(getattr(result, "warnings", []))
+            )
+            preview = show_document(self.ctx, self.runner, document, self.window)
         except Exception as error:  # a damaged file: say so, and leave nothing behind
             self._failed(error, out)
             return

@@ -272,7 +272,7 @@ def row_texts(row: CaseRow, names: CrossingNames | None = None) -> Texts:
     crossing = (names or {}).get(row.crossing or "")
     return (
         row.case_number,
-        row.principal,
+        principal_text(row),
         format_anumber(row.a_number),
         number(row.people),
         (crossing[0] if current_language() == "es" else crossing[1])
@@ -281,6 +281,16 @@ def row_texts(row: CaseRow, names: CrossingNames | None = None) -> Texts:
         label("case_status", row.status),
         table_date(row.next_hearing.date()) if row.next_hearing else "—",
     )
+
+
+def principal_text(row: CaseRow) -> str:
+    """The principal's name, and the member the search matched when it is someone else."""
+    if row.matched and row.matched != row.principal:
+        return _("%(principal)s (found: %(member)s)") % {
+            "principal": row.principal,
+            "member": row.matched,
+        }
+    return row.principal
 
 
 @dataclass

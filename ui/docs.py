@@ -63,14 +63,35 @@ def message_text(ctx: AppContext, hearing_id: str, lang: str) -> str:
     return str(documents().message_text(ctx, hearing_id, lang))
 
 
-def log_document(ctx: AppContext, document: Any, path: Path | None = None) -> None:
-    """Record that a document was saved or printed (not on preview). Batches log themselves."""
-    if not getattr(document, "logged", False):
-        documents().log_document(ctx, document, path=path)
+def copy_message(ctx: AppContext, hearing_id: str, lang: str) -> Any:
+    """The message to copy, recorded in the document log as copied (it states the hearing's
+    facts: a later change makes it out of date like a letter)."""
+    from legalaid.documents.message import message_document
+
+    document = message_document(ctx, hearing_id, lang)
+    documents().log_document(ctx, document, action="copied")
+    return document
+
+
+def log_document(
+    ctx: AppContext, document: Any, path: Path | None = None, action: str | None = None
+) -> None:
+    """Record that a document was saved or printed (not on preview). A batch of letters logs
+    each letter, with the file it was saved to."""
+    batch = getattr(document, "batch", None)
+    if batch is not None:
+        from legalaid.documents.batch import log_batch
+
+        log_batch(ctx, batch, path=path, action=action or ("saved" if path else "printed"))
+    elif not getattr(document, "logged", False):
+        documents().log_document(ctx, document, path=path, action=action)
 
 
 def documents_for_case(ctx: AppContext, case_id: str) -> list[Any]:
-    return list(documents().documents_for_case(ctx, case_id))
+    """The case's papers as rows to read: when, what, saved or printed, out of date or not."""
+    from legalaid.documents.log import document_rows
+
+    return list(document_rows(ctx, case_id))
 
 
 def reminders_batch(
@@ -78,7 +99,13 @@ def reminders_batch(
 ) -> Any:
     """All the letters in one PDF file ``out``; the batch logs what it wrote."""
     return documents().reminders_batch(
-        ctx, hearing_ids=hearing_ids, out=out, progress=progress, cancel=cancel, off_process=True
+        ctx,
+        hearing_ids=hearing_ids,
+        out=out,
+        progress=progress,
+        cancel=cancel,
+        off_process=True,
+        defer_log=True,
     )
 
 

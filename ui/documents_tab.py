@@ -1,4 +1,9 @@
-"""The Documents tab: what was printed for this household, and buttons to print more."""
+"""The Documents tab: what was printed for this household, and buttons to print more.
+
+Each line says when, what, whether it was saved (and where), printed or copied, and by whom;
+a paper whose hearing has changed since is marked out of date. The list reads itself again
+whenever a paper about this household is saved, printed or copied anywhere in the client.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,26 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from legalaid.context import AppContext
 from legalaid.formatting import medium_date
 from legalaid.i18n import _
 from ui import docs
+from ui.doc_events import events
 from ui.tasks import TaskRunner, describe
 from ui.widgets import ErrorLabel, Translatable
+
+OUTDATED = "#6a1b9a"  # the Upcoming view's colour for "reminder out of date"
 
 Builder = Callable[[AppContext, str], Any]
 
@@ -49,7 +66,14 @@ class DocumentsTab(Translatable, QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
+        events().logged.connect(self._paper_logged)
         self.retranslate()
+
+    def _paper_logged(self, case_ids: set[str]) -> None:
+        """A paper was saved, printed or copied: read the list again if it is about this
+        household (or if nobody knows which household it was about)."""
+        if self.case_id is not None and (not case_ids or self.case_id in case_ids):
+            self.load(self.case_id)
 
     def retranslate(self) -> None:
         self.buttons["reminder"].setText(_("&Reminder letter…"))
@@ -84,7 +108,18 @@ class DocumentsTab(Translatable, QWidget):
     def _show(self) -> None:
         self.list.clear()
         for record in self.records:
-            self.list.addItem(describe_record(record))
+            item = QListWidgetItem(describe_record(record))
+            if getattr(record, "outdated", False):
+                item.setForeground(QBrush(QColor(OUTDATED)))
+                item.setToolTip(
+                    _(
+                        "The hearing's date, time or place changed after this paper was "
+                        "made: give the household a new one."
+                    )
+                )
+            elif getattr(record, "file", ""):
+                item.setToolTip(record.file)
+            self.list.addItem(item)
         if not self.records:
             self.list.addItem(_("Nothing printed yet."))
 
@@ -104,6 +139,9 @@ class DocumentsTab(Translatable, QWidget):
 
 def describe_record(record: Any) -> str:
     """One line for a logged document, whatever shape the documents package gives it."""
+    line = getattr(record, "line", None)
+    if callable(line):  # legalaid.documents.log.DocumentRow: when · what · saved/printed · who
+        return str(line())
     title = str(getattr(record, "title", "") or getattr(record, "kind", "") or "")
     when = None
     for name in ("created_at", "printed_at", "at", "logged_at"):

@@ -1,4 +1,9 @@
-"""Every document opens here first: a QtPdf preview, then Save as… or Print… (system dialog)."""
+"""Every document opens here first: a QtPdf preview, then Save as… or Print… (system dialog).
+
+What the person should know before printing (a report time already past, letters without the
+organisation's phone, a name the font cannot print) is shown above the buttons, and Save or
+Print asks once more before going ahead.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSpinBox,
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
 from legalaid.context import AppContext
 from legalaid.i18n import _, ngettext
 from ui import docs
+from ui.doc_events import case_ids_of, events
 from ui.prefs import Prefs
 from ui.printing import load_pdf, name_the_job, new_printer, print_pdf
 from ui.screen import FitsScreen, fit
@@ -70,6 +77,10 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         self.keys_hint = QLabel()  # the shortcuts, said where the buttons are
         self.keys_hint.setObjectName("keysHint")
         self.keys_hint.setStyleSheet("color: #555555;")
+        self.warnings = QLabel()
+        self.warnings.setObjectName("previewWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a4b00; font-weight: bold;")
         self.error = ErrorLabel()
         self.save_button = QPushButton()
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
@@ -90,6 +101,7 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         bar.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addLayout(bar)
@@ -121,6 +133,31 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         self.print_button.setText(_("&Print…"))
         self.print_button.setToolTip(_("Choose a printer and print (Ctrl+P)"))
         self.keys_hint.setText(_("Ctrl+S saves a copy · Ctrl+P prints"))
+        notes = self.warning_texts()
+        self.warnings.setText("\n".join("⚠ " + text for text in notes))
+        self.warnings.setVisible(bool(notes))
+
+    def warning_texts(self) -> list[str]:
+        """The document's warnings in the interface language."""
+        return [w.message() for w in getattr(self.document, "warnings", None) or []]
+
+    def go_ahead(self, printing: bool) -> bool:
+        """With warnings, ask before saving or printing; without, go ahead."""
+        notes = self.warning_texts()
+        if not notes:
+            return True
+        question = _("Print it anyway?") if printing else _("Save it anyway?")
+        answer = QMessageBox.question(
+            self,
+            _("Before printing"),
+            "\n\n".join([*notes, question]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _logged(self) -> None:
+        events().logged.emit(case_ids_of(self.document))
 
     def go_to_page(self, page: int) -> None:
         navigator = self.view.pageNavigator()
@@ -128,6 +165,8 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
 
     # --- save ---------------------------------------------------------------------------------
     def save_as(self) -> None:
+        if not self.go_ahead(printing=False):
+            return
         start = str(Path(self.prefs.last_folder()) / docs.file_name(self.document.title))
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Save document"), start, _("PDF documents (*.pdf)")
@@ -140,11 +179,15 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         ctx, document, target = self.ctx, self.document, Path(path)
         self.runner.run(
             lambda _c: docs.save_document(ctx, document, target),
-            done=lambda saved: self.status.setText(_("Saved: %(path)s") % {"path": str(saved)}),
+            done=self._saved,
             failed=self._failed,
             write=True,
             owner=self,
         )
+
+    def _saved(self, saved: Path) -> None:
+        self.status.setText(_("Saved: %(path)s") % {"path": str(saved)})
+        self._logged()
 
     # --- print --------------------------------------------------------------------------------
     def new_job(self) -> QPrinter:
@@ -154,6 +197,8 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         return printer
 
     def print_document(self) -> None:
+        if not self.go_ahead(printing=True):
+            return
         printer = self.new_job()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("Print"))
@@ -198,7 +243,11 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
         )
         ctx, document = self.ctx, self.document
         self.runner.run(
-            lambda _c: docs.log_document(ctx, document), failed=self._failed, write=True, owner=self
+            lambda _c: docs.log_document(ctx, document, action="printed"),
+            done=lambda _r: self._logged(),
+            failed=self._failed,
+            write=True,
+            owner=self,
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -310,17 +310,21 @@ class UpcomingPanel(Translatable, QWidget):
             return
         ctx, hearing_id, case = self.ctx, rows[0].hearing_id, rows[0].case_number
         self.runner.run(
-            lambda _c: docs.message_text(ctx, hearing_id, lang),
-            done=lambda text: self._copied(text, case),
+            lambda _c: docs.copy_message(ctx, hearing_id, lang),  # logged as copied
+            done=lambda message: self._copied(message, case),
             failed=lambda e: self.error.show_message(describe(e)),
+            write=True,
             owner=self,
         )
 
-    def _copied(self, text: str, case_number: str) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self.status_message.emit(
-            _("Message for %(case)s copied: paste it in the chat.") % {"case": case_number}
-        )
+    def _copied(self, message: Any, case_number: str) -> None:
+        from ui.doc_events import case_ids_of, events
+
+        QGuiApplication.clipboard().setText(message.text)
+        copied = _("Message for %(case)s copied: paste it in the chat.") % {"case": case_number}
+        notes = [w.message() for w in message.warnings]
+        self.status_message.emit(" ".join([copied, *notes]))
+        events().logged.emit(case_ids_of(message))
 
     def mark_verified(self) -> None:
         rows = self._need_selection()

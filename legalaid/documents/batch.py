@@ -24,8 +24,10 @@ from legalaid.documents.files import check_file, check_folder, storage_error, wr
 from legalaid.documents.log import log_entries
 from legalaid.documents.model import BatchResult, Document
 from legalaid.documents.parallel import render_parallel, start_workers, workers_for
+from legalaid.documents.script import glyph_warnings
 from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
-from legalaid.errors import NotFoundError, ValidationError
+from legalaid.documents.warnings import letter_warnings
+from legalaid.errors import NotFoundError, Problem, ValidationError
 from legalaid.i18n import N_
 from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
@@ -75,12 +77,18 @@ def reminders_batch(
     deterministic: bool = False,
     today: date | None = None,
     off_process: bool = False,
+    warn: Callable[[list[Problem]], None] | None = None,
+    defer_log: bool = False,
 ) -> BatchResult:
     """Letters for ``hearing_ids``, or for every scheduled hearing from ``start`` to ``end``
     (court-local dates, both included), optionally at one crossing, by report time.
 
     ``off_process`` (the client): one PDF is laid out in worker processes whatever its size,
-    so the window's interpreter stays free."""
+    so the window's interpreter stays free. ``warn`` hears, before any letter is laid out,
+    what the person should know (report times already past, no phone to call, names the
+    font cannot print); the result carries the same warnings. ``defer_log`` (the client,
+    which previews the letters first): nothing is logged now; :func:`log_batch` logs the
+    letters when the file is saved or printed."""
     check_layout(layout)
     ids = hearing_ids if hearing_ids is not None else hearings_in_range(ctx, start, end, crossing)
     if not ids:
@@ -95,6 +103,11 @@ def reminders_batch(
     pool = start_workers(workers) if workers > 1 else None
     try:
         facts = load_hearings(ctx, ids)
+        warnings = letter_warnings(ctx, facts) + glyph_warnings(
+            m.name for f in facts for m in f.members
+        )
+        if warn is not None and warnings:
+            warn(warnings)
         report = progress or (lambda _done, _total: None)
         stop = cancel or (lambda: False)
         if per_household:
@@ -110,9 +123,22 @@ def reminders_batch(
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)  # done already, unless this failed
-    _log(ctx, written)
+    if not defer_log:
+        _log(ctx, written)
     report(len(facts), len(facts))
-    return BatchResult(len(facts), [w.path for w in written], False)
+    pending = list(written) if defer_log else []
+    return BatchResult(len(facts), [w.path for w in written], False, warnings, pending)
+
+
+def log_batch(
+    ctx: AppContext, result: BatchResult, *, path: Path | None = None, action: str = "printed"
+) -> None:
+    """Log the letters of a batch built with ``defer_log`` once they are saved (to ``path``)
+    or printed."""
+    written = [
+        _Written(path or w.path, w.letters, w.sha256, w.size) if path else w for w in result.pending
+    ]
+    _log(ctx, written, action=action, keep_path=path is not None)
 
 
 def hearings_in_range(
@@ -270,7 +296,9 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "case"
 
 
-def _log(ctx: AppContext, written: list[_Written]) -> None:
+def _log(
+    ctx: AppContext, written: list[_Written], *, action: str = "saved", keep_path: bool = True
+) -> None:
     """One log row per letter, with the hash and size of the file it went into."""
     added = 0
     with ctx.db.write() as session:
@@ -284,9 +312,16 @@ def _log(ctx: AppContext, written: list[_Written]) -> None:
                     b"",
                     letter_title(facts),
                     {facts.hearing_id: facts.printed()},
+                    warnings=glyph_warnings(m.name for m in facts.members),
                 )
                 rows = log_entries(
-                    ctx, doc, path=item.path, sha256=item.sha256, size=item.size, extra=extra
+                    ctx,
+                    doc,
+                    path=item.path if keep_path else None,
+                    sha256=item.sha256,
+                    size=item.size,
+                    extra=extra,
+                    action=action,
                 )
                 session.add_all(rows)
                 added += len(rows)

@@ -20,6 +20,7 @@ from legalaid.documents.common import (
     day_part,
     doc_meta,
     org_name,
+    return_line,
 )
 from legalaid.documents.facts import HearingFacts, Member, load_hearings, next_hearing_id
 from legalaid.documents.model import Document
@@ -37,6 +38,8 @@ from legalaid.documents.pdf import (
     fmt,
     keep,
 )
+from legalaid.documents.script import glyph_warnings, visual
+from legalaid.documents.warnings import past_report
 from legalaid.errors import ValidationError
 from legalaid.formatting import clock, local_time, long_date, zone_name
 from legalaid.i18n import N_, _, current_language
@@ -73,6 +76,7 @@ def wallet_cards(
         pdf,
         title,
         {facts.hearing_id: facts.printed()},
+        warnings=past_report([facts]) + glyph_warnings(m.name for m in facts.members),
     )
 
 
@@ -84,13 +88,13 @@ INSTRUCTIONS = N_(
 
 def _card_text(ctx: AppContext, f: HearingFacts, member: Member) -> list[Flowable]:
     spanish = current_language() == "es"
-    x, zone = f.crossing, f.crossing.zone
+    x, zone = f.report_crossing, f.report_crossing.zone
     court = f.court.name_es if spanish else f.court.name_en
     point = x.reporting_point_es if spanish else x.reporting_point_en
     place = x.us_city if not point.strip() else f"{x.us_city} · {point}"
     lines: list[Flowable] = [
         Paragraph(esc(_("HEARING CARD")), STYLES["card_kicker"]),
-        Paragraph(bold(member.name), STYLES["card_name"]),
+        Paragraph(bold(visual(member.name)), STYLES["card_name"]),
         Paragraph(
             fmt(
                 _("A-number: %(number)s"), number=bold(keep(format_anumber(member.a_number)) or "—")
@@ -107,8 +111,12 @@ def _card_text(ctx: AppContext, f: HearingFacts, member: Member) -> list[Flowabl
             STYLES["card"],
         ),
         Paragraph(esc(court), STYLES["card"]),
-        Paragraph(fmt(_("Report at: %(place)s"), place=bold(place)), STYLES["card"]),
+        Paragraph(esc(_("Report at:")), STYLES["card"]),
+        Paragraph(bold(place), STYLES["card_name"]),
     ]
+    returning = return_line(f)
+    if returning:
+        lines.append(Paragraph(esc(returning), STYLES["tiny"]))
     if local_time(f.report_at, zone).date() != local_time(f.starts_at, f.zone).date():
         lines.append(
             Paragraph(bold(long_date(local_time(f.report_at, zone).date())), STYLES["card"])
@@ -118,9 +126,13 @@ def _card_text(ctx: AppContext, f: HearingFacts, member: Member) -> list[Flowabl
         "clock24": keep(clock24(f.report_at, zone)),
         "part": day_part(f.report_at, zone),
     }
+    if member.a_number:
+        check = fmt(_("Check your date: %(phone)s"), phone=bold(COURT_HOTLINE))
+    else:  # the court's line asks for the A-number this person does not have on file
+        check = fmt(_("To check your date, ask %(org)s."), org=bold(org_name(ctx)))
     lines += [
         Paragraph(bold(when), STYLES["card_time"]),
-        Paragraph(fmt(_("Check your date: %(phone)s"), phone=bold(COURT_HOTLINE)), STYLES["card"]),
+        Paragraph(check, STYLES["card"]),
         Paragraph(esc(_card_footer(ctx, f)), STYLES["tiny"]),
     ]
     return lines

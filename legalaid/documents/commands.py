@@ -1,13 +1,17 @@
-"""Command-line commands for the papers: reminders, risk-note, cards, crossing-list, message.
+"""Command-line commands for the papers: reminders, risk-note, cards, crossing-list, message,
+and ``documents`` (a case's document log).
 
-Each writes its PDF atomically, records it in the document log and says what it wrote. Bad
-input (an unknown case, an empty range, a folder that cannot be written) is one translated
-line on stderr with exit status 1; cli.main turns the typed errors into that line.
+Each writes its PDF atomically, records it in the document log and says what it wrote; what
+the person should know before printing (a report time already past, no phone of the
+organisation on the letters, a name the font cannot print) goes to stderr first. Bad input
+(an unknown case, an empty range, a folder that cannot be written) is one translated line on
+stderr with exit status 1; cli.main turns the typed errors into that line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -16,13 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from legalaid.cli import Handler, open_context
+from legalaid.errors import Problem
 from legalaid.i18n import _, ngettext
 
 LANG_CHOICES = ("es", "en")
 
 
 def register(sub: Any) -> dict[str, Handler]:
-    reminders = sub.add_parser("reminders", help=_("print hearing reminders for a date range"))
+    reminders = sub.add_parser(
+        "reminders",
+        help=_("print hearing reminders for a date range"),
+        description=_(
+            "Write the bilingual reminder letters of every scheduled hearing from one day to "
+            "another (court dates, both included) into one PDF, or one PDF per household."
+        ),
+    )
     reminders.add_argument("--from", dest="start", type=day_arg, required=True, metavar=_("DATE"))
     reminders.add_argument("--to", dest="end", type=day_arg, required=True, metavar=_("DATE"))
     reminders.add_argument("--crossing", metavar=_("CODE"))
@@ -34,31 +46,75 @@ def register(sub: Any) -> dict[str, Handler]:
     )
     _output(reminders)
 
-    risk = sub.add_parser("risk-note", help=_("print the confidential risk note of a case"))
+    risk = sub.add_parser(
+        "risk-note",
+        help=_("print the confidential risk note of a case"),
+        description=_("Write the confidential risk note of a case's newest risk assessment."),
+    )
     risk.add_argument("case", metavar=_("CASE_NUMBER"))
     _output(risk)
 
-    cards = sub.add_parser("cards", help=_("print wallet cards for a case's next hearing"))
+    cards = sub.add_parser(
+        "cards",
+        help=_("print wallet cards for a case's next hearing"),
+        description=_(
+            "Write one folded wallet card per person for the case's next scheduled hearing."
+        ),
+    )
     cards.add_argument("case", metavar=_("CASE_NUMBER"))
     _output(cards)
 
-    daily = sub.add_parser("crossing-list", help=_("print who reports at each crossing on a day"))
+    daily = sub.add_parser(
+        "crossing-list",
+        help=_("print who reports at each crossing on a day"),
+        description=_(
+            "Write the list of everyone who reports at each crossing on a day, by report "
+            "time, with a box to tick (a crossing's list includes the households of the "
+            "crossings that report there)."
+        ),
+    )
     daily.add_argument("--date", dest="day", type=day_arg, required=True, metavar=_("DATE"))
     daily.add_argument("--crossing", metavar=_("CODE"))
     _output(daily)
 
-    message = sub.add_parser("message", help=_("show the reminder as a WhatsApp or SMS text"))
+    message = sub.add_parser(
+        "message",
+        help=_("show the reminder as a WhatsApp or SMS text"),
+        description=_(
+            "Show the reminder of the case's next hearing as a short text to send by "
+            "WhatsApp or SMS (Spanish, then English), and record it in the document log."
+        ),
+    )
     message.add_argument("case", metavar=_("CASE_NUMBER"))
     message.add_argument(
         "--lang", dest="message_lang", choices=LANG_CHOICES, help=_("only this language")
     )
+
+    documents = sub.add_parser(
+        "documents",
+        help=_("list the papers printed or saved for a case"),
+        description=_(
+            "List every paper recorded for a case, newest first: when, what, by whom, "
+            "whether it was saved (and where), printed, copied or shown, and whether what "
+            "it says is still the hearing's date, time and place."
+        ),
+    )
+    documents.add_argument("case", metavar=_("CASE_NUMBER"))
+    documents.add_argument("--json", action="store_true", help=_("machine-readable output"))
     return {
         "reminders": cmd_reminders,
         "risk-note": cmd_risk_note,
         "cards": cmd_cards,
         "crossing-list": cmd_crossing_list,
         "message": cmd_message,
+        "documents": cmd_documents,
     }
+
+
+def warn(warnings: list[Problem]) -> None:
+    """What the person should know before printing, one line each on stderr."""
+    for warning in warnings:
+        print(_("legalaid: warning: %(message)s") % {"message": warning.message()}, file=sys.stderr)
 
 
 def _output(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +159,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         per_household=args.per_household,
         layout=args.layout,
         progress=progress,
+        warn=warn,
     )
     seconds = time.perf_counter() - started
     where = args.output if args.per_household else result.paths[0]
@@ -124,6 +181,7 @@ def _save(args: argparse.Namespace, build: Callable[[Any], Any]) -> int:
     path: Path = args.output
     check_file(path)
     doc = build(ctx)
+    warn(doc.warnings)
     write_atomic(path, doc.pdf)
     log_document(ctx, doc, path=path)
     print(_("Wrote %(title)s: %(path)s") % {"title": doc.title, "path": path})
@@ -150,10 +208,29 @@ def cmd_crossing_list(args: argparse.Namespace) -> int:
 
 def cmd_message(args: argparse.Namespace) -> int:
     from legalaid.documents.facts import next_hearing_id
-    from legalaid.documents.message import message_text
+    from legalaid.documents.log import log_document
+    from legalaid.documents.message import message_document
 
     ctx = open_context(args)
     hearing_id = next_hearing_id(ctx, args.case)
     languages = [args.message_lang] if args.message_lang else list(LANG_CHOICES)
-    print("\n\n".join(message_text(ctx, hearing_id, lang) for lang in languages))
+    messages = [message_document(ctx, hearing_id, lang) for lang in languages]
+    warn(messages[0].warnings)
+    print("\n\n".join(m.text for m in messages))
+    for message in messages:
+        log_document(ctx, message, action="shown")
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from legalaid.documents.log import document_rows
+
+    ctx = open_context(args)
+    rows = document_rows(ctx, args.case)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(r.line())
+    print(ngettext("%(count)d paper", "%(count)d papers", len(rows)) % {"count": len(rows)})
     return 0

@@ -12,6 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Image, Paragraph, Table
 
 from legalaid.context import AppContext
+from legalaid.documents.facts import HearingFacts
 from legalaid.documents.pdf import (
     RULE,
     STYLES,
@@ -26,10 +27,33 @@ from legalaid.documents.pdf import (
 )
 from legalaid.formatting import clock, clock_24h, local_time, long_date, medium_date, zone_name
 from legalaid.i18n import N_, _, current_language
+from legalaid.models import Crossing
 from legalaid.settings import Organisation
 
 COURT_HOTLINE = "1-800-898-7180"
 PREDAWN_BEFORE = 6  # report times before 06:00 local get "de madrugada / before dawn"
+
+
+def crossing_name(crossing: Crossing) -> str:
+    """The crossing's name in the current language."""
+    return crossing.name_es if current_language() == "es" else crossing.name_en
+
+
+def return_line(f: HearingFacts) -> str:
+    """'Crossing of return: Calexico (Mexicali, B.C.)' when the household reports at another
+    crossing than the one it returns through; empty otherwise."""
+    if not f.returns_elsewhere:
+        return ""
+    x = f.crossing
+    return _("Crossing of return: %(crossing)s (%(city)s)") % {
+        "crossing": crossing_name(x),
+        "city": x.mx_city,
+    }
+
+
+def has_anumber(f: HearingFacts) -> bool:
+    """Whether anyone on the hearing has an A-number (the court's line asks for one)."""
+    return any(m.a_number for m in f.members)
 
 
 def org_of(ctx: AppContext) -> Organisation:

@@ -1,5 +1,9 @@
 """The daily crossing list for the staff who escort people: for one date, everyone who must
 report at each crossing, by report time, with household size and phone, and a box to tick.
+
+A crossing's list holds everyone who stands there to report, those whose own crossing reports
+there too (San Ysidro's list includes Calexico's households), each with their crossing of
+return.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
-from legalaid.documents.common import clock24, doc_meta, org_name
+from legalaid.documents.common import clock24, crossing_name, doc_meta, org_name
 from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.model import Document
 from legalaid.documents.pdf import (
@@ -32,6 +36,8 @@ from legalaid.documents.pdf import (
     keep,
     table_style,
 )
+from legalaid.documents.script import glyph_warnings, visual
+from legalaid.documents.warnings import past_report
 from legalaid.errors import NotFoundError
 from legalaid.formatting import clock, medium_date
 from legalaid.i18n import N_, _, ngettext, pgettext
@@ -45,7 +51,9 @@ Rows = list[list[Any]]
 def crossing_list(
     ctx: AppContext, day: date, crossing: str | None = None, *, deterministic: bool = False
 ) -> Document:
-    """Everyone who reports on ``day`` (local date at the port), per crossing, by report time."""
+    """Everyone who reports on ``day`` (local date at the port), per crossing where they stand,
+    by report time. ``crossing`` names that crossing, or one that reports at it."""
+    crossing = _where_they_stand(ctx, crossing) if crossing else None
     rows = [
         r
         for r in upcoming(ctx, 3, start=day - timedelta(days=1), crossing=crossing)
@@ -66,7 +74,7 @@ def crossing_list(
     ]
     groups: dict[str, list[HearingFacts]] = defaultdict(list)
     for item in facts:
-        groups[item.crossing.code].append(item)
+        groups[item.report_crossing.code].append(item)
     width = frame_width(ctx.settings.paper_size, landscape=True)
     for code in sorted(groups):
         story += _section(groups[code], width)
@@ -84,11 +92,22 @@ def crossing_list(
         title,
         {f.hearing_id: f.printed() for f in facts},
         {"day": day.isoformat(), "crossing": crossing.upper() if crossing else None},
+        {f.hearing_id: f.case_id for f in facts},
+        past_report(facts) + glyph_warnings(m.name for f in facts for m in f.members),
     )
 
 
+def _where_they_stand(ctx: AppContext, code: str) -> str:
+    """The crossing where ``code``'s households report (``code`` itself, usually)."""
+    from legalaid.services.reference import crossing_by_code
+
+    with ctx.db.read() as session:
+        found = crossing_by_code(session, code)
+        return found.report_at_code or found.code
+
+
 def _section(items: list[HearingFacts], width: float) -> list[Flowable]:
-    x = items[0].crossing
+    x = items[0].report_crossing
     people = sum(len(f.members) for f in items)
     point = " / ".join(dict.fromkeys(p for p in (x.reporting_point_es, x.reporting_point_en) if p))
     counts = both(
@@ -153,12 +172,23 @@ def _table(items: list[HearingFacts], width: float) -> Table:
     return table
 
 
+def _return_line(f: HearingFacts) -> list[Flowable]:
+    """'Regresa por Calexico / Returns through Calexico' when it is not this crossing."""
+    if not f.returns_elsewhere:
+        return []
+    es, en = both(
+        lambda: _("Returns through %(crossing)s") % {"crossing": crossing_name(f.crossing)}
+    )
+    return [Paragraph(esc(es), STYLES["cellbold"]), Paragraph(esc(en), STYLES["en"])]
+
+
 def _row(f: HearingFacts) -> list[Any]:
-    zone = f.crossing.zone
+    zone = f.report_crossing.zone
     es, en = both(lambda: keep(clock(f.report_at, zone)))
     people = [
         Paragraph(
-            bold(m.name) + esc(f"  {keep(format_anumber(m.a_number))}" if m.a_number else ""),
+            bold(visual(m.name))
+            + esc(f"  {keep(format_anumber(m.a_number))}" if m.a_number else ""),
             STYLES["cell"],
         )
         for m in f.members
@@ -170,7 +200,7 @@ def _row(f: HearingFacts) -> list[Any]:
             Paragraph(bold(keep(clock24(f.report_at, zone))), STYLES["cell"]),
             Paragraph(esc(en), STYLES["en"]),
         ],
-        Paragraph(esc(f.case_number), STYLES["cell"]),
+        [Paragraph(esc(f.case_number), STYLES["cell"]), *_return_line(f)],
         people or Paragraph("—", STYLES["cell"]),
         Paragraph(bold(str(len(f.members))), STYLES["cell"]),
         Paragraph(esc(keep(f.whatsapp or f.phone) or "—"), STYLES["cell"]),

@@ -52,7 +52,7 @@ class HearingFacts:
     starts_at: datetime
     report_at: datetime
     zone: str
-    crossing: Crossing
+    crossing: Crossing  # the household's crossing: the one they return through
     court: Court
     members: list[Member]
     verified_at: datetime | None
@@ -61,6 +61,14 @@ class HearingFacts:
     phone: str
     whatsapp: str
     representative: str
+    # Where the household stands to report: its own crossing, or the one its crossing
+    # reports at (Calexico's households reported at San Ysidro).
+    report_crossing: Crossing
+
+    @property
+    def returns_elsewhere(self) -> bool:
+        """Whether the household reports at one crossing and returns through another."""
+        return self.report_crossing.code != self.crossing.code
 
     def printed(self) -> dict[str, str]:
         """What a paper about this hearing states: compared later to flag outdated papers."""
@@ -72,6 +80,7 @@ class HearingFacts:
             self.mode,
             self.crossing,
             self.court,
+            self.report_crossing,
         )
 
 
@@ -83,7 +92,11 @@ def printed_facts(
     mode: str,
     crossing: Crossing | None,
     court: Court | None,
+    report_crossing: Crossing | None = None,
 ) -> dict[str, str]:
+    """The facts a paper states. The crossing's name, zone, reporting point and address are
+    those of the crossing where the household stands to report."""
+    where = report_crossing or crossing
     return {
         "starts_at": starts_at.isoformat() if starts_at else "",
         "report_at": report_at.isoformat() if report_at else "",
@@ -91,12 +104,13 @@ def printed_facts(
         "kind": kind,
         "mode": mode,
         "crossing": crossing.code if crossing else "",
-        "crossing_zone": crossing.zone if crossing else "",
-        "crossing_name": f"{crossing.name_es} / {crossing.name_en}" if crossing else "",
+        "report_crossing": where.code if where else "",
+        "crossing_zone": where.zone if where else "",
+        "crossing_name": f"{where.name_es} / {where.name_en}" if where else "",
         "reporting_point": (
-            f"{crossing.reporting_point_es} / {crossing.reporting_point_en}" if crossing else ""
+            f"{where.reporting_point_es} / {where.reporting_point_en}" if where else ""
         ),
-        "crossing_address": crossing.address if crossing else "",
+        "crossing_address": where.address if where else "",
         "court": court.code if court else "",
         "court_name": f"{court.name_es} / {court.name_en}" if court else "",
         "court_address": court.address if court else "",
@@ -135,7 +149,9 @@ def _load_chunk(session: Session, ids: list[str]) -> dict[str, HearingFacts]:
         .join(Case, col(Case.id) == col(Hearing.case_id))
         .where(col(Hearing.id).in_(ids))
     ).all()
-    crossings = _by_id(session, Crossing, {h.crossing_id for h, _c in rows})
+    every_crossing = session.exec(select(Crossing)).all()  # a handful of rows
+    crossings = {x.id: x for x in every_crossing}
+    by_code = {x.code: x for x in every_crossing}
     courts = _by_id(session, Court, {h.court_id for h, _c in rows})
     members = _members(session, ids)
     out: dict[str, HearingFacts] = {}
@@ -149,8 +165,18 @@ def _load_chunk(session: Session, ids: list[str]) -> dict[str, HearingFacts]:
             or court is None
         ):
             raise ValidationError(NOT_PRINTABLE, "hearing")
-        out[hearing.id] = _facts(hearing, case, crossing, court, members.get(hearing.id, []))
+        report_crossing = reporting_crossing(crossing, by_code)
+        out[hearing.id] = _facts(
+            hearing, case, crossing, court, members.get(hearing.id, []), report_crossing
+        )
     return out
+
+
+def reporting_crossing(crossing: Crossing, by_code: dict[str, Crossing]) -> Crossing:
+    """The crossing where ``crossing``'s households stand to report (itself, usually)."""
+    if crossing.report_at_code and crossing.report_at_code != crossing.code:
+        return by_code.get(crossing.report_at_code, crossing)
+    return crossing
 
 
 def _by_id(
@@ -177,7 +203,12 @@ def _members(session: Session, ids: Iterable[str]) -> dict[str, list[Member]]:
 
 
 def _facts(
-    hearing: Hearing, case: Case, crossing: Crossing, court: Court, members: list[Member]
+    hearing: Hearing,
+    case: Case,
+    crossing: Crossing,
+    court: Court,
+    members: list[Member],
+    report_crossing: Crossing,
 ) -> HearingFacts:
     assert hearing.starts_at is not None
     report = hearing.report_at or hearing.starts_at - timedelta(hours=crossing.report_hours_before)
@@ -200,6 +231,7 @@ def _facts(
         phone=case.phone,
         whatsapp=case.whatsapp,
         representative=case.representative,
+        report_crossing=report_crossing,
     )
 
 

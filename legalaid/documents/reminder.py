@@ -26,6 +26,7 @@ from legalaid.documents.common import (
     letterhead,
     org_name,
     place_and_date,
+    return_line,
 )
 from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.flowables import Columns
@@ -45,7 +46,9 @@ from legalaid.documents.pdf import (
     table_style,
 )
 from legalaid.documents.reminder_blocks import BODY_BLOCKS, Block
+from legalaid.documents.script import glyph_warnings, visual
 from legalaid.documents.titles import TITLE, bilingual, both, check_layout, letter_title
+from legalaid.documents.warnings import letter_warnings
 from legalaid.formatting import clock, local_time, long_date, zone_name
 from legalaid.i18n import N_, _, current_language, ngettext
 
@@ -71,6 +74,7 @@ def reminder_letter(
         pdf,
         title,
         {facts.hearing_id: facts.printed()},
+        warnings=letter_warnings(ctx, [facts]) + glyph_warnings(m.name for m in facts.members),
     )
 
 
@@ -153,7 +157,7 @@ def _title_block(ctx: AppContext, facts: HearingFacts) -> list[Flowable]:
 
 
 def _report_block(ctx: AppContext, f: HearingFacts) -> list[Flowable]:
-    x, zone = f.crossing, f.crossing.zone
+    x, zone = f.report_crossing, f.report_crossing.zone
     spanish = current_language() == "es"
     place = x.name_es if spanish else x.name_en
     point = x.reporting_point_es if spanish else x.reporting_point_en
@@ -165,6 +169,9 @@ def _report_block(ctx: AppContext, f: HearingFacts) -> list[Flowable]:
         out.append(Paragraph(bold(point), STYLES["body"]))
     if x.address.strip():
         out.append(Paragraph(esc(x.address), STYLES["small"]))
+    returning = return_line(f)
+    if returning:
+        out.append(Paragraph(esc(returning), STYLES["small"]))
     out += [
         Spacer(1, 4),
         Paragraph(bold(long_date(local_time(f.report_at, zone).date())), STYLES["big"]),
@@ -194,7 +201,7 @@ def _clock24_and_part(instant: datetime, zone: str) -> dict[str, str]:
 def _other_clock(f: HearingFacts) -> list[Flowable]:
     """When the Mexican city's clock differs from the port's, say what it shows."""
     here = local_time(f.report_at, f.crossing.mx_zone).utcoffset()
-    there = local_time(f.report_at, f.crossing.zone).utcoffset()
+    there = local_time(f.report_at, f.report_crossing.zone).utcoffset()
     if here == there:
         return []
     text = _("Careful: on the clock in %(city)s that is %(time)s.") % {
@@ -228,7 +235,7 @@ def _members_table(facts: HearingFacts, width: float) -> KeepTogether:
         rows.append(
             [
                 Paragraph(str(index), STYLES["cell"]),
-                Paragraph(bold(member.name), STYLES["body"]),
+                Paragraph(bold(visual(member.name)), STYLES["body"]),
                 Paragraph(bold(keep(format_anumber(member.a_number)) or "—"), STYLES["body"]),
             ]
         )

@@ -13,6 +13,7 @@ from legalaid.documents.common import (
     COURT_HOTLINE,
     contact_line,
     day_and_clock,
+    has_anumber,
     org_name,
     verification_line,
 )
@@ -111,19 +112,26 @@ def _absence_block(ctx: AppContext, f: HearingFacts) -> list[Flowable]:
 
 
 def _check_block(ctx: AppContext, f: HearingFacts) -> list[Flowable]:
+    if has_anumber(f):
+        how = fmt(
+            _(
+                "Call the immigration court line %(phone)s (English and Spanish) and enter "
+                "your nine-digit A-number. It gives the date, time and place of your next "
+                "hearing."
+            ),
+            phone=bold(COURT_HOTLINE),
+        )
+    else:  # the court's line asks for an A-number this household does not have on file
+        how = fmt(
+            _(
+                "Your A-number is not on file with us. Ask %(org)s to check the date of your "
+                "hearing, and bring your court papers so we can write your A-number down."
+            ),
+            org=bold(org_name(ctx)),
+        )
     return [
         Paragraph(esc(_("Check your date")), STYLES["heading"]),
-        Paragraph(
-            fmt(
-                _(
-                    "Call the immigration court line %(phone)s (English and Spanish) and enter "
-                    "your nine-digit A-number. It gives the date, time and place of your next "
-                    "hearing."
-                ),
-                phone=bold(COURT_HOTLINE),
-            ),
-            STYLES["body"],
-        ),
+        Paragraph(how, STYLES["body"]),
         Paragraph(bold(verification_line(f.verified_at, f.verified_by, f.zone)), STYLES["body"]),
     ]
 

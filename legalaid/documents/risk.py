@@ -31,6 +31,7 @@ from legalaid.documents.pdf import (
     keep,
     table_style,
 )
+from legalaid.documents.script import glyph_warnings, visual
 from legalaid.errors import NotFoundError
 from legalaid.formatting import country_name, language_name, medium_date
 from legalaid.i18n import N_, _, babel_locale, current_language, ngettext
@@ -65,8 +66,15 @@ def risk_note(ctx: AppContext, case_id_or_number: str, *, deterministic: bool = 
         doc_meta(ctx, title, TITLE, deterministic),
         Decor(banner=banner),
     )
+    names = [f"{p.given_names} {p.family_names}".strip() for p in detail.people if p.active]
     return Document(
-        "risk_note", detail.case.id, [], pdf, title, meta={"risk_id": newest.assessment.id}
+        "risk_note",
+        detail.case.id,
+        [],
+        pdf,
+        title,
+        meta={"risk_id": newest.assessment.id},
+        warnings=glyph_warnings(names),
     )
 
 
@@ -167,7 +175,7 @@ def _identity(detail: CaseDetail, width: float) -> list[Flowable]:
 
 
 def _name(person: Person | None) -> str:
-    return f"{person.given_names} {person.family_names}".strip() if person else "—"
+    return visual(f"{person.given_names} {person.family_names}".strip()) if person else "—"
 
 
 def _language(person: Person | None) -> str:

@@ -4,7 +4,7 @@ from legalaid.models import hooks  # noqa: F401  (registers the session hooks)
 from legalaid.models.audit import AuditEntry
 from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
 from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex
-from legalaid.models.document import DocumentKind, DocumentLogEntry
+from legalaid.models.document import HEARING_PAPERS, DocumentKind, DocumentLogEntry
 from legalaid.models.hearing import (
     DateSource,
     Hearing,
@@ -24,6 +24,7 @@ from legalaid.models.risk import (
 )
 
 __all__ = [
+    "HEARING_PAPERS",
     "RISK_FACTORS",
     "AuditEntry",
     "Case",

@@ -22,6 +22,17 @@ class DocumentKind(StrEnum):
     RISK_NOTE = "risk_note"
     WALLET_CARDS = "wallet_cards"
     CROSSING_LIST = "crossing_list"
+    MESSAGE = "message"
+
+
+# The papers that state a hearing's date, time and place: a household holding one of them
+# holds something that can go out of date.
+HEARING_PAPERS = (
+    DocumentKind.REMINDER,
+    DocumentKind.WALLET_CARDS,
+    DocumentKind.CROSSING_LIST,
+    DocumentKind.MESSAGE,
+)
 
 
 class DocumentLogEntry(SQLModel, table=True):

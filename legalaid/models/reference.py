@@ -20,6 +20,9 @@ class Crossing(Record, table=True):
     mx_zone: str = Field(description="IANA time zone of the Mexican city")
     default_court_code: str | None = None
     report_hours_before: float = 4.0
+    # Where this crossing's households stand to report, when that is another crossing (people
+    # living in Mexicali, who return through Calexico, reported at San Ysidro).
+    report_at_code: str | None = Field(default=None, max_length=8)
     active: bool = True
 
 

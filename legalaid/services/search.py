@@ -5,12 +5,21 @@ The default order is newest first, which is the order of the search index itself
 its matches in that order, so even a one-letter search over 100,000 cases pages in milliseconds.
 Other orders sort every match (still in SQL, off the UI thread in the client).
 
+A search in the default order ranks the best match first, in tiers, each newest first: the
+cases where one person's name holds every word typed as a whole word, then those where one
+person's name holds every word (as the start of a word), then the rest (the words spread over
+the household, or found in the case number or an A-number). A one-word search has two tiers:
+the word whole, then as a start. The tiers are read from the per-person index
+(``person_fts``) and merged in SQL, each in index order, so a page still streams. Each row
+says which member matched best (``CaseRow.matched``).
+
 The queries run on a plain DB-API connection (:meth:`Database.query`): the client's first
 screen does not wait for SQLAlchemy to load.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,6 +66,9 @@ class CaseRow:
     crossing: str | None
     next_hearing: datetime | None
     updated_at: datetime
+    # The member whose name best matches the search (the principal's when that one does, or
+    # when there is no search by name).
+    matched: str = ""
 
 
 # "TIJ-2026-00", "demo-2026": the start of a case number (office prefix, year, sequence).
@@ -70,19 +82,33 @@ def case_number_prefix(raw: str) -> str | None:
     return text.upper() if _CASE_NUMBER_PREFIX.fullmatch(text) else None
 
 
+def _cleaned(raw: str) -> str:
+    return unicodedata.normalize("NFC", raw.replace("\x00", " "))[:500]
+
+
 def fts_query(raw: str) -> str | None:
     """A safe FTS5 expression: every word as a prefix, all required; None when nothing to find."""
-    cleaned = unicodedata.normalize("NFC", raw.replace("\x00", " "))[:500]
+    cleaned = _cleaned(raw)
     if looks_like_anumber(cleaned):
         return f'"{parse_anumber(cleaned)}"'
     if _PARTIAL_ANUMBER.fullmatch(cleaned.strip()):
         digits = "".join(ch for ch in cleaned if ch.isdigit())
         # Under three digits every A-number matches: wait for more rather than list them all.
         return f'"{digits}"*' if len(digits) >= 3 else None
-    tokens = [t for t in _TOKEN.findall(cleaned) if t.strip("_")][:MAX_TOKENS]
+    tokens = name_tokens(raw)
     if not tokens:
         return None
     return " AND ".join(f'"{t}"*' for t in tokens)
+
+
+def name_tokens(raw: str) -> list[str]:
+    """The words of a search by name (none for an A-number or a case number)."""
+    cleaned = _cleaned(raw)
+    if looks_like_anumber(cleaned) or _PARTIAL_ANUMBER.fullmatch(cleaned.strip()):
+        return []
+    if case_number_prefix(raw):
+        return []
+    return [t for t in _TOKEN.findall(cleaned) if t.strip("_")][:MAX_TOKENS]
 
 
 @dataclass
@@ -93,6 +119,8 @@ class _Query:
     rowid: str
     plain_count: str | None  # a cheaper count when nothing but the text filters
     joined: bool = True  # whether ``source`` joins the case table (and the crossing's)
+    joins: str = ""  # the joins of the case and crossing tables, for the ranked tiers
+    filters: str = ""  # the crossing and status conditions (" AND ..."), for the ranked tiers
 
 
 CASE_JOIN = 'JOIN "case" c ON c.id = s.case_id'
@@ -131,12 +159,14 @@ def _query(
         source, rowid, plain = f"case_search s {joins}", "s.rowid", 'SELECT count(*) FROM "case"'
         if search.strip():
             where.append("0")  # only punctuation: nothing can match
+    filters: list[str] = []
     if crossing:
-        where.append("x.code = :crossing")
+        filters.append("x.code = :crossing")
         params["crossing"] = crossing.upper()
     if status:
-        where.append("c.status = :status")
+        filters.append("c.status = :status")
         params["status"] = status
+    where += filters
     simple = not crossing and not status and (number or match or not search.strip())
     if not number and not match and not search.strip() and (crossing or status):
         # Filters alone: count the case table through its status and crossing indexes.
@@ -146,17 +176,89 @@ def _query(
         )
         simple = True
     return _Query(
-        source, " AND ".join(where) or "1=1", params, rowid, plain if simple else None, joined
+        source,
+        " AND ".join(where) or "1=1",
+        params,
+        rowid,
+        plain if simple else None,
+        joined,
+        joins,
+        "".join(f" AND {f}" for f in filters),
     )
+
+
+# The ranked page (default order, a search by name): the tiers one after another, each read
+# newest first straight from the full-text index (a compound SELECT with one ORDER BY sorted
+# every match: 0.1-0.25 s for one letter at 100,000 cases). Each tier leaves out what an earlier
+# one found; those sets are small (whole words, or every word in one person's name).
+PERSON_MATCH = (
+    "SELECT ps.case_rowid FROM person_fts JOIN person_search ps ON ps.rowid = person_fts.rowid"
+    " WHERE person_fts MATCH {param}"
+)
+CASE_MATCH = "SELECT rowid FROM case_fts WHERE case_fts MATCH {param}"
+TIER_SQL = "SELECT s.case_id FROM {source} WHERE {where}{filters} ORDER BY {rowid} DESC"
+
+
+def _tiers(query: _Query, tokens: list[str]) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The tiers' queries (rows newest first, and their count) and the extra parameters."""
+    exact = " AND ".join(f'"{t}"' for t in tokens)
+    joins, filters = query.joins, query.filters
+    fts_source = f"case_fts f JOIN case_search s ON s.rowid = f.rowid {joins}"
+    plain_source = f"case_search s {joins}"
+    if len(tokens) == 1:  # one word: whole word first, then as the start of a word
+        whole = CASE_MATCH.format(param=":exact")
+        arms = [
+            (fts_source, "case_fts MATCH :exact", "f.rowid"),
+            (fts_source, f"case_fts MATCH :match AND f.rowid NOT IN ({whole})", "f.rowid"),
+        ]
+    else:
+        one_whole = PERSON_MATCH.format(param=":exact")
+        one_start = PERSON_MATCH.format(param=":match")
+        arms = [
+            (plain_source, f"s.rowid IN ({one_whole})", "s.rowid"),
+            (plain_source, f"s.rowid IN ({one_start}) AND s.rowid NOT IN ({one_whole})", "s.rowid"),
+            (fts_source, f"case_fts MATCH :match AND f.rowid NOT IN ({one_start})", "f.rowid"),
+        ]
+    tiers = []
+    for source, where, rowid in arms:
+        rows = TIER_SQL.format(source=source, where=where, filters=filters, rowid=rowid)
+        count = f"SELECT count(*) FROM {source} WHERE {where}{filters}"
+        tiers.append((rows, count))
+    return tiers, {"exact": exact}
+
+
+def _ranked_ids(conn: Any, query: _Query, tokens: list[str], limit: int, offset: int) -> list[str]:
+    """The case ids of one page, best tier first: a tier is counted only to skip past it."""
+    tiers, extra = _tiers(query, tokens)
+    params = {**query.params, **extra}
+    ids: list[str] = []
+    skip, need = max(0, offset), max(0, limit)
+    for rows_sql, count_sql in tiers:
+        if need <= 0:
+            break
+        if skip:
+            size = int(conn.execute(count_sql, params).fetchone()[0])
+            if skip >= size:
+                skip -= size
+                continue
+        page = conn.execute(
+            f"{rows_sql} LIMIT :n OFFSET :skip", {**params, "n": need, "skip": skip}
+        )
+        found = [row[0] for row in page]
+        ids += found
+        need -= len(found)
+        skip = 0
+    return ids
 
 
 # The page is chosen first (only the sort key is computed for every match), then the columns
 # shown are computed for that page alone.
+PAGE_SQL = """SELECT s.case_id AS id FROM {source}
+    WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"""
 LIST_SQL = """
 WITH page AS (
   SELECT id, row_number() OVER () AS n FROM (
-    SELECT s.case_id AS id FROM {source}
-    WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset))
+    {page}))
 SELECT c.id, c.case_number, c.status, c.updated_at, x.code AS crossing_code,
   (SELECT p.given_names || ' ' || p.family_names FROM person p
      WHERE p.case_id = c.id ORDER BY p.position LIMIT 1) AS principal,
@@ -190,19 +292,83 @@ def search_cases(
     """One page of cases matching ``search`` and the filters, in the chosen order."""
     order = order if order in SORT_KEYS else DEFAULT_ORDER
     query = _query(search, crossing, status, order)
-    sql = LIST_SQL.format(
-        source=query.source,
-        where=query.where,
-        order=_order_sql(order, descending, query.rowid),
-        next_hearing=NEXT_HEARING,
-    )
+    tokens = name_tokens(search) if "match" in query.params else []
+    ranked = bool(tokens) and order == DEFAULT_ORDER and not descending
+    if ranked:
+        page = "SELECT value AS id FROM json_each(:ids)"  # in the order given
+    else:
+        page = PAGE_SQL.format(
+            source=query.source,
+            where=query.where,
+            order=_order_sql(order, descending, query.rowid),
+        )
+    sql = LIST_SQL.format(page=page, next_hearing=NEXT_HEARING)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # the stored text form
     params = {**query.params, "limit": max(0, limit), "offset": max(0, offset), "now": now}
     with ctx.db.query() as conn:
+        if ranked:
+            params = {
+                "ids": json.dumps(_ranked_ids(conn, query, tokens, limit, offset)),
+                "now": now,
+            }
         cursor = conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    return [_case_row(r) for r in rows]
+        found = [_case_row(r) for r in rows]
+        if tokens and found:
+            _name_who_matched(conn, found, tokens)
+    return found
+
+
+MEMBERS_SQL = """SELECT case_id, given_names || ' ' || family_names FROM person
+    WHERE case_id IN ({marks}) ORDER BY case_id, position"""
+
+
+_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as the index compares ("Íñiguez" -> "iniguez"): a regular
+    expression over the marks, several times faster than a loop over the characters."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def _name_who_matched(conn: Any, rows: list[CaseRow], tokens: list[str]) -> None:
+    """Set each row's ``matched``: the member whose name holds the words best (whole words
+    before starts of words, more words before fewer; the principal on a tie)."""
+    wanted = [
+        (re.compile(rf"(?<!\w){re.escape(t)}"), re.compile(rf"(?<!\w){re.escape(t)}(?!\w)"))
+        for t in (_fold(token) for token in tokens)
+    ]
+    ids = [r.case_id for r in rows]
+    found = conn.execute(MEMBERS_SQL.format(marks=",".join("?" * len(ids))), ids).fetchall()
+    # Every name folded in one call (one decomposition of the page's names, not one each).
+    folded_all = _fold("\n".join((name or "").replace("\n", " ") for _c, name in found))
+    members: dict[str, list[tuple[str, str]]] = {}
+    for (case_id, name), name_folded in zip(found, folded_all.split("\n"), strict=True):
+        members.setdefault(case_id, []).append((name or "", name_folded))
+    for row in rows:
+        people = members.get(row.case_id, [])
+        if len(people) == 1:
+            row.matched = people[0][0]
+            continue
+        best, best_score = "", (len(wanted) + 1, 0)
+        for name, name_folded in people:
+            score = _score(wanted, name_folded)
+            if score < best_score:
+                best, best_score = name, score
+                if score == (0, 0):  # every word whole: nobody does better
+                    break
+        if best:
+            row.matched = best
+
+
+def _score(wanted: list[tuple[re.Pattern[str], re.Pattern[str]]], folded: str) -> tuple[int, int]:
+    """(words not found at the start of a word, words not found whole) in a folded name:
+    lower is better."""
+    start = sum(1 for begins, _whole in wanted if begins.search(folded))
+    whole = sum(1 for _begins, full in wanted if full.search(folded))
+    return (len(wanted) - start, len(wanted) - whole)
 
 
 def count_cases(
@@ -222,6 +388,7 @@ def _case_row(r: Any) -> CaseRow:
         case_number=r["case_number"],
         status=r["status"],
         principal=r["principal"] or "",
+        matched=r["principal"] or "",
         a_number=r["a_number"],
         people=r["people"],
         crossing=r["crossing_code"],

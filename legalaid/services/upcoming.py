@@ -27,7 +27,7 @@ class UpcomingHearing:
     names: list[str]
     a_numbers: list[str]
     crossing: str
-    crossing_zone: str
+    crossing_zone: str  # the zone of the crossing where the household reports
     court: str
     court_name_es: str
     court_name_en: str
@@ -41,6 +41,8 @@ class UpcomingHearing:
     verified_at: datetime | None
     verified_by: str
     flags: list[str] = field(default_factory=list)
+    # Where the household stands to report: its crossing, or the one its crossing reports at.
+    report_crossing: str = ""
 
     @property
     def household_size(self) -> int:
@@ -52,6 +54,7 @@ class UpcomingHearing:
             "names": self.names,
             "a_numbers": [format_anumber(a) for a in self.a_numbers],
             "crossing": self.crossing,
+            "report_crossing": self.report_crossing or self.crossing,
             "court": self.court,
             "hearing_at": self.hearing_at.isoformat(),
             "report_at": self.report_at.isoformat(),
@@ -84,9 +87,11 @@ def flags_for(status: str, verified_at: datetime | None, now: datetime) -> list[
 UPCOMING_SQL = """
 SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.status,
        h.verified_at, h.verified_by, c.id AS case_id, c.case_number, c.phone, c.whatsapp,
-       x.code AS crossing, x.zone AS crossing_zone, k.code AS court, k.name_es, k.name_en
+       x.code AS crossing, coalesce(r.zone, x.zone) AS crossing_zone,
+       coalesce(r.code, x.code) AS report_crossing, k.code AS court, k.name_es, k.name_en
 FROM hearing h JOIN "case" c ON c.id = h.case_id
 JOIN crossing x ON x.id = h.crossing_id JOIN court k ON k.id = h.court_id
+LEFT JOIN crossing r ON r.code = x.report_at_code
 WHERE h.starts_at >= :lo AND h.starts_at < :hi
   AND +h.status IN ('scheduled', 'missed', 'attended') {crossing}
 """
@@ -101,7 +106,10 @@ ORDER BY a.hearing_id, p.position
 def upcoming(
     ctx: AppContext, days: int = 14, *, start: date | None = None, crossing: str | None = None
 ) -> list[UpcomingHearing]:
-    """Hearings whose court-local date falls in [start, start + days), by report time."""
+    """Hearings whose court-local date falls in [start, start + days), by report time.
+
+    ``crossing`` keeps the households of that crossing and those who report there (San
+    Ysidro's list includes Calexico's households, who report at San Ysidro)."""
     now = utcnow()
     start = start or now.date()
     end = start + timedelta(days=max(days, 1))
@@ -115,7 +123,8 @@ def upcoming(
         if crossing:
             params["crossing"] = crossing_by_code(session, crossing).code
         conn = session.connection()
-        query = text(UPCOMING_SQL.format(crossing="AND x.code = :crossing" if crossing else ""))
+        where = "AND (x.code = :crossing OR r.code = :crossing)" if crossing else ""
+        query = text(UPCOMING_SQL.format(crossing=where))
         for r in conn.execute(query, params).mappings():  # row by row: no list of SQL rows
             if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
                 result.append(_row(r, now, shared))
@@ -184,4 +193,5 @@ def _row(r: Any, now: datetime, shared: dict[Any, Any]) -> UpcomingHearing:
         verified_at=verified,
         verified_by=one(r["verified_by"]),
         flags=flags_for(r["status"], verified, now),
+        report_crossing=one(r["report_crossing"]),
     )

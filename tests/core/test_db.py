@@ -32,7 +32,7 @@ def test_first_use_creates_and_migrates_to_head(ctx: AppContext) -> None:
 
 
 def test_models_and_migrations_agree(ctx: AppContext) -> None:
-    ignored = ("case_fts", "case_search")
+    ignored = ("case_fts", "case_search", "person_fts", "person_search")
     with ctx.db.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     real = [d for d in diffs if not any(name in str(d) for name in ignored)]
@@ -99,6 +99,8 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(path)
     tables = ["case", "person", "hearing", "hearing_attendee", "crossing", "court"]
     out = {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+    # Columns added by later migrations (crossing.report_at_code, 0005) are not compared.
+    out["crossing"] = [row[:17] for row in out["crossing"]]
     conn.close()
     return out
 

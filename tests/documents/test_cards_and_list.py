@@ -90,10 +90,10 @@ def test_message_in_spanish_and_english_fits_a_text_message(ctx: AppContext) -> 
     spanish = message_text(ctx, hearing_id, "es")
     english = message_text(ctx, hearing_id, "en")
     assert "José Ángel Hernández Núñez y 7 personas más" in spanish
-    assert "martes, 18 de junio de 2030, 8:00 a. m. (hora de verano del Pacífico)" in spanish
-    assert "4:00 a. m. (04:00 h, de madrugada)" in spanish
+    assert "martes, 18 de junio de 2030 a las 8:00 a. m., hora de verano del Pacífico" in spanish
+    assert "a las 4:00 a. m., hora de verano del Pacífico (04:00 h, de madrugada)" in spanish
     assert "José Ángel Hernández Núñez and 7 more people" in english
-    assert "at 4:00 AM (04:00, early morning, before dawn)" in english
+    assert "at 4:00 AM, Pacific Daylight Time (04:00, early morning, before dawn)" in english
     assert "1-800-898-7180" in spanish and "1-800-898-7180" in english
     for text in (spanish, english):
         assert len(text) < 700 and "\u00a0" not in text and "\u202f" not in text

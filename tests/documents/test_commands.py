@@ -15,7 +15,14 @@ from legalaid.context import AppContext
 from legalaid.documents import documents_for_case
 from legalaid.documents.commands import progress_bar
 from legalaid.services.risk import RiskInput, add_assessment
-from tests.documents.helpers import EIGHT, HEARING_DAY, hearing, household, text_of
+from tests.documents.helpers import (
+    EIGHT,
+    HEARING_DAY,
+    hearing,
+    household,
+    text_of,
+    with_organisation,
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], ctx: AppContext, *args: str) -> tuple[int, str, str]:
@@ -30,6 +37,7 @@ def run(capsys: pytest.CaptureFixture[str], ctx: AppContext, *args: str) -> tupl
 def test_each_command_writes_and_logs_its_paper(
     ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    with_organisation(ctx).save_settings()  # the letters say whom to call: no warning
     case = household(ctx, EIGHT[:2])
     number = case.case.case_number
     hearing(ctx, case.case.id)
@@ -51,7 +59,7 @@ def test_each_command_writes_and_logs_its_paper(
         in run(capsys, ctx, *commands["week.pdf"], "-o", str(tmp_path / "w.pdf"))[1]
     )
     kinds = sorted(entry.kind for entry in documents_for_case(ctx, number))
-    assert kinds == ["reminder", "reminder", "risk_note", "wallet_cards"]
+    assert kinds == ["crossing_list", "reminder", "reminder", "risk_note", "wallet_cards"]
 
 
 def test_message_prints_spanish_then_english(

@@ -87,9 +87,18 @@ def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -
             window.close()
         return 0
 
+    from ui.first_run import OrganisationDialog
+
+    asked: list[str] = []  # a fresh home asks who prints the letters, before the window
+    monkeypatch.setattr(
+        OrganisationDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0
+    )
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     assert app_module.run_client(str(tmp_path / "home"), "en", unencrypted=True) == 0
+    assert asked == ["Who prints the letters"]
     assert shown == ["LegalAid — cases and hearings"]
+    assert app_module.run_client(str(tmp_path / "home"), "en", unencrypted=True) == 0
+    assert len(asked) == 1  # asked once: the home is not fresh any more
 
 
 def test_a_plaintext_home_opens_only_in_explicit_demo_mode(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

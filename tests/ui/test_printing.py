@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,7 @@ def pdf_printer(path: Path) -> QPrinter:
 def test_preview_then_save_as_and_print(
     qtbot, ctx: AppContext, runner, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     case = family(ctx)
     hearing_id = hearing_in(ctx, case.case.id, 5)
     document = reminder_letter(ctx, hearing_id)
@@ -138,15 +140,16 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folder
 def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
     qtbot, demo_ctx, runner, tmp_path, monkeypatch, folders
 ) -> None:  # type: ignore[no-untyped-def]
+    demo_ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     window = QWidget()
     qtbot.addWidget(window)
     printer = batch_module.BatchPrinter(demo_ctx, runner, window)
-    ids = [r.hearing_id for r in upcoming(demo_ctx, 14) if r.status == "scheduled"][:3]
+    coming = [r for r in upcoming(demo_ctx, 14) if r.status == "scheduled"]
+    ids = [r.hearing_id for r in coming if r.report_at > datetime.now(UTC)][:3]  # no warning
     logged_before = logged_letters(demo_ctx)
     with qtbot.waitSignal(printer.finished, timeout=60_000):
         printer.start(ids)
-    logged = logged_letters(demo_ctx)
-    assert logged - logged_before == Counter(ids)  # the batch logged each letter once
+    assert logged_letters(demo_ctx) == logged_before  # only previewed: nothing handed out yet
     preview = printer.preview
     assert preview is not None
     document = preview.document
@@ -160,13 +163,16 @@ def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
     qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
     assert target.read_bytes() == document.path.read_bytes()
+    saved = logged_letters(demo_ctx)
+    assert saved - logged_before == Counter(ids)  # saving logged each letter once...
+    assert logged_files(demo_ctx, ids) == {str(target)}  # ...with the file it was saved to
     printed = tmp_path / "printed.pdf"
     monkeypatch.setattr(preview_module, "new_printer", lambda _paper: pdf_printer(printed))
     monkeypatch.setattr(QPrintDialog, "exec", lambda self: QPrintDialog.DialogCode.Accepted)
     qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
     assert len(PdfReader(printed).pages) == preview.pdf.pageCount()
-    assert logged_letters(demo_ctx) == logged  # saving and printing the batch add nothing
+    assert logged_letters(demo_ctx) - saved == Counter(ids)  # and printing once more
     preview.close()  # deleted on close: the file is let go, then its folder removed
     qtbot.waitUntil(lambda: not folders[0].exists(), timeout=5_000)
     assert not shiboken6.isValid(preview)
@@ -175,6 +181,14 @@ def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
 def logged_letters(ctx: AppContext) -> Counter[str | None]:
     with ctx.db.read() as session:
         return Counter(session.exec(select(DocumentLogEntry.hearing_id)).all())
+
+
+def logged_files(ctx: AppContext, ids: list[str]) -> set[str]:
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(DocumentLogEntry.file).where(DocumentLogEntry.hearing_id.in_(ids))  # type: ignore[union-attr]
+        ).all()
+    return set(rows)
 
 
 def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
