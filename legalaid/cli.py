@@ -91,7 +91,7 @@ def register(sub: Any) -> dict[str, Handler]:
     cases.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
     upcoming = sub.add_parser("upcoming", help=_("hearings in the next days, by report time"))
-    upcoming.add_argument("--days", type=positive, default=14, metavar="N")
+    upcoming.add_argument("--days", type=days, default=14, metavar="N")
     upcoming.add_argument("--crossing", metavar=_("CODE"))
     upcoming.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
@@ -111,6 +111,22 @@ def positive(text: str) -> int:
         raise argparse.ArgumentTypeError(_("must be a whole number")) from None
     if value < 1 or value > 10_000_000:
         raise argparse.ArgumentTypeError(_("must be between 1 and 10,000,000"))
+    return value
+
+
+MAX_DAYS = 3660
+
+
+def days(text: str) -> int:
+    """A number of days ahead: 1 to ten years (a date past year 9999 cannot be reached)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
+    if value < 1 or value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            _("must be a number of days from 1 to %(max)d (ten years)") % {"max": MAX_DAYS}
+        )
     return value
 
 
@@ -268,6 +284,10 @@ def cmd_crossings(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from legalaid.files import forget_pending, owner_only
+    from legalaid.homelock import release_all, set_program
+
+    owner_only()  # every file and folder this process makes is its user's only
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
@@ -275,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
+    set_program(args.command)
     try:
         return HANDLERS[args.command](args)
     except LegalAidError as error:
@@ -286,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(_("legalaid: %(reason)s") % {"reason": error.strerror or error}, file=sys.stderr)
         return 1
+    finally:
+        release_all()
+        forget_pending()
 
 
 def _names_a_command(argv: list[str]) -> bool:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from legalaid.documents.model import BatchResult, Document
 from legalaid.documents.parallel import render_parallel, start_workers, workers_for
 from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
 from legalaid.errors import NotFoundError, ValidationError
+from legalaid.files import new_partial
 from legalaid.i18n import N_
 from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
@@ -125,6 +124,8 @@ def hearings_in_range(
         raise ValidationError(N_("The last day is before the first day."), "range")
     if end - start > timedelta(days=MAX_DAYS):
         raise ValidationError(N_("Print at most one year of hearings at a time."), "range")
+    if start.year < 1900 or end.year > 2199:
+        raise ValidationError(N_("Give dates from 1900 to 2199."), "range")
     rows = upcoming(ctx, (end - start).days + 1, start=start, crossing=crossing)
     found = [r.hearing_id for r in rows if r.status == HearingStatus.SCHEDULED]
     if not found:
@@ -245,7 +246,10 @@ def _per_household(
     groups: dict[str, list[HearingFacts]] = {}
     for item in facts:
         groups.setdefault(item.case_id, []).append(item)
-    staging = Path(tempfile.mkdtemp(prefix=".legalaid-", dir=folder))
+    # Each file is written owner-only under a temporary name beside its target and all are
+    # renamed once every one is written: a cancel or a failure removes them, and after a kill
+    # the next start does (legalaid.files).
+    staged: list[Path] = []
     written: list[_Written] = []
     try:
         done = 0
@@ -254,15 +258,21 @@ def _per_household(
             data = _render(
                 ctx, letters, layout, progress, cancel, deterministic, today, done, len(facts)
             )
-            (staging / name).write_bytes(data)
+            staged.append(new_partial(folder / name))
+            with staged[-1].open("r+b") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
             written.append(_written(folder / name, letters, data))
             done += len(letters)
-        for done_file in written:
-            os.replace(staging / done_file.path.name, done_file.path)
+        for tmp, done_file in zip(staged, written, strict=True):
+            os.replace(tmp, done_file.path)
+        staged.clear()
     except OSError as error:
         raise storage_error(folder, error) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     return written
 
 
