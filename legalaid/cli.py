@@ -152,11 +152,22 @@ def open_context(args: argparse.Namespace) -> Any:
     tries = 1 if ask.from_file() is not None or not sys.stdin.isatty() else 3
     for attempt in range(tries):
         try:
-            return open_home(args.home, passphrase=ask.ask_existing())
+            ctx = open_home(args.home, passphrase=ask.ask_existing())
         except WrongPassphrase as error:
             if attempt == tries - 1:
                 raise
             print(error.message(), file=sys.stderr)
+            continue
+        if ctx.recovery_key:  # an interrupted encryption was finished: its key is new
+            print(
+                _(
+                    "An interrupted encryption of this folder was finished. New recovery key "
+                    "(write it down and keep it away from this computer): %(key)s"
+                )
+                % {"key": ctx.recovery_key},
+                file=sys.stderr,
+            )
+        return ctx
     raise AssertionError("unreachable")
 
 

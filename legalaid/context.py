@@ -112,7 +112,7 @@ def open_home(
     try:
         _repair_interrupted(paths, hold)
         state = home_state(paths.root)
-        _refuse_lost_database(paths, state)
+        made_now = state is HomeState.NEW or _refuse_lost_database(paths, state)
         dek, recovery = _database_key(paths, state, passphrase, unencrypted, key, hold)
         settings = load_settings(paths.settings)
         if not paths.database.exists():
@@ -125,7 +125,7 @@ def open_home(
 
                 seed_reference(db)
             _repair_sort_names(db)
-            if state is HomeState.NEW and dek is not None:
+            if made_now and dek is not None:
                 from legalaid.safety.keys import database_made
 
                 database_made(paths.key_file)
@@ -156,22 +156,25 @@ def _repair_interrupted(paths: HomePaths, hold: homelock.Hold) -> None:
     sweep_home(paths)
 
 
-def _refuse_lost_database(paths: HomePaths, state: HomeState) -> None:
+def _refuse_lost_database(paths: HomePaths, state: HomeState) -> bool:
     """An empty or missing database beside a key file of a database that was made: refuse
-    (keeping the file) rather than start a new, empty one over the loss."""
+    (keeping the file) rather than start a new, empty one over the loss. True when the key
+    file is still waiting for its new database (a first start that was interrupted)."""
     if state is not HomeState.ENCRYPTED or not paths.key_file.exists():
-        return
+        return False
     if (paths.root / CONVERSION_JOURNAL).exists():
-        return
+        return False
     try:
         size = paths.database.stat().st_size
     except FileNotFoundError:
         size = 0
-    if size == 0:
-        from legalaid.safety.keys import expects_new_database
+    if size:
+        return False
+    from legalaid.safety.keys import expects_new_database
 
-        if not expects_new_database(paths.key_file):
-            raise StorageError(DATABASE_LOST, path=str(paths.database), backups=str(paths.backups))
+    if not expects_new_database(paths.key_file):
+        raise StorageError(DATABASE_LOST, path=str(paths.database), backups=str(paths.backups))
+    return True
 
 
 def _repair_sort_names(db: Database) -> None:

@@ -17,8 +17,9 @@ import re
 import secrets
 import socket
 import stat
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from legalaid.errors import StorageError
@@ -143,12 +144,22 @@ def partial_name(path: Path) -> Path:
 
 
 def new_partial(path: Path) -> Path:
-    """Make the empty owner-only temporary file for ``path`` (noted for the clean-up after a
-    crash); the caller writes it, then renames it over ``path`` or removes it."""
+    """Make the empty owner-only temporary file for ``path``, noted for the clean-up after a
+    crash; the caller writes it, renames it over ``path`` or removes it, then calls
+    ``drop_partial``."""
     tmp = partial_name(path)
-    _note_folder(path.parent)
-    create_private(tmp)
+    _note(tmp.parent, +1)
+    try:
+        create_private(tmp)
+    except BaseException:
+        _note(tmp.parent, -1)
+        raise
     return tmp
+
+
+def drop_partial(tmp: Path) -> None:
+    """``tmp`` (from ``new_partial``) was renamed or removed: no longer to clean up."""
+    _note(tmp.parent, -1)
 
 
 @contextmanager
@@ -172,6 +183,8 @@ def partial(path: Path, *, durable: bool = True) -> Iterator[Path]:
         if isinstance(error, OSError):
             raise storage_error(path, error) from error
         raise
+    finally:
+        drop_partial(tmp)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -182,8 +195,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 # --- temporary files a kill left behind ----------------------------------------------------
+# While this process has temporary files, the home's "pending" folder holds a note named with
+# its pid and host listing their folders; it goes when the last one is renamed or removed.
 _pending: Path | None = None  # the home's "pending" folder (set when a home is opened)
-_noted: set[Path] = set()
+_in_flight: dict[Path, int] = {}  # folder -> temporary files of this process in it
+_companions: set[Path] = set()  # key copies written before their backup is in place
+_notes = threading.Lock()
+KEY_COPY = ".db.key"
 
 
 def _host() -> str:
@@ -197,35 +215,59 @@ def _entry(folder: Path) -> Path:
 def use_pending_folder(folder: Path | None) -> None:
     """Where this process notes the folders it writes temporary files in (the home's)."""
     global _pending
-    if folder != _pending:
+    with _notes:
         _pending = folder
-        _noted.clear()
 
 
-def _note_folder(folder: Path) -> None:
-    if _pending is None:
-        return
-    try:
-        folder = folder.resolve()
-        if folder in _noted:
-            return
-        make_folder(_pending)
-        entry = _entry(_pending)
-        fd = os.open(entry, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+def note_key_copy(path: Path, writing: bool) -> None:
+    """A backup's key copy (``NAME.db.key``) written before the backup is renamed into place:
+    if this process is killed in between, the next start removes the key copy when its backup
+    is not there (``writing=False`` once the backup is in place, or gone)."""
+    with _notes:
+        if writing:
+            _companions.add(path.resolve())
+        else:
+            _companions.discard(path.resolve())
+    _note(path.parent, 0)
+
+
+def _note(folder: Path, change: int) -> None:
+    with _notes:
         try:
-            os.write(fd, (str(folder) + "\n").encode("utf-8", "surrogateescape"))
-        finally:
-            os.close(fd)
-        _noted.add(folder)
-    except OSError:
-        pass  # only for the clean-up after a crash; the write itself goes on
+            folder = folder.resolve()
+        except OSError:
+            return
+        count = _in_flight.get(folder, 0) + change
+        if count > 0:
+            _in_flight[folder] = count
+        else:
+            _in_flight.pop(folder, None)
+        if _pending is None:
+            return
+        entry = _entry(_pending)
+        try:
+            if not _in_flight and not _companions:
+                entry.unlink(missing_ok=True)
+                return
+            make_folder(_pending)
+            text = "".join(f"{path}\n" for path in _in_flight)
+            text += "".join(f"{KEY_COPY}:{path}\n" for path in _companions)
+            fd = os.open(entry, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            try:
+                os.write(fd, text.encode("utf-8", "surrogateescape"))
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # only for the clean-up after a crash; the write itself goes on
 
 
 def forget_pending() -> None:
     """This process is ending cleanly: its temporary files are gone, so is its note."""
-    if _pending is not None:
-        _entry(_pending).unlink(missing_ok=True)
-        _noted.clear()
+    with _notes:
+        _in_flight.clear()
+        _companions.clear()
+        if _pending is not None:
+            _entry(_pending).unlink(missing_ok=True)
 
 
 def owned_partials(folder: Path, pid: int | None = None) -> list[Path]:
@@ -259,6 +301,13 @@ def sweep_pending(folder: Path, is_alive: Callable[[int], bool]) -> list[Path]:
         except OSError:
             continue
         for line in dict.fromkeys(lines):
+            if line.startswith(f"{KEY_COPY}:"):
+                copy = Path(line[len(KEY_COPY) + 1 :])
+                if copy.name.endswith(KEY_COPY) and not copy.with_name(copy.name[:-4]).exists():
+                    with suppress(OSError):
+                        copy.unlink()
+                        removed.append(copy)
+                continue
             for path in owned_partials(Path(line), int(pid_text)):
                 try:
                     path.unlink()

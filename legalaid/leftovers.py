@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 from legalaid.files import make_private, owned_partials, sweep_pending
@@ -23,7 +22,6 @@ from legalaid.tempfiles import sweep as sweep_temporary
 RESTORE_STAGING = "restore.staging"
 RESTORE_OLD = "restore.old"
 RESTORE_DONE = "restore.done"
-ORPHAN_AGE_S = 3600
 # Names older versions used for their temporary files (no process id in them).
 _LEGACY = re.compile(r"^(\.key-.*|\.settings-.*|\..*\.partial|\.restore.*\.partial)$")
 # What an encryption that was never committed leaves (it starts again from nothing).
@@ -37,21 +35,28 @@ def interrupted_restore(paths: HomePaths) -> bool:
 
 
 def _orphan_key_copy(path: Path) -> bool:
-    """The key copy of a backup that was never kept (a backup writes it just before the
-    backup itself is renamed into place: an hour old and still alone, it is a leftover)."""
-    if not path.name.endswith(".db.key") or path.with_name(path.name[:-4]).exists():
+    """The key copy of a backup that was never kept: a backup writes its key copy just before
+    renaming itself into place, so a key copy alone is a leftover unless its backup is being
+    written now (its temporary file, of a running process, is there)."""
+    if not path.name.endswith(".db.key"):
         return False
-    try:
-        return time.time() - path.stat().st_mtime > ORPHAN_AGE_S
-    except OSError:
+    backup = path.with_name(path.name[: -len(".key")])
+    if backup.exists():
         return False
+    for tmp in owned_partials(path.parent):
+        if tmp.name.startswith(f".{backup.name}.legalaid-") and alive(_pid_of(tmp)):
+            return False
+    return True
+
+
+def _pid_of(path: Path) -> int:
+    return int(path.name.rsplit(".legalaid-", 1)[1].split("-", 1)[0])
 
 
 def _dead_partials(folder: Path) -> list[Path]:
     found = []
     for path in owned_partials(folder):
-        pid = int(path.name.rsplit(".legalaid-", 1)[1].split("-", 1)[0])
-        if not alive(pid):
+        if not alive(_pid_of(path)):
             found.append(path)
     return found
 

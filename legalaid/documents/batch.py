@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from legalaid import faults
 from legalaid.context import AppContext
 from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
@@ -24,7 +25,7 @@ from legalaid.documents.model import BatchResult, Document
 from legalaid.documents.parallel import render_parallel, start_workers, workers_for
 from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
 from legalaid.errors import NotFoundError, ValidationError
-from legalaid.files import new_partial
+from legalaid.files import drop_partial, new_partial
 from legalaid.i18n import N_
 from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
@@ -265,14 +266,17 @@ def _per_household(
                 os.fsync(out.fileno())
             written.append(_written(folder / name, letters, data))
             done += len(letters)
-        for tmp, done_file in zip(staged, written, strict=True):
-            os.replace(tmp, done_file.path)
-        staged.clear()
+            faults.reached("batch", "household")
+        faults.reached("batch", "rename")
+        while staged:
+            os.replace(staged[0], written[len(written) - len(staged)].path)
+            drop_partial(staged.pop(0))
     except OSError as error:
         raise storage_error(folder, error) from error
     finally:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
+            drop_partial(tmp)
     return written
 
 

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from legalaid.context import AppContext
 
 PARALLEL_FROM = 300  # below this, starting processes costs more than it saves
-STEPS = ("workers", "chunks", "join", "rename")
+# The steps of a batch (legalaid.faults): one PDF in worker processes, or one file per household.
+STEPS = ("workers", "chunks", "join", "rename", "household")
 PR_SET_PDEATHSIG = 1
 MIN_CHUNK, MAX_CHUNK = 40, 200  # each chunk embeds its own font subset: not too many of them
 

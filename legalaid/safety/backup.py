@@ -34,6 +34,7 @@ from legalaid.files import (
     copy_private,
     fsync_folder,
     make_folder,
+    note_key_copy,
     partial,
     write_atomic,
 )
@@ -153,6 +154,7 @@ def backup_to(ctx: AppContext, dest: Path) -> Path:
     dest = dest.expanduser()
     if dest.is_dir():
         dest = dest / f"legalaid-{_stamp()}.db"
+    kept = False
     try:
         make_folder(dest.parent)
         with partial(dest) as tmp:
@@ -162,8 +164,10 @@ def backup_to(ctx: AppContext, dest: Path) -> Path:
             _verify(tmp, ctx.db._key, live=True)
             faults.reached("backup", "key")
             if ctx.encrypted:
+                note_key_copy(key_path_for(dest), writing=True)
                 copy_private(ctx.home.key_file, key_path_for(dest))
             faults.reached("backup", "rename")
+        kept = True
     except StorageError as error:  # partial() names the OSError; say it as a backup's
         if isinstance(error.__cause__, OSError) and not isinstance(error, DatabaseDamaged):
             raise _backup_error(dest, error.__cause__) from error
@@ -172,6 +176,11 @@ def backup_to(ctx: AppContext, dest: Path) -> Path:
         if isinstance(error, OSError) or is_database_error(error):
             raise _backup_error(dest, error) from error
         raise
+    finally:
+        if ctx.encrypted:
+            if not kept and not dest.exists():
+                key_path_for(dest).unlink(missing_ok=True)  # the key copy of no backup
+            note_key_copy(key_path_for(dest), writing=False)
     return dest
 
 
@@ -377,12 +386,14 @@ def restore_home(
             raise StorageError(NOT_A_BACKUP, path=str(source), reason="no schema version")
         if origin.other_home and has_data and not other_home:
             raise OtherHomeBackup(OTHER_HOME, file=source.name, folder=str(paths.backups))
-        faults.reached("restore", "safety")
-        safety = _keep_current(paths, current, unencrypted) if has_data else None
         new_key = key_path_for(source) if origin.other_home else None
         try:
+            faults.reached("restore", "safety")
+            safety = _keep_current(paths, current, unencrypted) if has_data else None
             _swap_in(paths, source, new_key, backup_key, info)
-        except LegalAidError:
+        except LegalAidError as error:
+            if isinstance(error.__cause__, OSError) and error.__cause__.errno == errno.ENOSPC:
+                raise StorageError(RESTORE_DISK_FULL) from error
             raise
         except Exception as error:
             mapped = storage_error(error, paths.database) if is_database_error(error) else None
@@ -486,25 +497,33 @@ def _swap_in(
     """Stage, check, move the current files aside, move the copies in, check in place."""
     root = paths.root
     staging = root / RESTORE_STAGING
-    shutil.rmtree(staging, ignore_errors=True)
-    make_folder(staging)
-    faults.reached("restore", "stage")
-    copy_private(source, staging / "legalaid.db")
-    if new_key is not None:
-        copy_private(new_key, staging / "legalaid.key")
-    faults.reached("restore", "stage-verify")
-    staged = _verify(staging / "legalaid.db", key)
-    if (staged.cases, staged.people, staged.hearings) != (info.cases, info.people, info.hearings):
-        raise StorageError(NOT_A_BACKUP, path=str(source), reason="copy differs")
-    # The commit point: what existed is written down before anything moves.
-    faults.reached("restore", "commit")
     pending = root / f"{RESTORE_OLD}.partial"
-    shutil.rmtree(pending, ignore_errors=True)
-    make_folder(pending)
-    had = [name for name in LIVE_NAMES if (root / name).exists()]
-    write_atomic(pending / "manifest.json", json.dumps({"had": had}).encode("utf-8"))
-    os.replace(pending, root / RESTORE_OLD)
-    fsync_folder(root)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        make_folder(staging)
+        faults.reached("restore", "stage")
+        copy_private(source, staging / "legalaid.db")
+        if new_key is not None:
+            copy_private(new_key, staging / "legalaid.key")
+        faults.reached("restore", "stage-verify")
+        staged = _verify(staging / "legalaid.db", key)
+        if (staged.cases, staged.people, staged.hearings) != (
+            info.cases,
+            info.people,
+            info.hearings,
+        ):
+            raise StorageError(NOT_A_BACKUP, path=str(source), reason="copy differs")
+        # The commit point: what existed is written down before anything moves.
+        faults.reached("restore", "commit")
+        shutil.rmtree(pending, ignore_errors=True)
+        make_folder(pending)
+        had = [name for name in LIVE_NAMES if (root / name).exists()]
+        write_atomic(pending / "manifest.json", json.dumps({"had": had}).encode("utf-8"))
+        os.replace(pending, root / RESTORE_OLD)
+        fsync_folder(root)
+    except BaseException:
+        _clean(paths)  # nothing was moved yet: the staged copies go
+        raise
     old = root / RESTORE_OLD
     try:
         faults.reached("restore", "aside")
@@ -538,8 +557,11 @@ def _swap_in(
         raise
     # Verified in place: from here the restore is done; what was aside goes.
     os.replace(old, root / RESTORE_DONE)
-    faults.reached("restore", "done")
-    _clean(paths)
+    try:
+        faults.reached("restore", "done")
+        _clean(paths)
+    except OSError:
+        pass  # the restore is done; what is left of it goes at the next start
 
 
 def _roll_back(paths: HomePaths) -> None:

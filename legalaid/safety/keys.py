@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from legalaid import homelock
+from legalaid import faults, homelock
 from legalaid.errors import (  # noqa: F401  (the passphrase errors are re-exported)
     LegalAidError,
     PassphraseRequired,
@@ -31,7 +31,7 @@ from legalaid.errors import (  # noqa: F401  (the passphrase errors are re-expor
     ValidationError,
     WrongPassphrase,
 )
-from legalaid.files import make_folder, write_atomic
+from legalaid.files import make_folder, partial
 from legalaid.i18n import N_
 from legalaid.paths import HomePaths
 
@@ -212,7 +212,9 @@ def write_key_file(
     if new_database:
         data["new_database"] = True
     make_folder(path.parent)
-    write_atomic(path, json.dumps(data, indent=2).encode("utf-8"))
+    with partial(path) as tmp:
+        tmp.write_bytes(json.dumps(data, indent=2).encode("utf-8"))
+        faults.reached("key-file", "rename")
 
 
 def database_made(path: Path) -> None:
@@ -287,8 +289,15 @@ def unlock(path: Path, secret: str) -> bytes:
     raise WrongPassphrase(WRONG_PASSPHRASE, "passphrase")
 
 
+# The steps of a change of passphrase or recovery key (legalaid.faults); "key-file.rename" is
+# the key file's own, between its new text written in full and the rename over the old one.
+STEPS = ("passphrase.unlock", "passphrase.wrap", "key-file.rename")
+
+
 def _rewrap(path: Path, secret: str, kind: str, new_secret: str) -> None:
+    faults.reached("passphrase", "unlock")
     dek = unlock(path, secret)
+    faults.reached("passphrase", "wrap")
     data = read_key_file(path)
     database_id = data["database_id"]
     slots = [
