@@ -191,7 +191,10 @@ def auto_backup(ctx: AppContext, label: str = "", *, only_if_changed: bool = Fal
     automatic backup, that backup is the answer and nothing is written, so a window left open
     for days does not rotate the older, different backups away with identical copies.
     """
-    signature = database_signature(ctx) if only_if_changed else ""
+    try:
+        signature = database_signature(ctx) if only_if_changed else ""
+    except StorageError:  # a damaged database: the backup's own check says so, in full
+        signature = ""
     if signature:
         last = _last_auto(ctx.home.backups)
         if last is not None and last[0] == signature:
@@ -473,6 +476,9 @@ def _keep_current(paths: HomePaths, key: bytes | None, unencrypted: bool) -> Pat
         return _raw_copy(paths)
     try:
         return auto_backup(current, "before-restore")
+    except DatabaseDamaged:
+        current.close()
+        return _raw_copy(paths)  # as it is: a damaged database is kept whole, not checked
     finally:
         current.close()
 
