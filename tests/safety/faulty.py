@@ -8,6 +8,9 @@ import signal
 import stat
 import subprocess
 import sys
+import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 KILLED = -signal.SIGKILL
@@ -115,3 +118,37 @@ def readable_by_others(*roots: Path) -> list[str]:
             if mode & 0o077:
                 found.append(f"{path} {oct(mode)}")
     return found
+
+
+def forked(
+    work: Callable[[], object],
+    fault: str | None = None,
+    watch: Callable[[int], object] | None = None,
+) -> int:
+    """Run ``work`` in a forked child with LEGALAID_FAULT set (the child inherits what this
+    process loaded and patched, so no interpreter start per kill); its exit status, or minus
+    the signal that ended it. ``watch(pid)`` is called every 50 ms while the child runs. Call
+    with no home open here (a child shares open files)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            os.environ.pop("LEGALAID_FAULT", None)
+            if fault:
+                os.environ["LEGALAID_FAULT"] = fault
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG if watch else 0)
+        if done:
+            break
+        assert watch is not None
+        watch(pid)
+        time.sleep(0.05)
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from legalaid.context import open_home
-from legalaid.safety.backup import BACKUP_STEPS, RESTORE_STEPS, auto_backup, backup_to
+from legalaid.errors import StorageError
+from legalaid.safety.backup import BACKUP_STEPS, RESTORE_STEPS, auto_backup, backup_to, restore
 from legalaid.services.demo import generate_demo
 from tests.safety.conftest import dump
 from tests.safety.faulty import PASS, cli, passfile, stray_files
@@ -81,29 +82,44 @@ def _home_and_backup(tmp_path: Path) -> tuple[Path, Path, bytes, dict]:  # type:
     return home, backup, key, dump(home / "legalaid.db", key)
 
 
-def test_disk_full_at_every_step_of_backup_and_restore(tmp_path: Path) -> None:
+def test_disk_full_at_every_step_of_backup_and_restore(
+    tmp_path: Path, quick_kdf: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home, backup, key, before = _home_and_backup(tmp_path)
-    secret = passfile(tmp_path)
-    (tmp_path / "usb").mkdir()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    ctx = open_home(home, passphrase=PASS)
     for step in BACKUP_STEPS:
-        for target in ([], ["-o", str(tmp_path / "usb")]):
-            full = cli(home, "backup", *target, fault=f"backup.{step}=enospc", passfile=secret)
-            assert full.returncode == 1, (step, full.stderr)
-            assert "el disco está lleno" in full.stderr and "Traceback" not in full.stderr
-            assert stray_files(home) == [] and list((tmp_path / "usb").iterdir()) == []
+        monkeypatch.setenv("LEGALAID_FAULT", f"backup.{step}=enospc")
+        for target in (None, usb):
+            with pytest.raises(StorageError) as caught:
+                auto_backup(ctx) if target is None else backup_to(ctx, target)
+            assert "el disco está lleno" in caught.value.message(), step
+            open_files = ("legalaid.db-wal", "legalaid.db-shm")  # the home is open here
+            left = [p for p in stray_files(home) if p not in open_files and p != "locks"]
+            assert [p for p in left if not p.startswith("locks/")] == [], step
+            assert list(usb.iterdir()) == [], step
+    ctx.close()
     survived = 0
     for step in RESTORE_STEPS:
-        full = cli(home, "restore", str(backup), fault=f"restore.{step}=enospc", passfile=secret)
+        monkeypatch.setenv("LEGALAID_FAULT", f"restore.{step}=enospc")
         if step == "done":  # after the check in place: the restore is done, only tidying
-            assert full.returncode == 0, full.stderr
+            restore(home, backup, secret=PASS)
             assert dump(home / "legalaid.db", key) == dump(backup, key)
-            assert cli(home, "cases", passfile=secret).returncode == 0
-            assert stray_files(home) == []
             break
-        assert full.returncode == 1, (step, full.stderr)
-        assert "el disco está lleno" in full.stderr and "Traceback" not in full.stderr
+        with pytest.raises(StorageError) as caught:
+            restore(home, backup, secret=PASS)
+        assert "el disco está lleno" in caught.value.message(), step
         assert dump(home / "legalaid.db", key) == before, step
         leftovers = [p for p in stray_files(home) if not p.startswith("backups/")]
         assert leftovers == [], step
         survived += 1
+    monkeypatch.delenv("LEGALAID_FAULT")
+    open_home(home, passphrase=PASS).close()
+    assert stray_files(home) == []
+    secret = passfile(tmp_path)  # and the commands: a message and exit status 1
+    for args, fault in ((["backup"], "backup.copy"), (["restore", str(backup)], "restore.stage")):
+        full = cli(home, *args, fault=f"{fault}=enospc", passfile=secret)
+        assert full.returncode == 1 and "el disco está lleno" in full.stderr, full.stderr
+        assert "Traceback" not in full.stderr
     print(f"\ndisk full: {len(BACKUP_STEPS) * 2} backup and {survived} restore faults survived")

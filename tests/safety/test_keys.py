@@ -55,14 +55,6 @@ def test_short_passphrases_are_refused(tmp_path: Path) -> None:
         create_key_file(tmp_path / "k", "corta")
 
 
-@pytest.fixture
-def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at its smallest (1 MiB, 1 pass) so that a thousand key files take seconds."""
-    from legalaid.safety import keys
-
-    monkeypatch.setattr(keys, "ARGON2", {"iterations": 1, "lanes": 1, "memory_cost": 1024})
-
-
 @pytest.mark.slow
 def test_every_single_byte_change_is_told_as_damage_never_as_a_wrong_passphrase(
     tmp_path: Path, quick_kdf: None

@@ -37,7 +37,7 @@ def test_a_walk_of_the_home_and_output_folder_after_every_command(tmp_path: Path
     source.write_text("nombres;apellidos;número A\nAna;Ruiz;A 1\nLuis;Pérez;A 123456789\n")
     os.chmod(source, 0o600)
     commands: list[list[str]] = [
-        ["demo", "--cases", "120"],
+        ["demo", "--cases", "40"],
         ["cases"],
         ["upcoming", "--days", "30"],
         ["backup"],
