@@ -134,7 +134,7 @@ def register(sub: Any) -> dict[str, Handler]:
             "with their flags: not verified, missed, reminder out of date."
         ),
     )
-    upcoming.add_argument("--days", type=positive, default=14, metavar="N")
+    upcoming.add_argument("--days", type=days, default=14, metavar="N")
     upcoming.add_argument("--crossing", metavar=_("CODE"))
     upcoming.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
@@ -164,6 +164,22 @@ def positive(text: str) -> int:
     return value
 
 
+MAX_DAYS = 3660
+
+
+def days(text: str) -> int:
+    """A number of days ahead: 1 to ten years (a date past year 9999 cannot be reached)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
+    if value < 1 or value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            _("must be a number of days from 1 to %(max)d (ten years)") % {"max": MAX_DAYS}
+        )
+    return value
+
+
 def open_context(args: argparse.Namespace) -> Any:
     """The home folder named by --home (or the environment), unlocked, opened and migrated.
 
@@ -186,11 +202,22 @@ def open_context(args: argparse.Namespace) -> Any:
     tries = 1 if ask.from_file() is not None or not sys.stdin.isatty() else 3
     for attempt in range(tries):
         try:
-            return open_home(args.home, passphrase=ask.ask_existing())
+            ctx = open_home(args.home, passphrase=ask.ask_existing())
         except WrongPassphrase as error:
             if attempt == tries - 1:
                 raise
             print(error.message(), file=sys.stderr)
+            continue
+        if ctx.recovery_key:  # an interrupted encryption was finished: its key is new
+            print(
+                _(
+                    "An interrupted encryption of this folder was finished. New recovery key "
+                    "(write it down and keep it away from this computer): %(key)s"
+                )
+                % {"key": ctx.recovery_key},
+                file=sys.stderr,
+            )
+        return ctx
     raise AssertionError("unreachable")
 
 
@@ -328,6 +355,10 @@ def cmd_crossings(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from legalaid.files import forget_pending, owner_only
+    from legalaid.homelock import release_all, set_program
+
+    owner_only()  # every file and folder this process makes is its user's only
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
@@ -335,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
+    set_program(args.command)
     try:
         return HANDLERS[args.command](args)
     except LegalAidError as error:
@@ -346,6 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(_("legalaid: %(reason)s") % {"reason": error.strerror or error}, file=sys.stderr)
         return 1
+    finally:
+        release_all()
+        forget_pending()
 
 
 def _names_a_command(argv: list[str]) -> bool:

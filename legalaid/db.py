@@ -104,6 +104,9 @@ LOCKED = N_(
 )
 FULL = N_("The disk is full: free some space, then try again. Nothing was saved.")
 READ_ONLY = N_("The database cannot be written (read-only file or folder). Nothing was saved.")
+CLOSED = N_(
+    "The database was closed while its data is being replaced or encrypted; try again in a moment."
+)
 DAMAGED = N_(
     "The database %(path)s is damaged or is not a LegalAid database. "
     "Nothing was changed; restore it from a backup."
@@ -124,6 +127,26 @@ def storage_error(error: BaseException, path: Path) -> StorageError | None:
     if "not a database" in text_ or "malformed" in text_ or "disk i/o" in text_:
         return StorageError(DAMAGED, path=str(path))
     return None
+
+
+def is_database_error(error: BaseException) -> bool:
+    """Whether ``error`` comes from SQLite (the stdlib driver, SQLCipher or SQLAlchemy)."""
+    return isinstance(error, _database_errors())
+
+
+def looks_encrypted(path: Path) -> bool:
+    """A file that looks like an encrypted database: SQLCipher files are whole pages (a power
+    of two from 512 bytes) of random-looking bytes, from the first one; a plaintext SQLite file
+    starts with its magic string, and most other files with readable text."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        return False
+    if size == 0 or size % 512 or header == SQLITE_MAGIC:
+        return False
+    return not all(32 <= byte < 127 or byte in (9, 10, 13) for byte in header)
 
 
 def _loaded(module: str, name: str) -> tuple[type[BaseException], ...]:
@@ -217,6 +240,7 @@ class Database:
         self._engine: Engine | None = None
         self._writer: Engine | None = None
         self._idle: list[Any] = []
+        self._closed = False
 
     @property
     def engine(self) -> Engine:
@@ -226,6 +250,8 @@ class Database:
 
     def _make_engine(self) -> Engine:
         """The engine, made on first use (called with the lock held)."""
+        if self._closed:
+            raise StorageError(CLOSED)
         if self._engine is None:
             self._engine = make_engine(self.path, self._key)
         return self._engine
@@ -290,6 +316,8 @@ class Database:
         that raised is closed rather than reused. No SQLAlchemy import on this path.
         """
         with self._lock:
+            if self._closed:
+                raise StorageError(CLOSED)
             conn = self._idle.pop() if self._idle else None
         with self._mapped_errors():
             if conn is None:
@@ -305,7 +333,7 @@ class Database:
                 conn.close()
                 raise
         with self._lock:
-            if len(self._idle) < self.QUERY_POOL:
+            if len(self._idle) < self.QUERY_POOL and not self._closed:
                 self._idle.append(conn)
                 conn = None
         if conn is not None:
@@ -401,6 +429,7 @@ class Database:
     def dispose(self) -> None:
         """Close every connection (pooled read connections and the engine's)."""
         with self._lock:
+            self._closed = True  # no new connection to a file that may be replaced next
             idle, self._idle = self._idle, []
             engine = self._engine
         for conn in idle:

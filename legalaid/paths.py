@@ -13,6 +13,9 @@ ENV_HOME = "LEGALAID_HOME"
 # The plaintext database kept aside while it is converted to an encrypted one (see
 # legalaid.safety.convert): if it is there at start, a conversion was interrupted.
 PLAIN_ASIDE = "legalaid.plain.old"
+# Written when an encryption is committed (every encrypted copy made and checked); while it is
+# there the conversion is finished, never undone (legalaid.safety.convert).
+CONVERSION_JOURNAL = "legalaid.encrypting.json"
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -45,6 +48,11 @@ class HomePaths:
     @property
     def backups(self) -> Path:
         return self.root / "backups"
+
+    @property
+    def pending(self) -> Path:
+        """Notes of the folders where running processes write temporary files (legalaid.files)."""
+        return self.root / "pending"
 
     def ensure(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

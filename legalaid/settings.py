@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -103,11 +101,9 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
+    from legalaid.files import make_folder, write_atomic  # owner-only, nothing half-written
+
     settings.validate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(asdict(settings), out, ensure_ascii=False, indent=2)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    make_folder(path.parent)
+    text = json.dumps(asdict(settings), ensure_ascii=False, indent=2)
+    write_atomic(path, text.encode("utf-8"))

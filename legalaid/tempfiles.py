@@ -27,9 +27,23 @@ def private_dir(kind: str, root: Path | None = None) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-{os.getpid()}-", dir=root))
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (on this computer)."""
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":  # pragma: no cover - os.kill would end the process there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+        code = ctypes.c_ulong()
+        try:
+            known = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return not known or code.value == 259  # STILL_ACTIVE
     try:
         os.kill(pid, 0)  # signal 0: is it there? (POSIX only)
     except ProcessLookupError:
@@ -57,7 +71,7 @@ def sweep(root: Path | None = None, *, now: float | None = None) -> list[Path]:
             except OSError:
                 continue
         else:
-            stale = not _alive(int(match.group(1)))
+            stale = not alive(int(match.group(1)))
         if stale:
             shutil.rmtree(path, ignore_errors=True)
             if not path.exists():

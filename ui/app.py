@@ -58,6 +58,11 @@ def run_client(
     system's (Spanish when it is neither Spanish nor English). ``unencrypted`` is the demo mode
     of ``legalaid --unencrypted``. Returns the exit status.
     """
+    from legalaid.files import forget_pending, owner_only
+    from legalaid.homelock import CLIENT, release_all, set_program
+
+    owner_only()  # letters, exports and backups saved from the window are the user's only
+    set_program(CLIENT)  # what a command refused by this window's hold on the home is told
     logging.basicConfig(level=logging.WARNING)
     app = application()
     switcher = LanguageSwitcher.of(app)
@@ -85,3 +90,5 @@ def run_client(
     finally:
         QThreadPool.globalInstance().waitForDone(30_000)
         ctx.close()
+        release_all()
+        forget_pending()

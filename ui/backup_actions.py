@@ -57,32 +57,48 @@ class Reopened:
     safety_copy: Path | None = None
     recovery_key: str | None = None
     error: BaseException | None = None
+    other_home: bool = False
 
 
 def adopt(ctx: AppContext, opened: AppContext) -> None:
-    """Point the context every panel holds at the newly opened database."""
+    """Point the context every panel holds at the newly opened database (and its hold)."""
     ctx.home, ctx.settings, ctx.db = opened.home, opened.settings, opened.db
+    ctx.hold, opened.hold = opened.hold, None
     ctx.recovery_key = None
 
 
-def reopen(ctx: AppContext, secret: str | None) -> AppContext:
-    return open_home(ctx.home.root, passphrase=secret or None, unencrypted=not secret)
+def reopen(ctx: AppContext, key: bytes | None) -> AppContext:
+    """Open the home again with the database key the window had (or the restored one)."""
+    return open_home(ctx.home.root, key=key, unencrypted=key is None)
 
 
-def restore_and_reopen(ctx: AppContext, source: Path, secret: str | None) -> Reopened:
-    """Worker: close, restore (the core verifies and keeps the current data first), reopen."""
-    from legalaid.safety.backup import restore
+def restore_and_reopen(
+    ctx: AppContext, source: Path, backup_secret: str | None, other_home: bool = False
+) -> Reopened:
+    """Worker: close the window's database (every connection, and its hold on the home), restore
+    (the core holds the home alone, verifies, keeps the current data first), reopen.
 
+    The window's database key opens a backup of this folder; ``backup_secret`` one made by
+    another folder (``other_home``: confirmed by the person)."""
+    from legalaid.safety.backup import restore_home
+
+    key = ctx.db._key
     ctx.close()
-    outcome = Reopened(None)
+    outcome = Reopened(None, other_home=other_home)
     try:
-        outcome.safety_copy = restore(
-            ctx.home.root, source, secret=secret or None, unencrypted=not secret
+        done = restore_home(
+            ctx.home.root,
+            source,
+            key=key,
+            backup_secret=backup_secret,
+            unencrypted=key is None,
+            other_home=other_home,
         )
+        outcome.safety_copy, key = done.safety_copy, done.key
     except Exception as error:  # the core's message is shown; the home is opened again anyway
         outcome.error = error
     try:
-        outcome.ctx = reopen(ctx, secret)
+        outcome.ctx = reopen(ctx, key)
     except Exception as error:
         log.warning("reopening after restore failed: %s", error)
         outcome.error = outcome.error or error
@@ -101,7 +117,7 @@ def encrypt_and_reopen(ctx: AppContext, passphrase: str) -> Reopened:
             return Reopened(reopen(ctx, None), error=error)
         except Exception:
             return Reopened(None, error=error)
-    return Reopened(reopen(ctx, passphrase), recovery_key=new.recovery_key)
+    return Reopened(reopen(ctx, new.dek), recovery_key=new.recovery_key)
 
 
 class DataSafety(QObject):
@@ -116,6 +132,7 @@ class DataSafety(QObject):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.periodic_backup)
         self.backing_up = False
+        self.damage_reported = False
 
     # --- automatic backups ---------------------------------------------------------------------
     def start_timer(self) -> None:
@@ -147,9 +164,18 @@ class DataSafety(QObject):
     def _periodic_done(self, error: BaseException | None) -> None:
         self.backing_up = False
         if error is not None:
-            self.window.show_message(
-                _("The automatic backup failed: %(reason)s") % {"reason": describe(error)}
-            )
+            self.report_backup_failure(error)
+
+    def report_backup_failure(self, error: BaseException) -> None:
+        """A failed automatic backup: in the status bar; a damaged database also once in a
+        message that says what to do (the next failures only in the status bar)."""
+        from legalaid.safety.backup import DatabaseDamaged
+
+        text = _("The automatic backup failed: %(reason)s") % {"reason": describe(error)}
+        self.window.show_message(text)
+        if isinstance(error, DatabaseDamaged) and not self.damage_reported:
+            self.damage_reported = True
+            QMessageBox.warning(self.window, _("The database is damaged"), describe(error))
 
     # --- back up to a folder -------------------------------------------------------------------
     def back_up_to_folder(self) -> None:
@@ -198,17 +224,28 @@ class DataSafety(QObject):
         )
         if not path:
             return
+        from legalaid.safety.backup import backup_origin
+
         source = Path(path)
+        origin = backup_origin(self.ctx.home.root, source)
         buttons = QMessageBox.StandardButton
+        text = _(
+            "Replace all the data in LegalAid with the backup %(file)s? Changes made after "
+            "that backup will not be in the restored data.\n\nThe current database is kept "
+            "as a backup first, in %(folder)s, so this can be undone."
+        ) % {"file": source.name, "folder": str(self.ctx.home.backups)}
+        if origin.other_home:
+            text = _(
+                "The backup %(file)s was made by another LegalAid folder, which has its own "
+                "passphrase. Restoring it replaces all the data here, and from then on LegalAid "
+                "opens with the passphrase (or recovery key) of that backup, not with this "
+                "one.\n\nThe current data is kept as a backup first, in %(folder)s, and can be "
+                "restored later with the passphrase used now. Restore it?"
+            ) % {"file": source.name, "folder": str(self.ctx.home.backups)}
         answer = QMessageBox.question(
             self.window,
             _("Restore from a backup"),
-            _(
-                "Replace all the data in LegalAid with the backup %(file)s? Changes made after "
-                "that backup will not be in the restored data.\n\nThe current database is kept "
-                "as a backup first, in %(folder)s, so this can be undone."
-            )
-            % {"file": source.name, "folder": str(self.ctx.home.backups)},
+            text,
             buttons.Yes | buttons.Cancel,
             buttons.Cancel,
         )
@@ -216,18 +253,13 @@ class DataSafety(QObject):
             return
         if not self.window.close_editors():
             return
-        from legalaid.safety.backup import inspect_backup, key_path_for
-        from legalaid.safety.keys import unlock
-        from ui.passphrase_dialog import ASK, PassphraseDialog
+        from legalaid.safety.backup import inspect_backup
 
-        ctx = self.ctx
-        if key_path_for(source).exists() or ctx.encrypted:
+        if origin.other_home and origin.encrypted:
+            from ui.passphrase_dialog import ASK, PassphraseDialog
 
             def check(secret: str, _new: str) -> str:
-                if key_path_for(source).exists():
-                    inspect_backup(source, secret)
-                else:
-                    inspect_backup(source, key=unlock(ctx.home.key_file, secret))
+                inspect_backup(source, secret)
                 return secret
 
             dialog = PassphraseDialog(
@@ -236,27 +268,28 @@ class DataSafety(QObject):
                 check,
                 lambda: _("Restore from a backup"),
                 lambda: _(
-                    "The backup is encrypted. Write the passphrase (or the recovery key) it "
-                    "was made with."
+                    "This backup was made by another LegalAid folder. Write the passphrase (or "
+                    "the recovery key) that was in use there when it was made."
                 ),
                 self.window,
             )
             if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
                 return
-            self._restore(source, str(dialog.value))
+            self._restore(source, str(dialog.value), other_home=True)
             return
+        key = self.ctx.db._key
         self.runner.run(
-            lambda _c: inspect_backup(source),
-            done=lambda _info: self._restore(source, None),
+            lambda _c: inspect_backup(source, key=key if origin.encrypted else None),
+            done=lambda _info: self._restore(source, None, other_home=origin.other_home),
             failed=lambda e: self._warn(_("Restore from a backup"), e),
             owner=self,
         )
 
-    def _restore(self, source: Path, secret: str | None) -> None:
+    def _restore(self, source: Path, secret: str | None, *, other_home: bool) -> None:
         busy = self._busy(_("Restoring the backup…"))
         ctx = self.ctx
         self.runner.run(
-            lambda _c: restore_and_reopen(ctx, source, secret),
+            lambda _c: restore_and_reopen(ctx, source, secret, other_home),
             done=lambda outcome: self._restored(busy, source, outcome),
             write=True,
             owner=self,
@@ -269,15 +302,16 @@ class DataSafety(QObject):
         if outcome.error is not None:
             self._warn(_("Restore from a backup"), outcome.error)
         else:
-            QMessageBox.information(
-                self.window,
-                _("Backup restored"),
-                _(
-                    "The data of %(file)s is back. The data from before the restore is kept "
-                    "in %(path)s."
+            text = _(
+                "The data of %(file)s is back. The data from before the restore is kept "
+                "in %(path)s."
+            ) % {"file": source.name, "path": str(outcome.safety_copy)}
+            if outcome.other_home:
+                text += "\n\n" + _(
+                    "From now on LegalAid opens with the passphrase (or recovery key) of the "
+                    "restored backup."
                 )
-                % {"file": source.name, "path": str(outcome.safety_copy)},
-            )
+            QMessageBox.information(self.window, _("Backup restored"), text)
         self.data_replaced.emit()
 
     def _take(self, outcome: Reopened) -> bool:
@@ -308,14 +342,14 @@ class DataSafety(QObject):
 
     # --- passphrase and recovery key ------------------------------------------------------------
     def change_passphrase(self) -> None:
-        from legalaid.safety.keys import change_passphrase
+        from legalaid.safety.keys import change_home_passphrase
         from ui.passphrase_dialog import CHANGE, PassphraseDialog
 
-        key_file = self.ctx.home.key_file
+        ctx = self.ctx
         dialog = PassphraseDialog(
             CHANGE,
             self.runner,
-            lambda current, new: change_passphrase(key_file, current, new),
+            lambda current, new: change_home_passphrase(ctx.home, current, new, own=ctx.hold),
             lambda: _("Change the passphrase"),
             lambda: _(
                 "Write the passphrase used now (or the recovery key), then the new one twice: "
@@ -327,14 +361,14 @@ class DataSafety(QObject):
             self.window.show_message(_("The passphrase was changed. Use the new one from now on."))
 
     def new_recovery_sheet(self) -> None:
-        from legalaid.safety.keys import replace_recovery_key
+        from legalaid.safety.keys import replace_home_recovery_key
         from ui.passphrase_dialog import ASK, PassphraseDialog
         from ui.preview import show_document
 
-        key_file, settings = self.ctx.home.key_file, self.ctx.settings
+        ctx, settings = self.ctx, self.ctx.settings
 
         def work(secret: str, _new: str) -> tuple[str, RecoverySheet]:
-            key = replace_recovery_key(key_file, secret)
+            key = replace_home_recovery_key(ctx.home, secret, own=ctx.hold)
             pdf = recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
             return key, RecoverySheet(pdf, _("Recovery sheet"))
 

@@ -7,7 +7,6 @@ from an installation, the client still opens and printing says so in a clear mes
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -123,13 +122,13 @@ def pdf_bytes(document: Any) -> bytes:
 
 def save_document(ctx: AppContext, document: Any, path: Path) -> Path:
     """Write the PDF where the person chose, then record that it was handed out."""
-    tmp = path.with_name(f".{path.name}.part")
+    from legalaid.files import copy_private, write_atomic  # owner-only, never half a file
+
     source = pdf_source(document)
     if isinstance(source, Path):
-        shutil.copyfile(source, tmp)  # a batch file is copied, never read whole into memory
+        copy_private(source, path)  # a batch file is copied, never read whole into memory
     else:
-        tmp.write_bytes(source)
-    tmp.replace(path)
+        write_atomic(path, source)
     log_document(ctx, document, path)
     return path
 

@@ -660,6 +660,10 @@ class MainWindow(Translatable, QMainWindow):
                 return
             if error is not None:
                 log.warning("backup on close failed: %s", describe(error))
+                from legalaid.safety.backup import DatabaseDamaged
+
+                if isinstance(error, DatabaseDamaged) and not self.safety.damage_reported:
+                    self.safety.report_backup_failure(error)  # what to do, before it closes
             self._close_backup = "done"
             busy.close()
             self.close()

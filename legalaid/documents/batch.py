@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from legalaid import faults
 from legalaid.context import AppContext
 from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
@@ -28,6 +27,7 @@ from legalaid.documents.script import glyph_warnings
 from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
 from legalaid.documents.warnings import letter_warnings
 from legalaid.errors import NotFoundError, Problem, ValidationError
+from legalaid.files import drop_partial, new_partial
 from legalaid.i18n import N_
 from legalaid.models import HearingStatus
 from legalaid.services.upcoming import upcoming
@@ -151,6 +151,8 @@ def hearings_in_range(
         raise ValidationError(N_("The last day is before the first day."), "range")
     if end - start > timedelta(days=MAX_DAYS):
         raise ValidationError(N_("Print at most one year of hearings at a time."), "range")
+    if start.year < 1900 or end.year > 2199:
+        raise ValidationError(N_("Give dates from 1900 to 2199."), "range")
     rows = upcoming(ctx, (end - start).days + 1, start=start, crossing=crossing)
     found = [r.hearing_id for r in rows if r.status == HearingStatus.SCHEDULED]
     if not found:
@@ -271,7 +273,10 @@ def _per_household(
     groups: dict[str, list[HearingFacts]] = {}
     for item in facts:
         groups.setdefault(item.case_id, []).append(item)
-    staging = Path(tempfile.mkdtemp(prefix=".legalaid-", dir=folder))
+    # Each file is written owner-only under a temporary name beside its target and all are
+    # renamed once every one is written: a cancel or a failure removes them, and after a kill
+    # the next start does (legalaid.files).
+    staged: list[Path] = []
     written: list[_Written] = []
     try:
         done = 0
@@ -280,15 +285,24 @@ def _per_household(
             data = _render(
                 ctx, letters, layout, progress, cancel, deterministic, today, done, len(facts)
             )
-            (staging / name).write_bytes(data)
+            staged.append(new_partial(folder / name))
+            with staged[-1].open("r+b") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
             written.append(_written(folder / name, letters, data))
             done += len(letters)
-        for done_file in written:
-            os.replace(staging / done_file.path.name, done_file.path)
+            faults.reached("batch", "household")
+        faults.reached("batch", "rename")
+        while staged:
+            os.replace(staged[0], written[len(written) - len(staged)].path)
+            drop_partial(staged.pop(0))
     except OSError as error:
         raise storage_error(folder, error) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+            drop_partial(tmp)
     return written
 
 

@@ -121,14 +121,22 @@ def _output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, type=Path, metavar=_("FILE"))
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
 def day_arg(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("“%(text)s” is not a date: write it as YYYY-MM-DD, for example 2026-05-28")
             % {"text": text[:20]}
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            _("“%(text)s” is out of range: give a date from 1900 to 2199") % {"text": text[:20]}
+        )
+    return day
 
 
 def progress_bar(what: str) -> Callable[[int, int], None]:

@@ -29,6 +29,14 @@ def register(sub: Any) -> dict[str, Handler]:
     )
     restore = sub.add_parser("restore", help=_("replace the database with a backup"))
     restore.add_argument("file", metavar=_("FILE"), type=Path)
+    restore.add_argument(
+        "--other-home",
+        action="store_true",
+        help=_(
+            "confirm restoring a backup made by another LegalAid folder (this folder then "
+            "opens with that backup's passphrase)"
+        ),
+    )
     imp = sub.add_parser("import", help=_("import a CSV or .xlsx spreadsheet"))
     imp.add_argument("file", metavar=_("FILE"), type=Path)
     imp.add_argument(
@@ -57,10 +65,21 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
+    from legalaid.paths import HomePaths, resolve_home
     from legalaid.safety import passphrase as ask
-    from legalaid.safety.convert import encrypt_home
+    from legalaid.safety.convert import conversion_pending, encrypt_home
 
-    new = encrypt_home(args.home, ask.ask_new())
+    if conversion_pending(HomePaths(resolve_home(args.home))):
+        print(
+            _(
+                "An encryption of this folder was interrupted. Write the passphrase chosen for "
+                "it then to finish it."
+            ),
+            file=sys.stderr,
+        )
+        new = encrypt_home(args.home, ask.ask_existing())
+    else:
+        new = encrypt_home(args.home, ask.ask_new())
     print(_("The database is now encrypted; the unencrypted file was wiped."))
     print(
         _("Recovery key (write it down, keep it away from this computer): %(key)s")
@@ -72,39 +91,35 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
     from legalaid.paths import HomePaths, resolve_home
     from legalaid.safety import passphrase as ask
-    from legalaid.safety.keys import change_passphrase
+    from legalaid.safety.keys import change_home_passphrase
 
     paths = HomePaths(resolve_home(args.home))
     old = ask.ask_existing()
-    change_passphrase(paths.key_file, old, ask.ask_new())
+    change_home_passphrase(paths, old, ask.ask_new())
     print(_("Passphrase changed. The recovery key still works."))
     return 0
 
 
 def cmd_recovery_sheet(args: argparse.Namespace) -> int:
+    from legalaid.files import check_file, write_atomic
     from legalaid.paths import HomePaths, resolve_home
     from legalaid.safety import passphrase as ask
-    from legalaid.safety.keys import replace_recovery_key
+    from legalaid.safety.keys import replace_home_recovery_key
     from legalaid.safety.recovery_sheet import recovery_sheet_pdf
     from legalaid.settings import load_settings
 
     paths = HomePaths(resolve_home(args.home))
     settings = load_settings(paths.settings)
-    pdf_probe = recovery_sheet_pdf("XXXX", settings.organisation.name, settings.paper_size)
-    _write(args.output, pdf_probe)  # fail on an unwritable path before replacing the key
-    key = replace_recovery_key(paths.key_file, ask.ask_existing())
-    _write(args.output, recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size))
+    check_file(args.output)  # fail on an unwritable path before replacing the key
+    key = replace_home_recovery_key(paths, ask.ask_existing())
+    write_atomic(
+        args.output, recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
+    )
     print(
         _("New recovery key written to %(path)s; the old one no longer works.")
         % {"path": args.output}
     )
     return 0
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -116,19 +131,84 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    from legalaid.context import HomeState, home_state
-    from legalaid.safety import passphrase as ask
-    from legalaid.safety.backup import key_path_for, restore
+BACKUP_PASSPHRASE_FILE = "LEGALAID_BACKUP_PASSPHRASE_FILE"
 
-    needs = home_state(args.home) is HomeState.ENCRYPTED or key_path_for(args.file).exists()
-    secret = ask.ask_existing() if needs else None
-    safety = restore(args.home, args.file, secret=secret, unencrypted=args.unencrypted)
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from legalaid.paths import HomePaths, resolve_home
+    from legalaid.safety import passphrase as ask
+    from legalaid.safety.backup import OtherHomeBackup, backup_origin, restore_home
+
+    paths = HomePaths(resolve_home(args.home))
+    origin = backup_origin(paths.root, args.file)
+    secret = None
+    if paths.key_file.exists():
+        if origin.other_home:
+            print(
+                _("First the passphrase of this LegalAid folder (its data now)."), file=sys.stderr
+            )
+        secret = ask.ask_existing()
+    backup_secret = None
+    if origin.other_home and origin.encrypted:
+        backup_secret = _backup_passphrase(secret)
+    confirmed = args.other_home
+    while True:
+        try:
+            done = restore_home(
+                paths.root,
+                args.file,
+                secret=secret,
+                backup_secret=backup_secret,
+                unencrypted=args.unencrypted,
+                other_home=confirmed,
+            )
+            break
+        except OtherHomeBackup as error:
+            print(error.message(), file=sys.stderr)
+            if confirmed or not sys.stdin.isatty() or not _confirm():
+                print(
+                    _("Nothing was changed. To go ahead, run the restore with --other-home."),
+                    file=sys.stderr,
+                )
+                return 1
+            confirmed = True
+    safety = done.safety_copy or _("(there was no data)")
     print(
         _("Restored from %(file)s. The database as it was is kept in %(safety)s.")
         % {"file": args.file, "safety": safety}
     )
+    if done.other_home:
+        print(_("From now on this folder opens with the passphrase of the restored backup."))
     return 0
+
+
+def _backup_passphrase(fallback: str | None) -> str | None:
+    """The passphrase of a backup made by another folder: from the file named by
+    LEGALAID_BACKUP_PASSPHRASE_FILE, else asked at the terminal, else this folder's."""
+    import getpass
+    import os
+
+    name = os.environ.get(BACKUP_PASSPHRASE_FILE)
+    if name:
+        try:
+            return Path(name).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as error:
+            from legalaid.errors import StorageError
+            from legalaid.i18n import N_
+
+            raise StorageError(
+                N_("The passphrase file %(path)s cannot be read: %(reason)s"),
+                path=name,
+                reason=error.strerror or str(error),
+            ) from error
+    if sys.stdin.isatty():
+        return getpass.getpass(_("Passphrase of the backup (of the folder it was made in): "))
+    return fallback
+
+
+def _confirm() -> bool:
+    answer = input(_("Restore it? Type “yes” to go ahead: "))
+    return answer.strip().casefold() in {_("yes").casefold(), "yes"}
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -4,7 +4,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 PASS = "una frase larga y segura"
+
+
+@pytest.fixture
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its smallest (1 MiB, 1 pass): for tests that make hundreds of key files or
+    run an operation once per step; key files made so are valid, just cheap to open."""
+    from legalaid.safety import keys
+
+    monkeypatch.setattr(keys, "ARGON2", {"iterations": 1, "lanes": 1, "memory_cost": 1024})
 
 
 def dump(path: Path, key: bytes | None = None) -> dict[str, list[tuple[Any, ...]]]:

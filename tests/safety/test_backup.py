@@ -89,7 +89,46 @@ def test_restore_over_a_damaged_database_keeps_its_raw_files(tmp_path: Path) -> 
     ctx.close()
     (home / "legalaid.db").write_bytes(b"garbage" * 1000)
     safety = restore(home, backup, unencrypted=True)
-    assert (safety / "legalaid.db").read_bytes().startswith(b"garbage")
+    assert safety.read_bytes().startswith(b"garbage")  # kept as a file restore can be given
     again = open_home(home, unencrypted=True)
     assert count_cases(again) == 10
     again.close()
+
+
+def damage_a_page(path: Path, table: str = "person") -> None:
+    """Overwrite the header of ``table``'s first b-tree page (a plaintext database)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek((root[0] - 1) * page_size)
+        handle.write(b"\x0d\x00\x00\xff\xff\xff\xff\x01" * 2)
+
+
+def test_a_damaged_page_is_found_by_the_backup_which_keeps_the_older_ones(
+    tmp_path: Path,
+) -> None:
+    from legalaid.safety.backup import DatabaseDamaged
+
+    home = tmp_path / "home"
+    ctx = open_home(home, unencrypted=True)
+    generate_demo(ctx, 200, seed=3)
+    good = auto_backup(ctx)
+    ctx.close()
+    damage_a_page(home / "legalaid.db")
+    ctx = open_home(home, unencrypted=True)
+    with pytest.raises(DatabaseDamaged) as caught:
+        auto_backup(ctx)
+    assert "partes dañadas" in caught.value.message()
+    assert "Restaure el respaldo más reciente" in caught.value.message()
+    with pytest.raises(DatabaseDamaged):
+        backup_to(ctx, tmp_path / "usb.db")
+    ctx.close()
+    assert sorted(p.name for p in (home / "backups").iterdir()) == [good.name, "last-auto.json"]
+    assert not (tmp_path / "usb.db").exists()
+    assert inspect_backup(good).cases == 200  # the older backup is untouched, and restores
+    restore(home, good, unencrypted=True)

@@ -80,3 +80,44 @@ def test_import_with_rejects_on_the_command_line(tmp_path: Path) -> None:
     assert (tmp_path / "x-rechazadas.csv").exists()
     missing = run(tmp_path / "h", "--unencrypted", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
+
+
+def test_bad_arguments_get_a_message_and_exit_2_never_a_traceback(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    assert run(home, "--unencrypted", "demo", "--cases", "3").returncode == 0
+    out = str(tmp_path / "x.pdf")
+    cases = [
+        (["upcoming", "--days", "3000000"], "días de 1 a 3660"),
+        (["upcoming", "--days", "0"], "días de 1 a 3660"),
+        (["reminders", "--from", "0001-01-01", "--to", "0001-01-05", "-o", out], "1900"),
+        (["reminders", "--from", "9999-12-25", "--to", "9999-12-31", "-o", out], "1900"),
+        (["crossing-list", "--date", "0001-01-01", "-o", out], "1900"),
+        (["crossing-list", "--date", "9999-12-31", "-o", out], "1900"),
+        (["reminders", "--from", "2026-13-01", "--to", "2026-12-31", "-o", out], "AAAA-MM-DD"),
+    ]
+    for args, says in cases:
+        result = run(home, "--unencrypted", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert says in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_failures_get_a_message_and_exit_1_never_a_traceback(tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "h"
+    good = tmp_path / "good.txt"
+    good.write_text("una frase larga y segura\n")
+    assert run(home, "demo", "--cases", "3", passfile=good).returncode == 0
+    unwritable = run(home, "backup", "-o", "/proc/x.db", passfile=good)
+    assert unwritable.returncode == 1 and "/proc/x.db" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
+    key_file = home / "legalaid.key"
+    data = json.loads(key_file.read_text())
+    for slot in data["slots"]:
+        slot["type"] = ["not", "a", "type"]
+        slot["kdf"]["memory_cost"] = 2**40  # asks for a terabyte of memory
+    key_file.write_text(json.dumps(data))
+    damaged = run(home, "cases", passfile=good)
+    assert damaged.returncode == 1 and "Traceback" not in damaged.stderr
+    assert "está dañado" in damaged.stderr and ".db.key" in damaged.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -176,3 +177,171 @@ def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) 
     qtbot.waitUntil(lambda: "Se export" in window.statusBar().currentMessage())
     assert (tmp_path / "expedientes.csv").stat().st_size > 0
     assert "2 personas" in window.statusBar().currentMessage()
+
+
+def test_a_damaged_database_is_reported_once_with_what_to_do(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from legalaid.context import open_home
+    from legalaid.services.demo import generate_demo
+    from tests.safety.test_backup import damage_a_page
+
+    home = tmp_path / "damaged"
+    ctx = open_home(home, unencrypted=True)
+    generate_demo(ctx, 200, seed=3)
+    ctx.close()
+    damage_a_page(home / "legalaid.db")
+    ctx = open_home(home, unencrypted=True)
+    window = main_window(qtbot, ctx)
+    warned = recorder(monkeypatch, "warning")
+    for _attempt in range(3):  # the timer, every few hours
+        window.safety.periodic_backup()
+        qtbot.waitUntil(lambda: not window.safety.backing_up, timeout=15_000)
+    assert len(warned) == 1
+    title, text = warned[0]
+    assert title == "La base de datos está dañada" and "Restaurar un respaldo" in text
+    assert "respaldo automático" in window.statusBar().currentMessage()
+    assert not list(ctx.home.backups.glob("auto-*.db"))
+    ctx.close()
+
+
+READ_NAMES = """
+import sys
+from legalaid.db import open_raw
+conn = open_raw(sys.argv[1], bytes.fromhex(sys.argv[2]))
+print("\\n".join(r[0] for r in conn.execute("SELECT given_names FROM person")))
+"""
+
+
+def _names_read_by_another_process(database: Path, key: bytes) -> list[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", READ_NAMES, str(database), key.hex()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.split("\n")
+
+
+def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The window restores itself (its connections closed first, the home held alone, opened
+    again after): what it saves next is in the live file another process reads."""
+    from legalaid.context import open_home
+    from tests.ui.test_case_editor import type_text
+
+    ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
+    family(ctx, given="Rosa", family_names="Antes Uno")
+    old = backup_to(ctx, tmp_path / "old.db")
+    family(ctx, given="Luis", family_names="Después Dos", a_number=None)
+    window = main_window(qtbot, ctx)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(old), ""))
+    )
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    told = recorder(monkeypatch, "information")
+    window.restore_action.trigger()  # no passphrase asked: a backup of this same folder
+    qtbot.waitUntil(lambda: bool(told), timeout=15_000)
+    wait_idle(qtbot, window.runner)
+    editor = window.new_case()
+    wait_idle(qtbot, window.runner)
+    person = editor.household.people[0]
+    type_text(person.given, "Guardada")
+    type_text(person.family, "Después Restauración")
+    editor.save_action.trigger()
+    wait_idle(qtbot, window.runner)
+    assert editor.detail is not None, editor.error.text()
+    key = ctx.db._key
+    assert key is not None
+    names = _names_read_by_another_process(ctx.home.database, key)
+    assert "Guardada" in names and "Rosa" in names and "Luis" not in names
+    holders = list((ctx.home.root / "locks").glob("*.hold"))
+    assert len(holders) == 1 and holders[0].name.startswith(f"{os.getpid()}-")
+    ctx.close()
+
+
+def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    import signal
+
+    from legalaid.context import open_home
+    from tests.safety.test_home_lock import _holder
+
+    ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
+    family(ctx, given="Rosa", family_names="Antes Uno")
+    old = backup_to(ctx, tmp_path / "old.db")
+    family(ctx, given="Luis", family_names="Después Dos", a_number=None)
+    window = main_window(qtbot, ctx)
+    holder = _holder(ctx.home.root, "import", PASSPHRASE)
+    try:
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(old), ""))
+        )
+        monkeypatch.setattr(
+            QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+        )
+        warned = recorder(monkeypatch, "warning")
+        window.restore_action.trigger()
+        qtbot.waitUntil(lambda: bool(warned), timeout=15_000)
+        assert "legalaid import" in warned[0][1] and f"proceso {holder.pid}" in warned[0][1]
+        wait_idle(qtbot, window.runner)
+        assert count_cases(ctx) == 2  # opened again, nothing changed
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    ctx.close()
+
+
+def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from legalaid.context import open_home
+
+    ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
+    family(ctx, given="Rosa", family_names="De Aquí")
+    other = open_home(tmp_path / "other", passphrase=NEW_PASSPHRASE)
+    family(other, given="Ana", family_names="De Allá")
+    family(other, given="Eva", family_names="De Allá", a_number=None)
+    foreign = backup_to(other, tmp_path / "otra.db")
+    other.close()
+    window = main_window(qtbot, ctx)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(foreign), ""))
+    )
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    def backup_passphrase(dialog: PassphraseDialog) -> int:
+        fill(dialog, qtbot, current=PASSPHRASE)  # this folder's: not the backup's
+        assert dialog.errors.labels["current"].text().startswith("Esa frase de acceso")
+        fill(dialog, qtbot, current=NEW_PASSPHRASE)
+        return int(dialog.result())
+
+    monkeypatch.setattr(PassphraseDialog, "exec", backup_passphrase)
+    told = recorder(monkeypatch, "information")
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=15_000)
+    assert "otra carpeta de LegalAid" in asked[0] and "frase de acceso" in asked[0]
+    assert "frase de acceso (o la clave de recuperación) del respaldo restaurado" in told[0][1]
+    wait_idle(qtbot, window.runner)
+    assert count_cases(ctx) == 2
+    window.lock()
+    window.lock_page.passphrase.setText(NEW_PASSPHRASE)  # the backup's passphrase now
+    window.lock_page.try_unlock()
+    qtbot.waitUntil(lambda: not window.locked)
+    kept = list(ctx.home.backups.glob("auto-*before-restore.db"))
+    assert len(kept) == 1 and str(kept[0]) in told[0][1]
+    ctx.close()
