@@ -6,7 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
@@ -18,6 +21,8 @@ REASONS = {
     errno.EPERM: N_("Cannot write to %(path)s: permission denied."),
     errno.EROFS: N_("Cannot write to %(path)s: the disk is read-only."),
     errno.ENOSPC: N_("Cannot write to %(path)s: the disk is full."),
+    getattr(errno, "EDQUOT", errno.ENOSPC): N_("Cannot write to %(path)s: the disk is full."),
+    errno.EFBIG: N_("Cannot write to %(path)s: the file is too large for this disk."),
     errno.EISDIR: N_("Cannot write to %(path)s: it is a folder; give a file name ending in .pdf."),
 }
 OTHER = N_("Cannot write to %(path)s: %(reason)s")
@@ -61,6 +66,30 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise storage_error(path, error) from error
+        raise
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """``write_atomic`` for a file written piece by piece (a spreadsheet): the stream is a
+    temporary file beside ``path``, flushed to disk and renamed over it when the block ends
+    without error; on any error it is removed and nothing is left behind."""
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise storage_error(path, error) from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
