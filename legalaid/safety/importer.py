@@ -340,6 +340,13 @@ def import_file(
     ctx: AppContext, path: Path, *, dry_run: bool = False, rejects_path: Path | None = None
 ) -> ImportReport:
     """Import ``path`` in one transaction (rolled back at the end when ``dry_run``)."""
+    try:
+        return _import(ctx, path, dry_run, rejects_path)
+    finally:
+        _fold.cache_clear()  # the names read stay in memory no longer than the import
+
+
+def _import(ctx: AppContext, path: Path, dry_run: bool, rejects_path: Path | None) -> ImportReport:
     sheet = _read(path)
     report = ImportReport(total_rows=len(sheet.rows), dry_run=dry_run, notes=list(sheet.notes))
     report.ignored_headers = _ignored_columns(sheet)

@@ -330,7 +330,7 @@ def test_three_million_rows_in_a_small_file_are_refused_at_the_row_limit(
     source = _xlsx_with(tmp_path / "filas.xlsx", {"xl/worksheets/sheet1.xml": pieces})
     assert source.stat().st_size < 2 * 1024 * 1024
     message = refusal(ctx, source)
-    assert message.startswith("La hoja de cálculo tiene más de 100,000 filas: divídala")
+    assert message.startswith("La hoja de cálculo tiene más de 50,000 filas: divídala")
 
 
 def test_a_cell_far_to_the_right_is_refused_naming_it(ctx: AppContext, tmp_path: Path) -> None:
@@ -410,7 +410,7 @@ def test_a_file_at_the_row_limit_is_read(tmp_path: Path) -> None:
     text = "nombres;apellidos\n" + "Ana;Ruiz\n" * tabular.MAX_ROWS
     sheet = read_sheet(write(tmp_path / "a.csv", text))
     assert len(sheet.rows) == tabular.MAX_ROWS
-    with pytest.raises(ValidationError, match="100,000 filas"):
+    with pytest.raises(ValidationError, match="50,000 filas"):
         read_sheet(write(tmp_path / "b.csv", text + "Ana;Ruiz\n"))
 
 

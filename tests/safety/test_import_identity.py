@@ -327,3 +327,43 @@ def test_rows_of_one_household_that_disagree_are_not_silently_merged(
     assert "Las filas 4, 5 de un mismo hogar" in report.rejected[0].reason()
     assert "«fecha de audiencia»" in report.rejected[0].reason()
     assert get_case(ctx, "H-1").case.notes == "llegó el lunes\n\ntiene asma"
+
+
+def test_the_command_line_lists_every_row_and_a_dry_run_writes_nothing(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    source = write(tmp_path / "r.csv", *REPEATED_ROWS)
+    command = [sys.executable, "-m", "legalaid", "--home", str(tmp_path / "h"), "--unencrypted"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, "import", str(source), *args],
+            env={**os.environ, "LANG": "es_MX.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    dry = run("--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    listed = json.loads(dry.stdout)
+    assert listed["dry_run"] and listed["rows_read"] == len(REPEATED_ROWS) - 1
+    assert [r["row"] for r in listed["rows"]] == list(range(2, len(REPEATED_ROWS) + 1))
+    assert listed["rows"][1] == {
+        "row": 3,
+        "fate": REPEATED,
+        "case_number": "R-1",
+        "message": "La misma persona que la fila 2.",
+    }
+    assert "Fila 11: La fila 10 da el mismo número A a otra persona" in dry.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h", "r.csv"]
+    real = run()
+    assert real.returncode == 0 and "Traceback" not in real.stderr
+    assert real.stdout.splitlines()[0] == (
+        "5 importadas (0 posibles duplicados), 0 ya estaban, 6 repetidas en el archivo, "
+        "1 rechazadas (5 expedientes nuevos, 5 personas, 0 audiencias)."
+    )
+    assert (tmp_path / "r-rechazadas.csv").exists()
