@@ -34,7 +34,7 @@ def seed_reference(db: Database) -> None:
 # that crossing's court "to be confirmed": code "NOG-?", in the crossing's time zone, not
 # confirmed (the letter says so), flagged on the Upcoming board until someone chooses the court.
 PENDING_COURT_SUFFIX = "-?"
-PENDING_COURT_NAME = N_("Court to be confirmed (%(crossing)s)")
+PENDING_COURT_NAME = N_("Court to be confirmed – %(crossing)s")
 
 
 def is_pending_court(code: str) -> bool:

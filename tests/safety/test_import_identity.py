@@ -266,11 +266,11 @@ def test_a_crossing_without_a_usual_court_gets_a_court_to_be_confirmed(
     )
     [row] = upcoming(ctx, 14)
     assert row.court == "NOG-?" and "court_to_confirm" in row.flags
-    assert row.court_name_es == "Corte por confirmar (Nogales)"
+    assert row.court_name_es == "Corte por confirmar – Nogales"
     text = " ".join(
         page.extract_text() for page in PdfReader(_pdf(reminder_letter(ctx, hearing.id).pdf)).pages
     )
-    assert "Corte por confirmar (Nogales)" in text and "Court to be confirmed (Nogales)" in text
+    assert "Corte por confirmar – Nogales" in text and "Court to be confirmed – Nogales" in text
     # a second import for the same crossing uses the same court, not another one
     import_file(
         ctx,

@@ -71,3 +71,31 @@ def test_the_preview_says_what_the_import_then_does(  # type: ignore[no-untyped-
     assert "Fila 4: La fila 2 da el mismo número A a otra persona" in preview
     assert "Fila 3 (repetida en el archivo): La misma persona que la fila 2." in preview
     assert count_cases(ctx) == 1
+
+
+def test_a_court_to_be_confirmed_is_flagged_on_the_upcoming_board(  # type: ignore[no-untyped-def]
+    qtbot, ctx, runner, tmp_path: Path
+) -> None:
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import Qt
+
+    from legalaid.safety.importer import import_file
+    from tests.ui.test_upcoming_ui import panel_for
+    from ui.upcoming_model import FLAG_COLUMN
+
+    day = date.today() + timedelta(days=2)
+    source = tmp_path / "nogales.csv"
+    source.write_text(
+        "expediente;apellidos;nombres;garita;fecha de audiencia;hora de audiencia\n"
+        f"NOG-1;Valdez;Marta;NOG;{day:%d/%m/%Y};9:00\n",
+        encoding="utf-8",
+    )
+    assert import_file(ctx, source).hearings_created == 1
+    panel = panel_for(qtbot, ctx, runner)
+    flag = panel.model.hearing_index(0, 0, FLAG_COLUMN)
+    assert flag.data() == "Corte por confirmar, Sin verificar en 7 días"
+    assert flag.data(Qt.ItemDataRole.ToolTipRole).startswith(
+        "Todavía no se sabe la corte de esta audiencia"
+    )
+    assert flag.data(Qt.ItemDataRole.BackgroundRole) is not None
