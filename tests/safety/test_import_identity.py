@@ -363,7 +363,7 @@ def test_the_command_line_lists_every_row_and_a_dry_run_writes_nothing(tmp_path:
     real = run()
     assert real.returncode == 0 and "Traceback" not in real.stderr
     assert real.stdout.splitlines()[0] == (
-        "5 importadas (0 posibles duplicados), 0 ya estaban, 6 repetidas en el archivo, "
-        "1 rechazadas (5 expedientes nuevos, 5 personas, 0 audiencias)."
+        "Importadas: 5 (posibles duplicados: 0); ya existían: 0; repetidas en el archivo: 6; "
+        "rechazadas: 1 (expedientes nuevos: 5; personas: 5; audiencias: 0)."
     )
     assert (tmp_path / "r-rechazadas.csv").exists()

@@ -64,8 +64,8 @@ def test_the_preview_says_what_the_import_then_does(  # type: ignore[no-untyped-
     wait_idle(qtbot, runner)
     preview, finished = shown
     summary = (
-        "1 importadas (0 posibles duplicados), 0 ya estaban, 1 repetidas en el archivo, "
-        "1 rechazadas (1 expedientes nuevos, 1 personas, 0 audiencias)."
+        "Importadas: 1 (posibles duplicados: 0); ya existían: 0; repetidas en el archivo: 1; "
+        "rechazadas: 1 (expedientes nuevos: 1; personas: 1; audiencias: 0)."
     )
     assert summary in preview and summary in finished
     assert "Fila 4: La fila 2 da el mismo número A a otra persona" in preview
