@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
@@ -39,6 +40,8 @@ REASONS = {
     errno.EPERM: N_("Cannot write to %(path)s: permission denied."),
     errno.EROFS: N_("Cannot write to %(path)s: the disk is read-only."),
     errno.ENOSPC: N_("Cannot write to %(path)s: the disk is full."),
+    getattr(errno, "EDQUOT", errno.ENOSPC): N_("Cannot write to %(path)s: the disk is full."),
+    errno.EFBIG: N_("Cannot write to %(path)s: the file is too large for this disk."),
     errno.EISDIR: N_("Cannot write to %(path)s: it is a folder; give a file name ending in .pdf."),
 }
 OTHER = N_("Cannot write to %(path)s: %(reason)s")
@@ -191,6 +194,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, rename it over."""
     with partial(path) as tmp, tmp.open("r+b") as stream:
         stream.write(data)
+        stream.flush()
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """``write_atomic`` for a file written piece by piece (a spreadsheet): the stream is the
+    owner-only temporary file beside ``path``, renamed over it when the block ends without
+    error; on any error it is removed and nothing is left behind."""
+    with partial(path) as tmp, tmp.open("r+b") as stream:
+        yield stream
         stream.flush()
 
 

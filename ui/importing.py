@@ -14,7 +14,7 @@ from legalaid.i18n import _, ngettext
 from ui.prefs import Prefs
 from ui.tasks import TaskRunner, describe
 
-SHOWN_REJECTS = 8
+SHOWN_ROWS = 3  # of each fate, in the preview and the report (a 768-pixel screen)
 
 
 class Importer(QObject):
@@ -86,11 +86,9 @@ class Importer(QObject):
 
     @staticmethod
     def _lines(report: Any) -> list[str]:
-        lines = [report.summary()]
-        for rejected in report.rejected[:SHOWN_REJECTS]:
-            lines.append(
-                _("Row %(row)d: %(reason)s") % {"row": rejected.row, "reason": rejected.reason()}
-            )
+        from legalaid.safety.importer import row_lines
+
+        lines = [report.summary(), *row_lines(report, SHOWN_ROWS)]
         if report.rejects_file:
             lines.append(
                 ngettext(
@@ -100,6 +98,8 @@ class Importer(QObject):
                 )
                 % {"path": report.rejects_file}
             )
+        if report.rejects_error is not None:
+            lines.append(report.rejects_error.message())
         return lines
 
     def _failed(self, busy: QProgressDialog, error: BaseException) -> None:

@@ -38,8 +38,18 @@ COLUMNS = [
 FLAG_COLUMN = 3
 PEOPLE_COLUMN = 7
 TEXTS_KEPT = 5_000  # rows whose texts are kept; the cache starts again beyond (bounded memory)
-FLAG_COLOURS = {"missed": "#b00020", "not_verified": "#a04a00", "reminder_outdated": "#6a1b9a"}
-ROW_TINTS = {"missed": "#fde7e9", "not_verified": "#fff3e0", "reminder_outdated": "#f3e5f5"}
+FLAG_COLOURS = {
+    "missed": "#b00020",
+    "not_verified": "#a04a00",
+    "reminder_outdated": "#6a1b9a",
+    "court_to_confirm": "#8a5a00",
+}
+ROW_TINTS = {
+    "missed": "#fde7e9",
+    "not_verified": "#fff3e0",
+    "reminder_outdated": "#f3e5f5",
+    "court_to_confirm": "#fff8e1",
+}
 ParentIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -262,5 +272,9 @@ FLAG_HELP = {
     ),
     "reminder_outdated": N_(
         "The reminder the household has shows an old date or time: print a new one."
+    ),
+    "court_to_confirm": N_(
+        "The court for this hearing is not known yet: ask the household for its notice or "
+        "call the court hotline 1-800-898-7180, then choose the court in the hearing."
     ),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from legalaid.files import (
     OTHER,
     REASONS,
+    atomic_stream,
     check_file,
     check_folder,
     partial,
@@ -16,6 +17,7 @@ from legalaid.files import (
 __all__ = [
     "OTHER",
     "REASONS",
+    "atomic_stream",
     "check_file",
     "check_folder",
     "partial",

@@ -48,6 +48,9 @@ def register(sub: Any) -> dict[str, Handler]:
         type=Path,
         help=_("where to write the rejected rows (default: beside the file)"),
     )
+    imp.add_argument(
+        "--json", action="store_true", help=_("print what became of every row, as JSON")
+    )
     exp = sub.add_parser("export", help=_("export every person to CSV or .xlsx"))
     exp.add_argument("-o", "--output", required=True, metavar=_("FILE"), type=Path)
     hist = sub.add_parser("history", help=_("the audit log of a case"))
@@ -212,24 +215,20 @@ def _confirm() -> bool:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from legalaid.safety.importer import import_file
+    import json
+
+    from legalaid.safety.importer import import_file, row_lines
 
     ctx = open_context(args)
     report = import_file(ctx, args.file, dry_run=args.dry_run, rejects_path=args.rejects)
-    if args.dry_run:
-        print(_("Dry run: nothing was changed."))
-    print(report.summary())
-    for rejected in report.rejected[:50]:
-        print(
-            _("Row %(row)d: %(reason)s") % {"row": rejected.row, "reason": rejected.reason()},
-            file=sys.stderr,
-        )
-    if report.ignored_headers:
-        print(
-            _("Columns not understood and ignored: %(names)s")
-            % {"names": ", ".join(report.ignored_headers)},
-            file=sys.stderr,
-        )
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        if args.dry_run:
+            print(_("Dry run: nothing was changed."))
+        print(report.summary())
+    for line in row_lines(report, SHOWN_PER_FATE):
+        print(line, file=sys.stderr)
     if report.rejects_file:
         print(
             ngettext(
@@ -237,9 +236,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "The rejected rows are in %(path)s: fix them and import that file.",
                 len(report.rejected),
             )
-            % {"path": report.rejects_file}
+            % {"path": report.rejects_file},
+            file=sys.stderr if args.json else sys.stdout,
         )
+    if report.rejects_error is not None:
+        print(report.rejects_error.message(), file=sys.stderr)
     return 0
+
+
+SHOWN_PER_FATE = 50
 
 
 def cmd_export(args: argparse.Namespace) -> int:

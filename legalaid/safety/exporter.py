@@ -2,6 +2,9 @@
 
 One row per active person; the hearing columns carry the household's next scheduled hearing
 (else its latest), in court-local date and time, so an export imports back unchanged.
+Cells a spreadsheet program would run as formulas are neutralised (tabular.write_csv,
+tabular.write_xlsx), and whatever the database holds can be exported: characters an .xlsx
+cannot hold are written as their visible symbols. A failed export leaves no file behind.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ ORDER = [
     "nationality",
     "language",
     "phone",
+    "whatsapp",
     "crossing",
     "hearing_date",
     "hearing_time",
@@ -46,8 +50,8 @@ ORDER = [
 
 PEOPLE_SQL = """
 SELECT c.id, c.case_number, p.family_names, p.given_names, p.a_number, p.birth_date, p.sex,
-       p.relationship, p.nationality, p.language, coalesce(nullif(c.whatsapp, ''), c.phone),
-       x.code, c.shelter, c.city, c.address_mx, c.returned_on, c.notes
+       p.relationship, p.nationality, p.language, c.phone, c.whatsapp, x.code, c.shelter,
+       c.city, c.address_mx, c.returned_on, c.notes
 FROM person p JOIN "case" c ON c.id = p.case_id LEFT JOIN crossing x ON x.id = c.crossing_id
 WHERE p.active ORDER BY c.case_number, p.position
 """
@@ -61,20 +65,23 @@ ORDER BY h.case_id, h.status != 'scheduled', h.starts_at
 
 def export_file(ctx: AppContext, path: Path, lang: str = "es") -> int:
     """Write every active person; returns the number of rows."""
-    headers = [HEADERS[lang][name] for name in ORDER]
-    rows = list(_rows(ctx))
-    try:
-        if path.suffix.lower() == ".xlsx":
-            write_xlsx(path, headers, rows)
-        else:
-            write_csv(path, headers, rows)
-    except OSError as error:
+    if path.is_dir():
         raise StorageError(
-            N_("The file %(path)s cannot be written: %(reason)s"),
-            path=str(path),
-            reason=error.strerror or str(error),
-        ) from error
-    return len(rows)
+            N_("%(path)s is a folder: give a file name ending in .csv or .xlsx."), path=str(path)
+        )
+    headers = [HEADERS[lang][name] for name in ORDER]
+    written = [0]
+
+    def rows() -> Iterator[list[Any]]:
+        for row in _rows(ctx):
+            written[0] += 1
+            yield row
+
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, headers, rows())
+    else:
+        write_csv(path, headers, rows())
+    return written[0]
 
 
 def _rows(ctx: AppContext) -> Iterator[list[Any]]:
@@ -89,7 +96,7 @@ def _rows(ctx: AppContext) -> Iterator[list[Any]]:
 def _row(r: Any, hearing: Any) -> list[Any]:
     values = list(r[1:10])
     values[3] = format_anumber(values[3])
-    values += [r[10], r[11]]
+    values += [r[10], r[11], r[12]]
     if hearing is None:
         values += ["", "", "", "", ""]
     else:
@@ -102,7 +109,7 @@ def _row(r: Any, hearing: Any) -> list[Any]:
             hearing[4],
             hearing[5],
         ]
-    values += [r[12], r[13], r[14], r[15] or "", r[16]]
+    values += [r[13], r[14], r[15], r[16] or "", r[17]]
     return ["" if value is None else str(value) for value in values]
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from legalaid.context import AppContext
 from legalaid.db import Database
 from legalaid.errors import ValidationError
-from legalaid.i18n import N_
+from legalaid.i18n import N_, _, using_language
 from legalaid.models import Court, Crossing
 from legalaid.reference_data import reference_data
 from legalaid.services import audit
@@ -28,6 +28,43 @@ def seed_reference(db: Database) -> None:
         for row in data["crossings"]:
             if row["code"] not in have_crossings:
                 session.add(Crossing(**row))
+
+
+# A hearing at a crossing with no usual court (Nogales) whose court is not known yet goes to
+# that crossing's court "to be confirmed": code "NOG-?", in the crossing's time zone, not
+# confirmed (the letter says so), flagged on the Upcoming board until someone chooses the court.
+PENDING_COURT_SUFFIX = "-?"
+PENDING_COURT_NAME = N_("Court to be confirmed – %(crossing)s")
+
+
+def is_pending_court(code: str) -> bool:
+    return code.endswith(PENDING_COURT_SUFFIX)
+
+
+def pending_court(session: Session, actor: str, crossing_code: str) -> Court:
+    """The crossing's court "to be confirmed", made the first time it is needed."""
+    crossing = crossing_by_code(session, crossing_code)
+    code = f"{crossing.code}{PENDING_COURT_SUFFIX}"
+    found = session.exec(select(Court).where(Court.code == code)).first()
+    if found is not None:
+        return found
+    names = {}
+    for lang in ("es", "en"):
+        with using_language(lang):
+            crossing_name = crossing.name_es if lang == "es" else crossing.name_en
+            names[lang] = _(PENDING_COURT_NAME) % {"crossing": crossing_name}
+    court = Court(
+        code=code,
+        name_es=names["es"],
+        name_en=names["en"],
+        city=crossing.us_city,
+        zone=crossing.zone,
+        confirmed=False,
+    )
+    session.add(court)
+    session.flush()
+    audit.record(session, actor, "create", "court", court.id, None, {"code": [None, code]})
+    return court
 
 
 def list_crossings(ctx: AppContext) -> list[Crossing]:

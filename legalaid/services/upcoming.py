@@ -13,7 +13,7 @@ from sqlalchemy import text
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
 from legalaid.models import HearingStatus, utcnow
-from legalaid.services.reference import crossing_by_code
+from legalaid.services.reference import crossing_by_code, is_pending_court
 
 VERIFY_WITHIN = timedelta(days=7)
 
@@ -71,10 +71,14 @@ class UpcomingHearing:
         }
 
 
-def flags_for(status: str, verified_at: datetime | None, now: datetime) -> list[str]:
+def flags_for(
+    status: str, verified_at: datetime | None, now: datetime, court: str = ""
+) -> list[str]:
     flags = []
     if status == HearingStatus.MISSED:
         flags.append("missed")
+    if is_pending_court(court) and status == HearingStatus.SCHEDULED:
+        flags.append("court_to_confirm")
     if status == HearingStatus.SCHEDULED and (
         verified_at is None or now - verified_at > VERIFY_WITHIN
     ):
@@ -192,6 +196,6 @@ def _row(r: Any, now: datetime, shared: dict[Any, Any]) -> UpcomingHearing:
         phone=r["whatsapp"] or r["phone"],
         verified_at=verified,
         verified_by=one(r["verified_by"]),
-        flags=flags_for(r["status"], verified, now),
+        flags=flags_for(r["status"], verified, now, r["court"]),
         report_crossing=one(r["report_crossing"]),
     )

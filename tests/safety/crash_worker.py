@@ -1,6 +1,7 @@
 """Run in a child process by test_crash.py, which kills it with SIGKILL at a random moment.
 
 python crash_worker.py import HOME FILE.csv
+python crash_worker.py dry-import HOME FILE.csv
 python crash_worker.py edits HOME LOGFILE PASSPHRASE
 """
 
@@ -11,13 +12,13 @@ import sys
 from pathlib import Path
 
 
-def do_import(home: str, source: str) -> None:
+def do_import(home: str, source: str, dry_run: bool = False) -> None:
     from legalaid.context import open_home
     from legalaid.safety.importer import import_file
 
     ctx = open_home(home, unencrypted=True)
     print("start", flush=True)
-    report = import_file(ctx, Path(source))
+    report = import_file(ctx, Path(source), dry_run=dry_run)
     print("done", report.imported_rows, flush=True)
 
 
@@ -46,7 +47,7 @@ def do_edits(home: str, log: str, passphrase: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "import":
-        do_import(sys.argv[2], sys.argv[3])
+    if sys.argv[1] in ("import", "dry-import"):
+        do_import(sys.argv[2], sys.argv[3], dry_run=sys.argv[1] == "dry-import")
     else:
         do_edits(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -153,3 +153,53 @@ def test_importer_with_random_rows(shared: AppContext, rows: list[list[str]], se
         for rejected in report.rejected:
             assert rejected.reason()
         assert count_cases(shared) == before + report.cases_created
+
+
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["expediente", "nombres", "apellidos", "número A"])
+    sheet.append(["F-1", "Ana", "Ruiz", "A 012-345-678"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+WORKBOOK = _workbook()
+
+
+@FAST
+@given(
+    st.one_of(
+        st.binary(max_size=2_000),
+        st.builds(  # a real workbook with some bytes changed or cut
+            lambda at, junk, cut: (WORKBOOK[:at] + junk + WORKBOOK[at + len(junk) :])[:cut],
+            st.integers(0, len(WORKBOOK)),
+            st.binary(min_size=1, max_size=40),
+            st.integers(0, len(WORKBOOK)),
+        ),
+        st.builds(
+            lambda text, codec: text.encode(codec, "replace"),
+            TEXT,
+            st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1"]),
+        ),
+    ),
+    st.sampled_from([".csv", ".xlsx", ".txt"]),
+)
+def test_any_bytes_give_a_sheet_or_a_message(data: bytes, suffix: str) -> None:
+    from legalaid.safety.tabular import read_sheet
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"hoja{suffix}"
+        path.write_bytes(data)
+        try:
+            sheet = read_sheet(path)
+        except LegalAidError as error:
+            _message_ok(error)
+        else:
+            assert all(isinstance(cells, list) for _number, cells in sheet.rows)
