@@ -32,7 +32,8 @@ PACKAGING = ROOT / "packaging"
 SPEC = PACKAGING / "legalaid.spec"
 # What the bundle is made of: a change in any of these makes a new build.
 SOURCES = ("legalaid", "ui", "locales", "resources", "packaging")
-SOURCE_FILES = ("pyproject.toml", "setup.py", "README.md", "tools/build_dist.py")
+# README.md is installed too (the package's description) but changes nothing in the bundle.
+SOURCE_FILES = ("pyproject.toml", "setup.py", "tools/build_dist.py")
 SKIPPED = ("__pycache__", ".pyc", ".mo", ".pickle")
 CACHE = ROOT / "build" / "bundle-cache"
 SYSTEM = {"linux": "linux", "win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
@@ -322,14 +323,14 @@ def smoke(command: Path) -> None:
 
         def legalaid(*args: str) -> str:
             cmd = [str(command), "--home", str(home), "--lang", "es", *args]
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(cmd, env=env, capture_output=True, encoding="utf-8", timeout=300)
             print("+", *args, "->", done.returncode, done.stdout.strip()[:300], file=sys.stderr)
             if done.returncode != 0:
                 raise SystemExit(f"{args} failed: {done.stderr}")
             return done.stdout
 
         version_out = subprocess.run(
-            [str(command), "--version"], env=env, capture_output=True, text=True, timeout=120
+            [str(command), "--version"], env=env, capture_output=True, encoding="utf-8", timeout=120
         )
         if version_out.stdout.strip() != f"LegalAid {version()}":
             raise SystemExit(f"--version said {version_out.stdout!r} {version_out.stderr!r}")
@@ -354,12 +355,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="default: dist/")
     parser.add_argument("--no-pack", action="store_true", help="only the application folder")
     parser.add_argument("--smoke", action="store_true", help="then smoke-test the bundle")
+    parser.add_argument(
+        "--smoke-only",
+        type=Path,
+        metavar="COMMAND",
+        help="only smoke-test this installed command (legalaid, legalaid-cli.exe)",
+    )
     parser.add_argument("--cache", action="store_true", help="reuse build/bundle-cache/KEY")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--key", action="store_true", help="print the sources' key and stop")
     args = parser.parse_args()
     if args.key:
         print(source_key())
+        return 0
+    if args.smoke_only:
+        smoke(args.smoke_only)
         return 0
     if args.cache:
         result = cached_build()
