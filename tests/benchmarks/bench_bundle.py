@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.dist.xserver import XServer, xvfb  # noqa: E402
+from tests.bundle.xserver import XServer, xvfb  # noqa: E402
 
 MAP_NOTIFY = 19
 SUBSTRUCTURE_NOTIFY = 1 << 19

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.dist.xserver import missing_tools, xvfb
+from tests.bundle.xserver import missing_tools, xvfb
 
 pytestmark = [
     pytest.mark.slow,
