@@ -279,6 +279,66 @@ def test_first_start_of_the_client_asks_a_passphrase_and_opens_the_window(
     assert (installed.data / "legalaid.key").is_file()
 
 
+@pytest.mark.skipif(bool(missing_tools()), reason=f"needs {missing_tools()} (tools/system-deps.sh)")
+def test_the_client_lays_out_a_reminder_batch_and_shows_it_in_the_preview(
+    installed: Installed, tmp_path: Path
+) -> None:
+    """The window's batch lays letters out in worker processes (the frozen program started as
+    a worker) and shows the PDF in the preview (QtPdf and its plug-ins from the bundle)."""
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    home = tmp_path / "home"
+    installed.run(
+        "--home", str(home), "demo", "--cases", "300", LEGALAID_PASSPHRASE_FILE=str(secret)
+    )
+    with xvfb(tmp_path / "x") as screen:
+        env = installed.env(
+            DISPLAY=screen.display,
+            LEGALAID_PASSPHRASE_FILE=str(secret),
+            XDG_RUNTIME_DIR=str(tmp_path),
+        )
+        client = subprocess.Popen(
+            [str(installed.legalaid), "--home", str(home)],
+            env=env,
+            cwd=installed.home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            main = screen.wait_window("expedientes y audiencias", alive=client)
+            time.sleep(1)
+            screen.key(main, "ctrl+2")  # Próximas audiencias
+            time.sleep(2)  # the hearings are listed by a worker
+            screen.xdotool("mousemove", "--window", main, "400", "200", "click", "1")
+            screen.key(main, "ctrl+a")
+            screen.key(main, "alt+r")  # Imprimir &recordatorios…
+            preview = screen.wait_window("^Vista previa: ", timeout=180, alive=client)
+            time.sleep(2)  # the first page is rendered
+            shot = screen.screenshot(tmp_path / "4-preview.png")
+            title = screen.xdotool("getwindowname", preview).strip()
+            screen.key(preview, "Escape")
+            time.sleep(1)
+            screen.key(main, "ctrl+q")
+            output, _ = client.communicate(timeout=120)
+        finally:
+            if client.poll() is None:
+                client.kill()
+                client.wait()
+    shots = ROOT / "build" / "bundle-screens"  # kept after the run, to look at
+    shots.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(tmp_path / "4-preview.png", shots / "4-preview.png")
+    assert client.returncode == 0, output
+    assert "Traceback" not in output
+    count = int(title.split()[2])
+    assert count >= 2, title  # two letters or more go to worker processes
+    # A rendered page: a large white area with dark text on it.
+    page = shot.convert("L").crop((0, 0, *shot.size))
+    histogram = page.histogram()
+    assert sum(histogram[240:]) > 0.1 * page.size[0] * page.size[1]
+    assert sum(histogram[:80]) > 500
+
+
 def loaded_libraries(pid: int) -> set[Path]:
     """The shared libraries a running process has mapped."""
     found = set()
@@ -327,6 +387,18 @@ def test_the_command_line_runs_frozen_with_no_python_on_path(
     backups.mkdir()
     assert "legalaid-" in legalaid("backup", "-o", str(backups))
     assert [p.name for p in backups.glob("*.db")] and [p for p in backups.glob("*.db.key")]
+
+    # A spreadsheet out and into another home (openpyxl in the bundle).
+    sheet = tmp_path / "casos.xlsx"
+    assert "casos.xlsx" in legalaid("export", "-o", str(sheet))
+    imported = installed.run(
+        "--home",
+        str(tmp_path / "other"),
+        "import",
+        str(sheet),
+        LEGALAID_PASSPHRASE_FILE=str(secret),
+    )
+    assert "expedientes nuevos: 50;" in imported
 
     # A batch of 300 letters or more is laid out in worker processes: the frozen program
     # starts itself as a worker (multiprocessing.freeze_support in packaging/entry.py).
