@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck pytest catalogs translations bench clean
+.PHONY: run test check lint typecheck pytest catalogs translations bench clean dist
 
 run: $(STAMP) catalogs
 	$(BIN)/python -m compileall -q legalaid ui >/dev/null  # bytecode: a faster start
@@ -39,7 +39,11 @@ pytest: $(STAMP) catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The application folder and its installer for this machine, in dist/ (tools/build_dist.py).
+dist: $(STAMP) catalogs
+	$(BIN)/python tools/build_dist.py
 
 bench: $(STAMP) catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run.py
