@@ -65,6 +65,7 @@ class OrganisationDialog(Translatable, QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)  # room for the fields' examples
         self.retranslate()
 
     def retranslate(self) -> None:

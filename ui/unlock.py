@@ -73,6 +73,10 @@ class UnlockDialog(Translatable, FitsScreen, QDialog):
         layout.addWidget(self.working)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
+        # Typing goes into the passphrase (the language box first would take the letters).
+        QWidget.setTabOrder(self.passphrase, self.repeat)
+        QWidget.setTabOrder(self.repeat, self.language.box)
+        self.passphrase.setFocus()
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -247,7 +247,16 @@ def test_first_start_of_the_client_asks_a_passphrase_and_opens_the_window(
             screen.key(dialog, "Return")
             key_window = screen.wait_window("^Clave de recuperación", alive=client)
             screen.screenshot(tmp_path / "2-recovery-key.png")
-            screen.key(key_window, "Return")
+            screen.key(key_window, "Return")  # "I wrote it down"; asked once more, then "Sí"
+            question = screen.wait_other_window("^Clave de recuperación", key_window, client)
+            screen.key(question, "alt+s")
+            organisation = screen.wait_window("^Quién imprime las cartas", alive=client)
+            for text in ("Albergue de prueba", "+52 664 000 0000", "", "Ana Prueba"):
+                if text:
+                    screen.type(organisation, text)
+                screen.key(organisation, "Tab")
+            screen.screenshot(tmp_path / "2b-organisation.png")
+            screen.key(organisation, "Return")
             main = screen.wait_window("expedientes y audiencias", alive=client)
             time.sleep(1)  # the first screen paints
             screen.screenshot(tmp_path / "3-window.png")

@@ -51,6 +51,18 @@ class XServer:
             time.sleep(0.1)
         raise AssertionError(f"no window {title!r} after {timeout} s")
 
+    def wait_other_window(self, title: str, other: str, alive: object = None) -> str:
+        """A second visible window titled ``title`` (a question asked over ``other``)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = [w for w in self.windows(title) if w != other]
+            if found:
+                return found[0]
+            if isinstance(alive, subprocess.Popen) and alive.poll() is not None:
+                raise AssertionError(f"the program exited ({alive.returncode}) before {title!r}")
+            time.sleep(0.1)
+        raise AssertionError(f"no second window {title!r} after 60 s")
+
     def focus(self, window: str) -> None:
         self.xdotool("windowfocus", "--sync", window)
 

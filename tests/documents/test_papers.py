@@ -12,8 +12,9 @@ import sqlite3
 import subprocess
 import sys
 import unicodedata
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
@@ -294,7 +295,10 @@ def test_without_an_a_number_no_paper_says_to_call_with_it(ctx: AppContext) -> N
 def test_a_report_time_already_past_warns_on_every_paper(ctx: AppContext) -> None:
     with_organisation(ctx)
     case = household(ctx, EIGHT[:1])
-    soon = hearing(ctx, case.case.id, date.today(), time(0, 30))  # reported at 20:30 yesterday
+    # A hearing an hour from now at the court (San Diego): its report time, hours before it,
+    # is past whatever the time of day the test runs.
+    court_now = datetime.now(ZoneInfo("America/Los_Angeles")) + timedelta(hours=1)
+    soon = hearing(ctx, case.case.id, court_now.date(), time(court_now.hour, court_now.minute))
     for doc in (
         reminder_letter(ctx, soon),
         wallet_cards(ctx, case.case.id),

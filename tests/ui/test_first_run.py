@@ -169,3 +169,19 @@ def test_lock_page_message_and_status_bar_follow_the_language(qtbot, tmp_path: P
     finally:
         QApplication.processEvents()
         ctx.close()
+
+
+def test_the_first_passphrase_is_typed_without_clicking(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The dialog opens with the cursor in the passphrase: a person types, presses Tab, types
+    again and presses Enter (the language box above must not take the letters)."""
+    dialog = UnlockDialog(tmp_path / "home", new=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    window = dialog.windowHandle()
+    assert window is not None
+    type_keys(window, PASSPHRASE + "\t" + PASSPHRASE + "\n")
+    qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=30_000)
+    assert current_language() == "es"
+    dialog.ctx.close()
