@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import text
 
 from legalaid.anumber import format_anumber
+from legalaid.changes.capture import record_update
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError, Problem, StorageError, ValidationError
 from legalaid.formatting import medium_date
@@ -369,6 +370,7 @@ def _import(ctx: AppContext, path: Path, dry_run: bool, rejects_path: Path | Non
                 text(f"UPDATE person SET {name} = :value WHERE id = :id"),
                 {"value": value, "id": person_id},
             )
+            record_update(conn, "person", person_id, {name: value})  # its change entry
         if dry_run:
             session.rollback()
     report.rows = [fates[number] for number, _cells in sheet.rows]

@@ -1,0 +1,462 @@
+"""Change entries from every write: the ORM's flushes and :class:`BulkRows`' bulk inserts.
+
+``Database.write`` gives each write transaction a :class:`Recorder` (in the session's ``info``
+and, for bulk inserts on the same thread, :func:`current`). After each flush the rows the
+flush inserted, updated or deleted are written to ``change_log`` in the same transaction, so a
+rollback takes them back with the data. A row changed by several flushes of one transaction
+keeps one entry: a later flush merges its fields into the entry this transaction already
+wrote (an insert stays an insert; an insert then a delete leaves no entry at all).
+
+Only the columns a flush changed are read (the ORM's ``committed_state``, not a walk through
+every attribute's history); bulk rows are recorded from the dictionaries being inserted, and the
+entries go to the driver in one ``executemany``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm.base import NO_VALUE
+
+from legalaid.changes.clock import Clock
+from legalaid.changes.device import ensure_device
+from legalaid.changes.registry import CAPTURED, CASE_THROUGH, LOCAL_COLUMNS
+from legalaid.changes.values import dumps
+from legalaid.models.change import ChangeEntry, ChangeHead, Device, change_id
+
+KEY = "legalaid.changes"
+CHUNK = 500  # ids per IN (...) list
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+
+ENTRY = ChangeEntry.__table__  # type: ignore[attr-defined]
+HEAD = ChangeHead.__table__  # type: ignore[attr-defined]
+DEVICE = Device.__table__  # type: ignore[attr-defined]
+ENTRY_COLUMNS = (
+    "device",
+    "seq",
+    "table_name",
+    "row_id",
+    "case_id",
+    "op",
+    "fields",
+    "bases",
+    "hlc",
+    "actor",
+    "schema_version",
+)
+
+# Not in an entry's fields: the row's id is the entry's row_id, the version counter is local.
+UNRECORDED = frozenset({"id", *LOCAL_COLUMNS})
+
+_local = threading.local()
+
+
+@dataclass(slots=True)
+class Change:
+    table: str
+    row_id: str
+    op: str
+    fields: dict[str, Any]
+    case_id: str | None = None
+
+
+@dataclass
+class _Plan:
+    table: str
+    columns: list[tuple[str, str]]  # (attribute, column), the local ones left out
+    names: dict[str, str]  # attribute -> column
+    pk: str
+    case_attr: str | None
+
+
+_plans: dict[type, _Plan | None] = {}
+
+
+def _plan(cls: type) -> _Plan | None:
+    found = _plans.get(cls, _plans)
+    if found is not _plans:
+        return found  # type: ignore[return-value]
+    from sqlalchemy import inspect
+
+    mapper = inspect(cls)
+    table = mapper.local_table.name  # type: ignore[union-attr]
+    plan = None
+    if table in CAPTURED:
+        columns = [
+            (prop.key, prop.columns[0].name)
+            for prop in mapper.column_attrs
+            if prop.columns[0].name not in LOCAL_COLUMNS
+        ]
+        names = dict(columns)
+        pk = mapper.get_property_by_column(mapper.primary_key[0]).key
+        case_attr = "id" if table == "case" else ("case_id" if "case_id" in names else None)
+        plan = _Plan(table, columns, names, pk, case_attr)
+    _plans[cls] = plan
+    return plan
+
+
+class Recorder:
+    """The change entries of one write transaction."""
+
+    def __init__(self, path: Any, actor: str, schema_version: str) -> None:
+        self.path = path
+        self.actor = actor
+        self.schema_version = schema_version
+        self.device: str | None = None
+        self.first_seq: int | None = None  # this transaction's first entry, once written
+
+    def reset(self) -> None:
+        """The transaction was rolled back: its device row and entries with it."""
+        self.device = None
+        self.first_seq = None
+
+    # --- writing ----------------------------------------------------------------------
+    def write(self, conn: Any, changes: Sequence[Change]) -> None:
+        if not changes:
+            return
+        if self.device is None:
+            self.device = ensure_device(conn, self.path)
+        self._resolve_cases(conn, changes)
+        fresh: list[Change] = []
+        later = [c for c in changes if c.op != INSERT]
+        merged = self._merge(conn, later) if later and self.first_seq is not None else {}
+        heads = self._heads(conn, [c for c in later if c.row_id not in merged])
+        new_heads: dict[tuple[str, str], dict[str, str] | None] = {}
+        rows: list[tuple[Any, ...]] = []
+        for change in changes:
+            if change.row_id in merged and change.op != INSERT:
+                self._merge_into(conn, merged[change.row_id], change, heads, new_heads)
+                continue
+            fresh.append(change)
+        if not fresh:
+            self._write_heads(conn, new_heads)
+            return
+        first, hlcs = self._allocate(conn, len(fresh))
+        if self.first_seq is None:
+            self.first_seq = first
+        for offset, (change, hlc) in enumerate(zip(fresh, hlcs, strict=True)):
+            seq = first + offset
+            bases: dict[str, str | None] = {}
+            if change.op != INSERT:
+                head = heads.get((change.table, change.row_id), {})
+                if change.op == UPDATE:
+                    bases = {name: head.get(name, head.get("*")) for name in change.fields}
+                    this = change_id(self.device, seq)
+                    new_heads[(change.table, change.row_id)] = {
+                        **head,
+                        **dict.fromkeys(change.fields, this),
+                    }
+                else:
+                    bases = dict(head)
+                    new_heads[(change.table, change.row_id)] = None
+            rows.append(
+                (
+                    self.device,
+                    seq,
+                    change.table,
+                    change.row_id,
+                    change.case_id,
+                    change.op,
+                    dumps(change.fields),
+                    dumps(bases) if bases else "{}",
+                    hlc,
+                    self.actor,
+                    self.schema_version,
+                )
+            )
+        marks = ", ".join([_mark(conn)] * len(ENTRY_COLUMNS))
+        conn.exec_driver_sql(
+            f"INSERT INTO change_log ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})", rows
+        )
+        self._write_heads(conn, new_heads)
+
+    def _allocate(self, conn: Any, count: int) -> tuple[int, list[str]]:
+        """``count`` sequence numbers and clock readings of the current device."""
+        last_seq, last_hlc = conn.execute(
+            select(DEVICE.c.last_seq, DEVICE.c.last_hlc)
+            .where(DEVICE.c.id == self.device)
+            .with_for_update()
+        ).one()
+        clock = Clock(last_hlc or "")
+        hlcs = clock.ticks(count)
+        conn.execute(
+            update(DEVICE)
+            .where(DEVICE.c.id == self.device)
+            .values(last_seq=last_seq + count, last_hlc=clock.last)
+        )
+        return int(last_seq) + 1, hlcs
+
+    def _resolve_cases(self, conn: Any, changes: Sequence[Change]) -> None:
+        """The case of rows that reach it through a parent (an incident through its risk
+        assessment, an attendee through its hearing)."""
+        here = {(c.table, c.row_id): c.case_id for c in changes if c.case_id is not None}
+        wanted: dict[str, dict[str, list[Change]]] = {}
+        for change in changes:
+            through = CASE_THROUGH.get(change.table)
+            if change.case_id is not None or through is None:
+                continue
+            parent_table, link = through
+            parent = change.fields.get(link)
+            if parent is None:
+                if change.op == INSERT:
+                    continue
+                parent = self._stored(conn, change.table, link, change.row_id)
+                if parent is None:
+                    continue
+            known = here.get((parent_table, parent))
+            if known is not None:
+                change.case_id = known
+            else:
+                wanted.setdefault(parent_table, {}).setdefault(parent, []).append(change)
+        for parent_table, by_parent in wanted.items():
+            for chunk in _chunks(list(by_parent)):
+                marks = ", ".join([_mark(conn)] * len(chunk))
+                found = conn.exec_driver_sql(
+                    f'SELECT id, case_id FROM "{parent_table}" WHERE id IN ({marks})',
+                    tuple(chunk),
+                ).all()
+                for parent, case_id in found:
+                    for change in by_parent[parent]:
+                        change.case_id = case_id
+
+    def _stored(self, conn: Any, table: str, column: str, row_id: str) -> Any:
+        row = conn.exec_driver_sql(
+            f'SELECT "{column}" FROM "{table}" WHERE id = {_mark(conn)}', (row_id,)
+        ).first()
+        return None if row is None else row[0]
+
+    def _merge(self, conn: Any, changes: list[Change]) -> dict[str, list[Any]]:
+        """This transaction's entries of the rows ``changes`` change again."""
+        found: dict[str, list[Any]] = {}
+        ids = sorted({c.row_id for c in changes})
+        for chunk in _chunks(ids):
+            query = select(
+                ENTRY.c.row_id,
+                ENTRY.c.seq,
+                ENTRY.c.op,
+                ENTRY.c.fields,
+                ENTRY.c.bases,
+                ENTRY.c.table_name,
+            ).where(
+                ENTRY.c.device == self.device,
+                ENTRY.c.seq >= self.first_seq,
+                ENTRY.c.row_id.in_(chunk),
+            )
+            for row in conn.execute(query):
+                found[row.row_id] = list(row)
+        return found
+
+    def _merge_into(
+        self,
+        conn: Any,
+        entry: list[Any],
+        change: Change,
+        heads: dict[tuple[str, str], dict[str, str]],
+        new_heads: dict[tuple[str, str], dict[str, str] | None],
+    ) -> None:
+        row_id, seq, op, fields_text, bases_text, _table = entry
+        assert self.device is not None
+        where = (ENTRY.c.device == self.device) & (ENTRY.c.seq == seq)
+        key = (change.table, row_id)
+        if change.op == DELETE:
+            if op == INSERT:  # made and removed in one transaction: nothing happened
+                conn.execute(delete(ENTRY).where(where))
+                entry[2] = DELETE
+                return
+            conn.execute(update(ENTRY).where(where).values(op=DELETE, fields="{}"))
+            entry[2], entry[3] = DELETE, "{}"
+            new_heads[key] = None
+            return
+        fields = json.loads(fields_text)
+        fields.update(json.loads(dumps(change.fields)))
+        values: dict[str, Any] = {"fields": dumps(fields)}
+        if op == UPDATE:
+            head = self._heads(conn, [change]).get(key, {})
+            bases = json.loads(bases_text)
+            this = change_id(self.device, seq)
+            for name in change.fields:
+                if name not in bases:
+                    base = head.get(name, head.get("*"))
+                    bases[name] = None if base == this else base
+            values["bases"] = dumps(bases)
+            new_heads[key] = {**head, **dict.fromkeys(fields, this)}
+        conn.execute(update(ENTRY).where(where).values(**values))
+        entry[3] = values["fields"]
+        if "bases" in values:
+            entry[4] = values["bases"]
+
+    def _heads(self, conn: Any, changes: list[Change]) -> dict[tuple[str, str], dict[str, str]]:
+        """The last change of each field of the rows ``changes`` update or delete: the
+        ``change_head`` row, else (a row never updated) its insert."""
+        out: dict[tuple[str, str], dict[str, str]] = {}
+        ids = sorted({c.row_id for c in changes})
+        for chunk in _chunks(ids):
+            query = select(HEAD.c.table_name, HEAD.c.row_id, HEAD.c.heads).where(
+                HEAD.c.row_id.in_(chunk)
+            )
+            for table, row_id, heads in conn.execute(query):
+                out[(table, row_id)] = json.loads(heads)
+        missing = sorted({c.row_id for c in changes if (c.table, c.row_id) not in out})
+        for chunk in _chunks(missing):
+            query = (
+                select(ENTRY.c.table_name, ENTRY.c.row_id, ENTRY.c.device, ENTRY.c.seq)
+                .where(ENTRY.c.op == INSERT, ENTRY.c.row_id.in_(chunk))
+                .order_by(ENTRY.c.hlc)
+            )
+            for table, row_id, device, seq in conn.execute(query):
+                out[(table, row_id)] = {"*": change_id(device, seq)}  # the newest insert
+        return out
+
+    def _write_heads(
+        self, conn: Any, new_heads: dict[tuple[str, str], dict[str, str] | None]
+    ) -> None:
+        if not new_heads:
+            return
+        keys = list(new_heads)
+        for chunk in _chunks(keys):
+            conn.execute(
+                delete(HEAD).where(HEAD.c.row_id.in_([row_id for _table, row_id in chunk]))
+            )
+        rows = [
+            {"table_name": table, "row_id": row_id, "heads": dumps(heads)}
+            for (table, row_id), heads in new_heads.items()
+            if heads is not None
+        ]
+        if rows:
+            conn.execute(HEAD.insert(), rows)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _mark(conn: Any) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+# --- the write transaction --------------------------------------------------------------
+@contextmanager
+def recording(session: Session, path: Any, actor: str) -> Iterator[Recorder]:
+    """Record the changes of ``session``'s transaction (``Database.write``)."""
+    from legalaid.migrations import HEAD as SCHEMA
+
+    recorder = Recorder(path, actor, SCHEMA)
+    session.info[KEY] = recorder
+    previous = getattr(_local, "recorder", None)
+    _local.recorder = recorder
+    try:
+        yield recorder
+    finally:
+        _local.recorder = previous
+        session.info.pop(KEY, None)
+
+
+def current() -> Recorder:
+    """The recorder of this thread's write transaction (bulk inserts write inside one)."""
+    recorder = getattr(_local, "recorder", None)
+    if recorder is None:
+        raise RuntimeError("a bulk write outside Database.write() would go unrecorded")
+    return recorder
+
+
+def record_inserts(conn: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Entries for bulk-inserted rows, ``{table: rows}``, each row with every column's value
+    (a missing column is NULL)."""
+    from sqlmodel import SQLModel
+
+    changes: list[Change] = []
+    for table, rows in tables.items():
+        if table not in CAPTURED:
+            continue
+        columns = SQLModel.metadata.tables[table].columns
+        names = {c.name for c in columns}
+        if table == "case":
+            case_of = "id"
+        elif "case_id" in names:
+            case_of = "case_id"
+        else:
+            case_of = ""
+        for row in rows:
+            fields = {k: v for k, v in row.items() if v is not None and k not in UNRECORDED}
+            case_id = row.get(case_of) if case_of else None
+            changes.append(Change(table, row["id"], INSERT, fields, case_id))
+    if changes:
+        current().write(conn, changes)
+
+
+def record_update(conn: Any, table: str, row_id: str, fields: dict[str, Any]) -> None:
+    """An entry for an UPDATE written around the ORM (``fields``: the new values)."""
+    if table in CAPTURED:
+        current().write(conn, [Change(table, row_id, UPDATE, dict(fields))])
+
+
+# --- the ORM ------------------------------------------------------------------------------
+def _changes_of_flush(session: Session) -> list[Change]:
+    changes: list[Change] = []
+    for obj in session.new:
+        plan = _plan(type(obj))
+        if plan is None:
+            continue
+        data = attributes.instance_dict(obj)
+        fields = {}
+        for key, name in plan.columns:
+            value = data[key] if key in data else getattr(obj, key)
+            if value is not None:
+                fields[name] = value
+        row_id = fields.pop(plan.names[plan.pk])
+        case_id = row_id if plan.table == "case" else fields.get("case_id")
+        changes.append(Change(plan.table, row_id, INSERT, fields, case_id))
+    for obj in session.dirty:
+        plan = _plan(type(obj))
+        if plan is None:
+            continue
+        state = attributes.instance_state(obj)
+        committed = state.committed_state
+        if not committed:
+            continue
+        data = state.dict
+        fields = {}
+        for key, old in committed.items():
+            name = plan.names.get(key)
+            if name is None:
+                continue
+            new = data.get(key)
+            if old is not NO_VALUE and old == new:
+                continue
+            fields[name] = new
+        if fields:
+            case_id = data.get(plan.case_attr) if plan.case_attr else None
+            changes.append(Change(plan.table, data[plan.pk], UPDATE, fields, case_id))
+    for obj in session.deleted:
+        plan = _plan(type(obj))
+        if plan is None:
+            continue
+        data = attributes.instance_dict(obj)
+        case_id = data.get(plan.case_attr) if plan.case_attr else None
+        changes.append(Change(plan.table, data[plan.pk], DELETE, {}, case_id))
+    return changes
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    recorder = session.info.get(KEY)
+    if recorder is None:
+        return
+    changes = _changes_of_flush(session)
+    if changes:
+        recorder.write(session.connection(), changes)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    recorder = session.info.get(KEY)
+    if recorder is not None:
+        recorder.reset()
