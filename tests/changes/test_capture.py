@@ -71,7 +71,7 @@ def test_an_update_records_only_the_changed_fields_based_on_their_last_change(
     case = detail.case
     [made] = entries(ctx, case.id)
     first = update_case(ctx, case.id, case.version, CaseInput(city="Mexicali", crossing="SYS"))
-    inserted, updated = entries(ctx, case.id)
+    _inserted, updated = entries(ctx, case.id)
     assert updated["op"] == "update"
     assert updated["fields"]["city"] == "Mexicali"
     assert "case_number" not in updated["fields"]
