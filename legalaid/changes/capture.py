@@ -84,9 +84,10 @@ def _plan(cls: type) -> _Plan | None:
     if found is not _plans:
         return found  # type: ignore[return-value]
     from sqlalchemy import inspect
+    from sqlalchemy.orm import Mapper
 
-    mapper = inspect(cls)
-    table = mapper.local_table.name  # type: ignore[union-attr]
+    mapper: Mapper[Any] = inspect(cls)
+    table = mapper.local_table.name  # type: ignore[attr-defined]
     plan = None
     if table in CAPTURED:
         columns = [
@@ -406,7 +407,7 @@ def _changes_of_flush(session: Session) -> list[Change]:
         if plan is None:
             continue
         data = attributes.instance_dict(obj)
-        fields = {}
+        fields: dict[str, Any] = {}
         for key, name in plan.columns:
             value = data[key] if key in data else getattr(obj, key)
             if value is not None:
@@ -425,13 +426,13 @@ def _changes_of_flush(session: Session) -> list[Change]:
         data = state.dict
         fields = {}
         for key, old in committed.items():
-            name = plan.names.get(key)
-            if name is None:
+            column = plan.names.get(key)
+            if column is None:
                 continue
             new = data.get(key)
             if old is not NO_VALUE and old == new:
                 continue
-            fields[name] = new
+            fields[column] = new
         if fields:
             case_id = data.get(plan.case_attr) if plan.case_attr else None
             changes.append(Change(plan.table, data[plan.pk], UPDATE, fields, case_id))
