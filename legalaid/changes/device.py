@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from legalaid.models.change import Device
 
@@ -54,14 +54,12 @@ def ensure_device(conn: Any, path: Path) -> str:
     Runs inside the caller's write transaction."""
     table = Device.__table__  # type: ignore[attr-defined]
     mark = fingerprint(path)
-    rows = conn.execute(
-        select(table.c.id, table.c.fingerprint, table.c.last_hlc).where(table.c.current)
-    ).all()
+    rows = conn.execute(select(table.c.id, table.c.fingerprint).where(table.c.current)).all()
     for row in rows:
         if row.fingerprint == mark:
             return str(row.id)
-    # The clock carries on from the copy's last reading, so it never goes back.
-    last_hlc = max((str(row.last_hlc) for row in rows), default="")
+    # The clock carries on from the latest reading of any device, so it never goes back.
+    last_hlc = conn.execute(select(func.max(table.c.last_hlc))).scalar_one() or ""
     if rows:
         conn.execute(update(table).where(table.c.current).values(current=False))
     new = str(uuid.uuid4())

@@ -308,7 +308,19 @@ def test_an_old_filled_home_gets_the_reference_ids_with_its_links_intact(
             0,
         )
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The rows the home held got their insert entries at the upgrade, under a device of
+    # their own; the first write made the current device.
+    with sqlite3.connect(path) as conn:
+        devices = conn.execute("SELECT id, current FROM device").fetchall()
+        assert conn.execute("SELECT op, actor FROM change_log WHERE row_id = 'h1'").fetchall() == [
+            ("insert", "migration")
+        ]
+    assert [current for _id, current in devices] == [0]
+    assert check(ctx) == []
     hearing_in(ctx, "c1", 30)  # the moved rows work with the services
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM device WHERE current").fetchone() == (1,)
+    assert check(ctx) == []
     ctx.close()
 
 
