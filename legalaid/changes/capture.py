@@ -172,11 +172,73 @@ class Recorder:
                     self.schema_version,
                 )
             )
+        self._insert(conn, rows)
+        self._write_heads(conn, new_heads)
+
+    def write_inserts(self, conn: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Insert entries for new rows, ``{table: rows}`` with parents before children, each
+        row a dictionary of its columns (a missing one is NULL). The bulk path: no merging
+        or bases to look up (the rows are new), one ``executemany``."""
+        from sqlmodel import SQLModel
+
+        total = sum(len(rows) for table, rows in tables.items() if table in CAPTURED)
+        if not total:
+            return
+        if self.device is None:
+            self.device = ensure_device(conn, self.path)
+        first, hlcs = self._allocate(conn, total)
+        if self.first_seq is None:
+            self.first_seq = first
+        parents: dict[str, dict[str, Any]] = {parent: {} for parent, _link in CASE_THROUGH.values()}
+        entries: list[list[Any]] = []
+        unresolved: dict[str, dict[str, list[list[Any]]]] = {}
+        head = [self.device, 0, "", "", None, INSERT, "", "{}", "", self.actor, self.schema_version]
+        seq = first
+        for table, rows in tables.items():
+            if table not in CAPTURED or not rows:
+                continue
+            names = SQLModel.metadata.tables[table].columns.keys()
+            case_of = "id" if table == "case" else ("case_id" if "case_id" in names else "")
+            through = CASE_THROUGH.get(table)
+            keep = parents.get(table)
+            for row in rows:
+                fields = row.copy()  # nulls kept: cheaper than leaving them out
+                row_id = fields.pop("id")
+                for name in LOCAL_COLUMNS:
+                    fields.pop(name, None)
+                case_id = row.get(case_of) if case_of else None
+                entry = head.copy()
+                entry[1], entry[2], entry[3], entry[4] = seq, table, row_id, case_id
+                entry[6], entry[8] = dumps(fields), hlcs[seq - first]
+                seq += 1
+                if keep is not None:
+                    keep[row_id] = case_id
+                if through is not None:
+                    parent_table, link = through
+                    parent = row.get(link)
+                    found = parents[parent_table].get(parent, _plans)
+                    if found is not _plans:
+                        entry[4] = found
+                    elif parent is not None:
+                        unresolved.setdefault(parent_table, {}).setdefault(parent, []).append(entry)
+                entries.append(entry)
+        for parent_table, waiting in unresolved.items():  # parents written earlier
+            for chunk in _chunks(list(waiting)):
+                marks = ", ".join([_mark(conn)] * len(chunk))
+                for parent, case_id in conn.exec_driver_sql(
+                    f'SELECT id, case_id FROM "{parent_table}" WHERE id IN ({marks})',
+                    tuple(chunk),
+                ):
+                    for entry in waiting[parent]:
+                        entry[4] = case_id
+        self._insert(conn, [tuple(entry) for entry in entries])
+
+    def _insert(self, conn: Any, entries: Sequence[Sequence[Any]]) -> None:
         marks = ", ".join([_mark(conn)] * len(ENTRY_COLUMNS))
         conn.exec_driver_sql(
-            f"INSERT INTO change_log ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})", rows
+            f"INSERT INTO change_log ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})",
+            entries,
         )
-        self._write_heads(conn, new_heads)
 
     def _allocate(self, conn: Any, count: int) -> tuple[int, list[str]]:
         """``count`` sequence numbers and clock readings of the current device."""
@@ -369,28 +431,9 @@ def current() -> Recorder:
 
 
 def record_inserts(conn: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
-    """Entries for bulk-inserted rows, ``{table: rows}``, each row with every column's value
-    (a missing column is NULL)."""
-    from sqlmodel import SQLModel
-
-    changes: list[Change] = []
-    for table, rows in tables.items():
-        if table not in CAPTURED:
-            continue
-        columns = SQLModel.metadata.tables[table].columns
-        names = {c.name for c in columns}
-        if table == "case":
-            case_of = "id"
-        elif "case_id" in names:
-            case_of = "case_id"
-        else:
-            case_of = ""
-        for row in rows:
-            fields = {k: v for k, v in row.items() if v is not None and k not in UNRECORDED}
-            case_id = row.get(case_of) if case_of else None
-            changes.append(Change(table, row["id"], INSERT, fields, case_id))
-    if changes:
-        current().write(conn, changes)
+    """Entries for bulk-inserted rows, ``{table: rows}``, parents first, each row with every
+    column's value (a missing column is NULL)."""
+    current().write_inserts(conn, tables)
 
 
 def record_update(conn: Any, table: str, row_id: str, fields: dict[str, Any]) -> None:
