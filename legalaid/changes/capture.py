@@ -189,7 +189,7 @@ class Recorder:
         first, hlcs = self._allocate(conn, total)
         if self.first_seq is None:
             self.first_seq = first
-        parents: dict[str, dict[str, Any]] = {parent: {} for parent, _link in CASE_THROUGH.values()}
+        parents: dict[str, dict[Any, Any]] = {parent: {} for parent, _link in CASE_THROUGH.values()}
         entries: list[list[Any]] = []
         unresolved: dict[str, dict[str, list[list[Any]]]] = {}
         head = [self.device, 0, "", "", None, INSERT, "", "{}", "", self.actor, self.schema_version]
@@ -216,9 +216,9 @@ class Recorder:
                 if through is not None:
                     parent_table, link = through
                     parent = row.get(link)
-                    found = parents[parent_table].get(parent, _plans)
-                    if found is not _plans:
-                        entry[4] = found
+                    known = parents[parent_table]
+                    if parent in known:
+                        entry[4] = known[parent]
                     elif parent is not None:
                         unresolved.setdefault(parent_table, {}).setdefault(parent, []).append(entry)
                 entries.append(entry)

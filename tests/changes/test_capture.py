@@ -342,3 +342,25 @@ def test_bulk_inserts_are_recorded(ctx: AppContext) -> None:
     assert {"case", "person", "hearing", "hearing_attendee"} <= tables
     assert all(e["case_id"] for e in rows if e["table_name"] == "hearing_attendee")
     assert check(ctx) == []
+
+
+def test_a_bulk_row_whose_parent_was_written_before_gets_its_case(ctx: AppContext) -> None:
+    from legalaid.services.bulk import BulkRows, HearingAttendee
+
+    detail = family(ctx, children=1)
+    hearing = hearing_in(ctx, detail.case.id, 10)  # written in a transaction of its own
+    rows = BulkRows()
+    for person in detail.people:
+        rows.add(HearingAttendee, {"hearing_id": hearing, "person_id": person.id})
+    with ctx.db.write() as session:
+        rows.write(session.connection())
+    with sqlite3.connect(ctx.home.database) as conn:
+        cases = conn.execute(
+            "SELECT DISTINCT case_id FROM change_log WHERE table_name = 'hearing_attendee'"
+        ).fetchall()
+    assert cases == [(detail.case.id,)]
+    assert check(ctx) == []
+    with pytest.raises(RuntimeError):  # a bulk write outside a write transaction
+        rows.add(HearingAttendee, {"hearing_id": hearing, "person_id": detail.people[0].id})
+        with ctx.db.connect() as conn:
+            rows.write(conn)
