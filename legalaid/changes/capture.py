@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import NO_VALUE
 
 from legalaid.changes.clock import Clock
-from legalaid.changes.device import ensure_device
+from legalaid.changes.device import ensure_device, fingerprint
 from legalaid.changes.registry import CAPTURED, CASE_THROUGH, LOCAL_COLUMNS
 from legalaid.changes.values import dumps
 from legalaid.models.change import ChangeEntry, ChangeHead, Device, change_id
@@ -56,6 +56,9 @@ ENTRY_COLUMNS = (
 UNRECORDED = frozenset({"id", *LOCAL_COLUMNS})
 
 _local = threading.local()
+# Database file fingerprint -> the device id it was last seen numbering under (each write
+# checks it is still the file's current device: a rollback may have taken it back).
+_known_devices: dict[str, str] = {}
 
 
 @dataclass(slots=True)
@@ -107,23 +110,21 @@ class Recorder:
     """The change entries of one write transaction."""
 
     def __init__(self, path: Any, actor: str, schema_version: str) -> None:
-        self.path = path
         self.actor = actor
         self.schema_version = schema_version
-        self.device: str | None = None
+        self.fingerprint = fingerprint(path)
+        # The device this file numbered its changes under last; checked when numbering.
+        self.device: str = _known_devices.get(self.fingerprint, "")
         self.first_seq: int | None = None  # this transaction's first entry, once written
 
     def reset(self) -> None:
-        """The transaction was rolled back: its device row and entries with it."""
-        self.device = None
+        """The transaction was rolled back: its entries with it (and a device it made)."""
         self.first_seq = None
 
     # --- writing ----------------------------------------------------------------------
     def write(self, conn: Any, changes: Sequence[Change]) -> None:
         if not changes:
             return
-        if self.device is None:
-            self.device = ensure_device(conn, self.path)
         self._resolve_cases(conn, changes)
         fresh: list[Change] = []
         later = [c for c in changes if c.op != INSERT]
@@ -184,8 +185,6 @@ class Recorder:
         total = sum(len(rows) for table, rows in tables.items() if table in CAPTURED)
         if not total:
             return
-        if self.device is None:
-            self.device = ensure_device(conn, self.path)
         first, hlcs = self._allocate(conn, total)
         if self.first_seq is None:
             self.first_seq = first
@@ -242,17 +241,19 @@ class Recorder:
 
     def _allocate(self, conn: Any, count: int) -> tuple[int, list[str]]:
         """``count`` sequence numbers and clock readings of the current device."""
-        last_seq, last_hlc = conn.execute(
-            select(DEVICE.c.last_seq, DEVICE.c.last_hlc)
-            .where(DEVICE.c.id == self.device)
-            .with_for_update()
-        ).one()
+        mark = _mark(conn)
+        lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"  # SQLite: BEGIN IMMEDIATE
+        query = f"SELECT last_seq, last_hlc FROM device WHERE id = {mark} AND current{lock}"
+        found = conn.exec_driver_sql(query, (self.device,)).first()
+        if found is None:  # a device made by a transaction rolled back, or another file
+            self.device = _known_devices[self.fingerprint] = ensure_device(conn, self.fingerprint)
+            found = conn.exec_driver_sql(query, (self.device,)).one()
+        last_seq, last_hlc = found
         clock = Clock(last_hlc or "")
         hlcs = clock.ticks(count)
-        conn.execute(
-            update(DEVICE)
-            .where(DEVICE.c.id == self.device)
-            .values(last_seq=last_seq + count, last_hlc=clock.last)
+        conn.exec_driver_sql(
+            f"UPDATE device SET last_seq = {mark}, last_hlc = {mark} WHERE id = {mark}",
+            (last_seq + count, clock.last, self.device),
         )
         return int(last_seq) + 1, hlcs
 
@@ -361,19 +362,20 @@ class Recorder:
         out: dict[tuple[str, str], dict[str, str]] = {}
         ids = sorted({c.row_id for c in changes})
         for chunk in _chunks(ids):
-            query = select(HEAD.c.table_name, HEAD.c.row_id, HEAD.c.heads).where(
-                HEAD.c.row_id.in_(chunk)
-            )
-            for table, row_id, heads in conn.execute(query):
+            marks = ", ".join([_mark(conn)] * len(chunk))
+            for table, row_id, heads in conn.exec_driver_sql(
+                f"SELECT table_name, row_id, heads FROM change_head WHERE row_id IN ({marks})",
+                tuple(chunk),
+            ):
                 out[(table, row_id)] = json.loads(heads)
         missing = sorted({c.row_id for c in changes if (c.table, c.row_id) not in out})
         for chunk in _chunks(missing):
-            query = (
-                select(ENTRY.c.table_name, ENTRY.c.row_id, ENTRY.c.device, ENTRY.c.seq)
-                .where(ENTRY.c.op == INSERT, ENTRY.c.row_id.in_(chunk))
-                .order_by(ENTRY.c.hlc)
-            )
-            for table, row_id, device, seq in conn.execute(query):
+            marks = ", ".join([_mark(conn)] * len(chunk))
+            for table, row_id, device, seq in conn.exec_driver_sql(
+                "SELECT table_name, row_id, device, seq FROM change_log"
+                f" WHERE row_id IN ({marks}) AND op = 'insert' ORDER BY hlc",
+                tuple(chunk),
+            ):
                 out[(table, row_id)] = {"*": change_id(device, seq)}  # the newest insert
         return out
 
@@ -382,18 +384,23 @@ class Recorder:
     ) -> None:
         if not new_heads:
             return
-        keys = list(new_heads)
-        for chunk in _chunks(keys):
-            conn.execute(
-                delete(HEAD).where(HEAD.c.row_id.in_([row_id for _table, row_id in chunk]))
+        mark = _mark(conn)
+        gone = [(table, row_id) for (table, row_id), heads in new_heads.items() if heads is None]
+        if gone:
+            conn.exec_driver_sql(
+                f"DELETE FROM change_head WHERE table_name = {mark} AND row_id = {mark}", gone
             )
         rows = [
-            {"table_name": table, "row_id": row_id, "heads": dumps(heads)}
+            (table, row_id, dumps(heads))
             for (table, row_id), heads in new_heads.items()
             if heads is not None
         ]
-        if rows:
-            conn.execute(HEAD.insert(), rows)
+        if rows:  # the same statement on SQLite (3.24+) and PostgreSQL
+            conn.exec_driver_sql(
+                f"INSERT INTO change_head (table_name, row_id, heads) VALUES ({mark}, {mark},"
+                f" {mark}) ON CONFLICT (table_name, row_id) DO UPDATE SET heads = excluded.heads",
+                rows,
+            )
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:

@@ -49,11 +49,10 @@ def fingerprint(path: Path) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def ensure_device(conn: Any, path: Path) -> str:
-    """The current device's id, made anew when the file is not the one it was made for.
-    Runs inside the caller's write transaction."""
+def ensure_device(conn: Any, mark: str) -> str:
+    """The current device's id, made anew when the file is not the one it was made for
+    (``mark``: the file's :func:`fingerprint`). Runs inside the caller's write transaction."""
     table = Device.__table__  # type: ignore[attr-defined]
-    mark = fingerprint(path)
     rows = conn.execute(select(table.c.id, table.c.fingerprint).where(table.c.current)).all()
     for row in rows:
         if row.fingerprint == mark:
