@@ -21,7 +21,7 @@ from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
-from legalaid.safety.tabular import HEADERS, write_csv, write_xlsx
+from legalaid.spreadsheets.tabular import HEADERS, write_csv, write_xlsx
 
 ORDER = [
     "case_number",

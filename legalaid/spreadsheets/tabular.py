@@ -27,7 +27,7 @@ from typing import Any
 from legalaid.errors import Problem, ValidationError
 from legalaid.formatting import number as figure
 from legalaid.i18n import N_
-from legalaid.safety.parsing import fold
+from legalaid.spreadsheets.parsing import fold
 
 # The limits (the README's import section lists them).
 MB = 1024 * 1024

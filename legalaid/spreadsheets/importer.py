@@ -35,12 +35,12 @@ from legalaid.formatting import medium_date
 from legalaid.formatting import number as figure
 from legalaid.i18n import N_, _, current_language, ngettext
 from legalaid.models import AuditEntry, Case, Hearing, HearingAttendee, Person, new_id
-from legalaid.safety import parsing as p
-from legalaid.safety.tabular import HEADERS, Sheet, column_letter, read_sheet, write_csv
 from legalaid.services import validation as v
 from legalaid.services.bulk import BulkRows
 from legalaid.services.cases import PersonInput, next_case_number, person_values
 from legalaid.services.hearings import wall_to_utc
+from legalaid.spreadsheets import parsing as p
+from legalaid.spreadsheets.tabular import HEADERS, Sheet, column_letter, read_sheet, write_csv
 
 REASON_HEADER = "motivo / reason"
 WRITE_EVERY = 2_000  # households
