@@ -23,11 +23,12 @@ from __future__ import annotations
 import errno
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 
@@ -101,6 +102,7 @@ HOUSEHOLD = (
 HEARING_COLUMNS = ("hearing_date", "hearing_time", "report_time", "hearing_kind")
 
 NameKey = tuple[str, str, str]
+T = TypeVar("T")
 # Names, places and codes repeat from row to row: each is folded once per import.
 _fold = lru_cache(maxsize=262_144)(p.fold)
 
@@ -635,12 +637,10 @@ def _parse_person(row: _Row) -> list[Problem]:
             N_("Unknown nationality “%(value)s”: write the country's name or its two-letter code."),
         ),
     }
-    parsed: dict[str, Any] = {}
-    for name, (parser, message) in fields.items():
-        try:
-            parsed[name] = parser(values.get(name))
-        except (ValueError, TypeError, OverflowError):
-            errors.add(message, name, value=str(values.get(name))[:40])
+    parsed: dict[str, Any] = {
+        name: _parsed(parser, values.get(name), name, message, errors)
+        for name, (parser, message) in fields.items()
+    }
     if errors.problems:
         return errors.problems
     data = PersonInput(
@@ -852,7 +852,7 @@ def _case_and_hearing(
         )
     if court is None and crossing is not None and crossing[6]:
         court = known.courts.get(crossing[6])
-    returned = _date_or_problem(first.get("returned_on"), "returned_on", errors)
+    returned = _parsed(p.parse_date, first.get("returned_on"), "returned_on", NOT_A_DATE, errors)
     phone = str(first.get("phone") or "")
     whatsapp = str(first.get("whatsapp") or "")
     has_whatsapp = "whatsapp" in sheet.columns
@@ -881,15 +881,18 @@ def _case_and_hearing(
     return values, hearing
 
 
-def _date_or_problem(value: Any, name: str, errors: v.Collector) -> date | None:
+NOT_A_DATE = N_("“%(value)s” is not a date: write it as 28/05/2024 or 2024-05-28.")
+NOT_A_TIME = N_("“%(value)s” is not a time: write it as 8:30, 8:30 a. m. or 13:00.")
+
+
+def _parsed(
+    parse: Callable[[Any], T], value: Any, name: str, message: str, errors: v.Collector
+) -> T | None:
+    """``parse(value)``, or None and ``message`` about the column ``name`` when it cannot."""
     try:
-        return p.parse_date(value)
+        return parse(value)
     except (ValueError, TypeError, OverflowError):
-        errors.add(
-            N_("“%(value)s” is not a date: write it as 28/05/2024 or 2024-05-28."),
-            name,
-            value=str(value)[:40],
-        )
+        errors.add(message, name, value=str(value)[:40])
         return None
 
 
@@ -898,9 +901,9 @@ def _hearing(
 ) -> dict[str, Any] | None:
     sheet = run.sheet
     before = len(errors.problems)
-    day = _date_or_problem(first.get("hearing_date"), "hearing_date", errors)
-    at = _time_or_problem(first.get("hearing_time"), "hearing_time", errors)
-    report = _time_or_problem(first.get("report_time"), "report_time", errors)
+    day = _parsed(p.parse_date, first.get("hearing_date"), "hearing_date", NOT_A_DATE, errors)
+    at = _parsed(p.parse_time, first.get("hearing_time"), "hearing_time", NOT_A_TIME, errors)
+    report = _parsed(p.parse_time, first.get("report_time"), "report_time", NOT_A_TIME, errors)
     if day is None:
         if len(errors.problems) == before and (at is not None or report is not None):
             errors.add(
@@ -960,18 +963,6 @@ def _pending_court(run: _Run, crossing: Any) -> Any:
     row = (court.code, court.id, court.zone, court.name_es, court.name_en, court.city)
     run.known.courts[court.code] = row
     return row
-
-
-def _time_or_problem(value: Any, name: str, errors: v.Collector) -> time | None:
-    try:
-        return p.parse_time(value)
-    except (ValueError, TypeError):
-        errors.add(
-            N_("“%(value)s” is not a time: write it as 8:30, 8:30 a. m. or 13:00."),
-            name,
-            value=str(value)[:40],
-        )
-        return None
 
 
 def _add_people(run: _Run, case_id: str, accepted: list[_Row], hearing: Any) -> None:
