@@ -136,7 +136,7 @@ USER_FUNCTIONS = [
         END $$""",
     f"""CREATE OR REPLACE FUNCTION public.legalaid_disable_user(login text)
         RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
-        DECLARE ended integer;
+        DECLARE ended integer := 0; session record;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
                 RAISE EXCEPTION 'no user %', login USING ERRCODE = '42704';
@@ -146,8 +146,9 @@ USER_FUNCTIONS = [
                 RAISE EXCEPTION 'not a LegalAid user: %', login USING ERRCODE = '42501';
             END IF;
             EXECUTE format('ALTER ROLE %I NOLOGIN', login);
-            SELECT count(*) INTO ended FROM pg_stat_activity
-                WHERE usename = login AND pg_terminate_backend(pid);
+            FOR session IN SELECT pid FROM pg_stat_activity WHERE usename = login LOOP
+                IF pg_terminate_backend(session.pid) THEN ended := ended + 1; END IF;
+            END LOOP;
             RETURN ended;
         END $$""",
     f"ALTER FUNCTION public.legalaid_add_user(text, text, text) OWNER TO {USERMGR}",
