@@ -36,7 +36,11 @@ local all all scram-sha-256
 
 
 def bindir() -> Path | None:
-    """The folder of ``initdb`` and ``pg_ctl``, or None when PostgreSQL is not installed."""
+    """The folder of ``initdb`` and ``pg_ctl``, or None when PostgreSQL is not installed.
+    LEGALAID_PG_BINDIR names it outright (another version, or none: a folder without initdb)."""
+    chosen = os.environ.get("LEGALAID_PG_BINDIR")
+    if chosen:
+        return Path(chosen) if (Path(chosen) / "initdb").exists() else None
     try:
         out = subprocess.run(
             ["pg_config", "--bindir"], capture_output=True, text=True, check=True
@@ -130,7 +134,7 @@ class Cluster:
 
         name = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" STRATEGY = FILE_COPY')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -196,3 +196,15 @@ def test_no_login_owns_a_table_or_bypasses_the_rules(office: Office) -> None:
             "SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname"
         ).fetchall()
         assert forced == [("audit_entry",), ("document_log",)]
+
+
+def test_init_run_again_keeps_rows_users_and_rules(office: Office) -> None:
+    lawyer = office.user("lawyer")
+    again = init_server(office.url)  # upgrade and repair: the first administrator is la_super
+    assert again.administrator == "la_super"
+    volunteer = office.user("volunteer")
+    with office.connect(lawyer) as conn:
+        assert conn.execute("SELECT count(*) FROM risk_assessment").fetchone() == (1,)
+    with office.connect(volunteer) as conn:
+        _refused(conn, "SELECT * FROM risk_assessment")
+        assert conn.execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
