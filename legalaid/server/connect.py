@@ -58,13 +58,16 @@ def connect(url: str, *, autocommit: bool = False) -> Iterator[Any]:
     try:
         with conn:
             yield conn
-    except psycopg.errors.InsufficientPrivilege as error:
+    except psycopg.Error as error:  # what the callers did not turn into a message of their own
         raise ServerError(N_("The server refused: %(reason)s"), reason=_reason(error)) from None
 
 
 def _reason(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[-1] if text else type(error).__name__
+    """The server's own message (its first line; no CONTEXT or statement lines)."""
+    diag = getattr(error, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    text = (primary or str(error)).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 def engine(url: str) -> Any:
