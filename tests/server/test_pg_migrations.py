@@ -203,3 +203,38 @@ def test_each_step_down_and_up_again(pg_database: str, revision: str) -> None:
     _downgrade(pg_database, revision)
     _upgrade(pg_database, "head")
     assert _search(pg_database, "case_search", "body", "jose") == ["c1"]
+
+
+def test_sqlite_down_and_up_again_keeps_its_fts5_search(tmp_path: Path) -> None:
+    """The SQLite branches of the same migrations, after the PostgreSQL ones were added."""
+    import sqlite3
+
+    path = tmp_path / "x.db"
+    db = Database(path)
+    db.upgrade()
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+        conn.commit()
+    db.dispose()
+    db = Database(path)
+    db.upgrade()
+    db.dispose()
+    with sqlite3.connect(path) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert {"case_fts", "person_fts", "case_search_au", "person_search_person_ai"} <= names
+        conn.execute("""INSERT INTO "case"(id, created_at, updated_at, version, case_number,
+            status, city, address_mx, shelter, nta_address, eoir33_filed, phone, whatsapp,
+            representative, letter_languages, notes, is_demo) VALUES ('c1', '2026-01-01',
+            '2026-01-01', 1, 'TIJ-2026-0001', 'open', '', '', '', '', 0, '', '', '', 'es', '',
+            0)""")
+        conn.execute("""INSERT INTO person(id, created_at, updated_at, version, case_id,
+            relationship, given_names, family_names, sex, language, needs_interpreter,
+            position, active) VALUES ('p1', '2026-01-01', '2026-01-01', 1, 'c1', 'principal',
+            'José', 'Núñez', 'male', 'es', 0, 0, 1)""")
+        found = conn.execute("SELECT rowid FROM person_fts WHERE person_fts MATCH 'jose'")
+        assert len(found.fetchall()) == 1
