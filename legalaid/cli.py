@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "legalaid.documents.commands",
     "legalaid.safety.commands",
     "legalaid.settings_commands",
+    "legalaid.exchange.commands",
 )
 
 
