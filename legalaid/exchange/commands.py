@@ -93,7 +93,70 @@ def register(sub: Any) -> dict[str, Handler]:
         description=_("List this office and the others, with their fingerprints and trust."),
     )
     listing.add_argument("--json", action="store_true", help=_("machine-readable output"))
-    return {"office": cmd_office}
+    dups = sub.add_parser(
+        "duplicates",
+        help=_("possible duplicate people across households"),
+        description=_(
+            "List people in different households who may be the same person: the same "
+            "A-number, or names that match (surnames in either order or only one, accents, "
+            "common misspellings) with the same birth date or matching household members. "
+            "Nothing is merged; a person decides."
+        ),
+    )
+    dups.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    return {"office": cmd_office, "duplicates": cmd_duplicates}
+
+
+REASONS = {
+    "same_a_number": N_("same A-number"),
+    "name_and_birth_date": N_("same name and birth date"),
+    "name_and_household": N_("same name and household members"),
+}
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    from legalaid.anumber import format_anumber
+    from legalaid.i18n import ngettext
+    from legalaid.services.duplicates import possible_duplicates
+
+    ctx = open_context(args)
+    pairs = possible_duplicates(ctx)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "reason": p.reason,
+                        "people": [
+                            {
+                                "case_number": case,
+                                "name": f"{who.given_names} {who.family_names}",
+                                "birth_date": who.birth_date.isoformat()
+                                if who.birth_date
+                                else None,
+                                "a_number": format_anumber(who.a_number) or None,
+                            }
+                            for case, who in ((p.first_case, p.first), (p.second_case, p.second))
+                        ],
+                    }
+                    for p in pairs
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for p in pairs:
+        print(
+            f"{p.first_case:<18} {p.first.given_names} {p.first.family_names}  ↔  "
+            f"{p.second_case:<18} {p.second.given_names} {p.second.family_names}  "
+            f"({_(REASONS[p.reason])})"
+        )
+    print(
+        ngettext("%(count)d possible duplicate", "%(count)d possible duplicates", len(pairs))
+        % {"count": len(pairs)}
+    )
+    return 0
 
 
 def cmd_office(args: argparse.Namespace) -> int:
