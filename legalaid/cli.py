@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "legalaid.safety.commands",
     "legalaid.settings_commands",
     "legalaid.server.commands",
+    "legalaid.exchange.commands",
 )
 
 

@@ -34,6 +34,10 @@ RISK_ENTITIES = "('risk_assessment', 'incident')"
 # Append-only logs, with row-level security (POLICIES).
 LOG_TABLES = ("audit_entry", "document_log")
 READ_ONLY_TABLES = ("alembic_version",)
+# This office's identity and the offices it trusts: everyone reads, admins decide; the private
+# keys only admins read.
+OFFICE_TABLES = ("office",)
+SECRET_TABLES = ("office_secret",)
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
 POLICIES = {
@@ -109,6 +113,11 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             statements += POLICIES[table]
         elif table in READ_ONLY_TABLES:
             statements.append(f"GRANT SELECT ON {name} TO {VOLUNTEER}")
+        elif table in OFFICE_TABLES:
+            statements.append(f"GRANT SELECT ON {name} TO {VOLUNTEER}")
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
+        elif table in SECRET_TABLES:
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         else:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {VOLUNTEER}")
     statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {VOLUNTEER}")

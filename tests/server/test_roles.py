@@ -106,6 +106,9 @@ def test_a_volunteer_works_cases_but_never_sees_risk_data(office: Office) -> Non
         _refused(conn, "UPDATE risk_assessment SET level = 'low'")
         _refused(conn, "INSERT INTO crossing(id) VALUES ('x2')")
         _refused(conn, "UPDATE court SET active = false")
+        _refused(conn, "SELECT kem_private FROM office_secret")  # the office's private keys
+        _refused(conn, "UPDATE office SET state = 'trusted'")  # trusting offices is an admin's
+        assert conn.execute("SELECT count(*) FROM office").fetchone() == (0,)
         _refused(conn, "DELETE FROM audit_entry")
         _refused(conn, "SELECT public.legalaid_add_user('eve', 'legalaid_lawyer', 'x')")
         _refused(conn, f"SET ROLE {roles.OWNER}")
@@ -147,6 +150,7 @@ def test_an_administrator_manages_reference_data_and_users_but_not_risk(office: 
             now(), 1, 'ELP', 'Corte', 'Court', '', '', 'America/Denver', '', false, true, true)""")
         _refused(conn, "SELECT * FROM risk_assessment")
         _refused(conn, "SELECT * FROM incident")
+        assert conn.execute("SELECT count(*) FROM office_secret").fetchone() == (0,)
         # The user function makes logins only in LegalAid's groups.
         with pytest.raises(errors.InvalidParameterValue):
             conn.execute(
