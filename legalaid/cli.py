@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "legalaid.documents.commands",
     "legalaid.safety.commands",
     "legalaid.settings_commands",
+    "legalaid.server.commands",
+    "legalaid.exchange.commands",
 )
 
 
@@ -62,6 +64,11 @@ def build_parser(optional_commands: bool = True) -> argparse.ArgumentParser:
         "--unencrypted",
         action="store_true",
         help=_("DEMO AND TESTS ONLY: create or open a database without encryption"),
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help=_("the office server's address, postgresql://USER@HOST/DATABASE (libpq's own URL)"),
     )
     parser.add_argument(
         "--version",
@@ -363,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
+    if args.server and args.command != "server":  # legalaid/server/commands.py
+        from legalaid.server.commands import not_in_server_mode
+
+        return not_in_server_mode(args.command)
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
@@ -392,7 +403,7 @@ def _names_a_command(argv: list[str]) -> bool:
             return True
         if not arg.startswith("-"):
             return True
-        index += 2 if arg in ("--home", "--lang") else 1
+        index += 2 if arg in ("--home", "--lang", "--server") else 1
     return False
 
 
@@ -405,7 +416,7 @@ def _early_language(argv: list[str]) -> str:
             return normalize_language(argv[index + 1])
         if arg.startswith("--lang="):
             return normalize_language(arg.split("=", 1)[1])
-        index += 2 if arg == "--home" else 1
+        index += 2 if arg in ("--home", "--server") else 1
     return _system_language()
 
 

@@ -31,6 +31,8 @@ EXEMPT: dict[str, str] = {
     "person_search": "search index, rebuilt from person by triggers",
     "case_fts": "full-text index of case_search",
     "person_fts": "full-text index of person_search",
+    "office": "which offices this home trusts: each office's own decision, never exchanged",
+    "office_secret": "this office's private keys, which never leave the database",
 }
 
 # SQLite's FTS5 keeps each full-text index's data in shadow tables named after it.

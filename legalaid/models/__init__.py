@@ -14,6 +14,7 @@ from legalaid.models.hearing import (
     HearingMode,
     HearingStatus,
 )
+from legalaid.models.office import Office, OfficeSecret, OfficeState
 from legalaid.models.reference import Court, Crossing
 from legalaid.models.risk import (
     RISK_FACTORS,
@@ -47,6 +48,9 @@ __all__ = [
     "HearingStatus",
     "Incident",
     "IncidentKind",
+    "Office",
+    "OfficeSecret",
+    "OfficeState",
     "Person",
     "Record",
     "Relationship",

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from legalaid.anumber import parse_anumber
 from legalaid.context import AppContext, open_home
 from legalaid.errors import LegalAidError
-from legalaid.safety import parsing
-from legalaid.safety.importer import import_file
 from legalaid.services.cases import CaseInput, PersonInput, open_case
 from legalaid.services.search import count_cases, search_cases
+from legalaid.spreadsheets import parsing
+from legalaid.spreadsheets.importer import import_file
 
 NASTY = st.sampled_from(
     [
@@ -192,7 +192,7 @@ WORKBOOK = _workbook()
     st.sampled_from([".csv", ".xlsx", ".txt"]),
 )
 def test_any_bytes_give_a_sheet_or_a_message(data: bytes, suffix: str) -> None:
-    from legalaid.safety.tabular import read_sheet
+    from legalaid.spreadsheets.tabular import read_sheet
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"hoja{suffix}"

@@ -8,7 +8,7 @@ ids) is repointed to the copy, and the old row is deleted. No primary key is cha
 and no table is rebuilt, so it runs with foreign keys on, on SQLite as on PostgreSQL.
 
 Revision ID: 0006_reference_ids
-Revises: 0005_papers
+Revises: 0009_offices
 """
 
 import uuid
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_reference_ids"
-down_revision = "0005_papers"
+down_revision = "0009_offices"
 branch_labels = None
 depends_on = None
 
