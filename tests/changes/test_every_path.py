@@ -16,12 +16,12 @@ import pytest
 from legalaid.changes.check import unaccounted
 from legalaid.changes.registry import CAPTURED
 from legalaid.context import AppContext, open_home
-from legalaid.safety import importer
 from legalaid.services import cases, hearings, reference, risk
 from legalaid.services.cases import CaseInput, PersonInput
 from legalaid.services.demo import generate_demo
 from legalaid.services.hearings import HearingInput
 from legalaid.services.risk import IncidentInput, RiskInput
+from legalaid.spreadsheets import importer
 
 
 def run(home: Path, *args: str) -> str:
