@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
-from legalaid.errors import ConflictError, NotFoundError, ValidationError
+from legalaid.errors import NotFoundError, ValidationError
 from legalaid.i18n import LANGUAGES, N_
 from legalaid.models import (
     Case,
@@ -30,9 +27,10 @@ from legalaid.models import (
     Sex,
     utcnow,
 )
-from legalaid.services import audit
+from legalaid.services import audit, writes
 from legalaid.services import validation as v
 from legalaid.services.reference import court_by_code, crossing_by_code
+from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
 
 
 @dataclass
@@ -78,39 +76,11 @@ class CaseDetail:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-CASE_FIELDS = [
-    "city",
-    "address_mx",
-    "shelter",
-    "nta_address",
-    "eoir33_filed",
-    "eoir33_filed_on",
-    "phone",
-    "whatsapp",
-    "returned_on",
-    "return_port_id",
-    "crossing_id",
-    "court_id",
-    "representative",
-    "letter_languages",
-    "notes",
-]
-CONFLICT = N_(
-    "Someone else saved this record after you opened it. "
-    "Your changes were not saved: reload to see their version."
-)
-PERSON_FIELDS = [
-    "relationship",
-    "given_names",
-    "family_names",
-    "birth_date",
-    "sex",
-    "nationality",
-    "language",
-    "needs_interpreter",
-    "a_number",
-    "active",
-]
+CASE_FIELDS = data_fields(Case, exclude=("case_number", "status", "closed_at", "is_demo"))
+PERSON_FIELDS = data_fields(Person, exclude=("case_id", "position"))
+CONFLICT = writes.CONFLICT
+# The old private names, kept for the modules that import them.
+_check_version = check_version
 
 
 def _today() -> date:
@@ -274,37 +244,25 @@ def _load_case(session: Session, case_id: str) -> Case:
     return case
 
 
-def _check_version(record: Any, expected: int | None) -> None:
-    if expected is not None and record.version != expected:
-        raise ConflictError(CONFLICT)
-
-
-@contextmanager
-def guarded_write(ctx: AppContext) -> Iterator[Session]:
-    """A write transaction that turns a lost optimistic-locking race into a ConflictError."""
-    try:
-        with ctx.db.write() as session:
-            yield session
-    except StaleDataError as error:
-        raise ConflictError(CONFLICT) from error
-
-
 def update_case(
     ctx: AppContext, case_id: str, expected_version: int | None, data: CaseInput
 ) -> CaseDetail:
     errors = v.Collector()
     with guarded_write(ctx) as session:
         case = _load_case(session, case_id)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         values = _case_values(session, data, errors)
         errors.check()
-        before = audit.snapshot(case, CASE_FIELDS)
-        for name, value in values.items():
-            setattr(case, name, value)
-        changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
-        if changes:
-            case.updated_at = utcnow()
-            audit.record(session, ctx.actor, "update", "case", case.id, case.id, changes)
+        edit_record(
+            session,
+            ctx.actor,
+            case,
+            None,
+            values,
+            entity="case",
+            case_id=case.id,
+            audited=CASE_FIELDS,
+        )
     return get_case(ctx, case.id)
 
 
@@ -317,7 +275,7 @@ def set_case_status(
     errors.check()
     with guarded_write(ctx) as session:
         case = _load_case(session, case_id)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         old = case.status
         case.status = status
         case.closed_at = None if status == CaseStatus.OPEN else utcnow()
@@ -357,17 +315,20 @@ def update_person(
         person = session.get(Person, person_id)
         if person is None:
             raise NotFoundError(N_("This person no longer exists."), "person")
-        _check_version(person, expected_version)
+        check_version(person, expected_version)
         values = person_values(data, errors)
         _check_anumbers_free(session, [values["a_number"]], errors, {person.id})
         errors.check()
-        before = audit.snapshot(person, PERSON_FIELDS)
-        for name, value in {**values, "active": active}.items():
-            setattr(person, name, value)
-        person.updated_at = utcnow()
-        changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-        if changes:
-            audit.record(session, ctx.actor, "update", "person", person.id, person.case_id, changes)
+        edit_record(
+            session,
+            ctx.actor,
+            person,
+            None,
+            {**values, "active": active},
+            entity="person",
+            case_id=person.case_id,
+            audited=PERSON_FIELDS,
+        )
         _flush_unique(session)
         return person
 

@@ -32,24 +32,11 @@ from legalaid.models import (
 )
 from legalaid.services import audit
 from legalaid.services import validation as v
-from legalaid.services.cases import _check_version, _load_case, guarded_write
+from legalaid.services.cases import _load_case
 from legalaid.services.reference import court_by_code, crossing_by_code
+from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
 
-HEARING_FIELDS = [
-    "court_id",
-    "crossing_id",
-    "starts_at",
-    "zone",
-    "report_at",
-    "kind",
-    "mode",
-    "status",
-    "outcome",
-    "source",
-    "verified_at",
-    "verified_by",
-    "notes",
-]
+HEARING_FIELDS = data_fields(Hearing, exclude=("case_id", "replaces_id"))
 CLOSED_STATUSES = {HearingStatus.POSTPONED, HearingStatus.CANCELLED}
 FAR_AHEAD_YEARS = 2  # a hearing date further away than this is asked about before it is saved
 
@@ -261,7 +248,7 @@ def reschedule_hearing(
     """Give a hearing a new date: the old one stays, marked postponed; the new one replaces it."""
     with guarded_write(ctx) as session:
         old = _load_hearing(session, hearing_id)
-        _check_version(old, expected_version)
+        check_version(old, expected_version)
         if old.status in CLOSED_STATUSES:
             raise ValidationError(
                 N_("This hearing was already replaced or cancelled; change its newest date."),
@@ -332,22 +319,21 @@ def _set_status(
 ) -> Hearing:
     with guarded_write(ctx) as session:
         hearing = _load_hearing(session, hearing_id)
-        _check_version(hearing, expected_version)
-        before = audit.snapshot(hearing, ["status", "outcome"])
-        hearing.status = status
+        values: dict[str, Any] = {"status": status}
         if outcome is not None:
             errors = v.Collector()
-            hearing.outcome = v.clean_text(outcome, "outcome", errors, v.MAX_NOTES)
+            values["outcome"] = v.clean_text(outcome, "outcome", errors, v.MAX_NOTES)
             errors.check()
-        hearing.updated_at = utcnow()
-        audit.record(
+        edit_record(
             session,
             ctx.actor,
-            status,
-            "hearing",
-            hearing.id,
-            hearing.case_id,
-            audit.diff(before, audit.snapshot(hearing, ["status", "outcome"])),
+            hearing,
+            expected_version,
+            values,
+            entity="hearing",
+            case_id=hearing.case_id,
+            audited=["status", "outcome"],
+            action=status,
         )
         return hearing
 
@@ -382,18 +368,17 @@ def mark_verified(
     errors.check()
     with guarded_write(ctx) as session:
         hearing = _load_hearing(session, hearing_id)
-        before = audit.snapshot(hearing, ["verified_at", "verified_by", "source"])
-        hearing.verified_at = when
-        hearing.verified_by = (by or ctx.actor)[:200]
-        hearing.source = source
-        audit.record(
+        values = {"verified_at": when, "verified_by": (by or ctx.actor)[:200], "source": source}
+        edit_record(
             session,
             ctx.actor,
-            "verify",
-            "hearing",
-            hearing.id,
-            hearing.case_id,
-            audit.diff(before, audit.snapshot(hearing, list(before))),
+            hearing,
+            None,
+            values,
+            entity="hearing",
+            case_id=hearing.case_id,
+            action="verify",
+            stamp=False,
         )
         return hearing
 

@@ -14,6 +14,7 @@ from legalaid.models import Court, Crossing
 from legalaid.reference_data import reference_data
 from legalaid.services import audit
 from legalaid.services import validation as v
+from legalaid.services.writes import edit_record
 
 
 def seed_reference(db: Database) -> None:
@@ -154,16 +155,7 @@ def _update(
     with ctx.db.write() as session:
         finder = crossing_by_code if entity == "crossing" else court_by_code
         record = finder(session, code)
-        before = audit.snapshot(record, list(clean))
-        for name, value in clean.items():
-            setattr(record, name, value)
-        audit.record(
-            session,
-            ctx.actor,
-            "update",
-            entity,
-            record.id,
-            None,
-            audit.diff(before, audit.snapshot(record, list(clean))),
+        edit_record(
+            session, ctx.actor, record, None, clean, entity=entity, case_id=None, stamp=False
         )
         return record

@@ -26,20 +26,11 @@ from legalaid.models import (
 )
 from legalaid.services import audit
 from legalaid.services import validation as v
-from legalaid.services.cases import _check_version, _load_case, guarded_write
+from legalaid.services.cases import _load_case
+from legalaid.services.writes import data_fields, edit_record, guarded_write
 
-RISK_FIELDS = [
-    "assessed_on",
-    "author",
-    "level",
-    "factors",
-    "consent_sensitive",
-    "fear_screening",
-    "narrative_es",
-    "narrative_en",
-    "narrative_original",
-]
-INCIDENT_FIELDS = ["occurred_on", "city", "kind", "perpetrator", "reported", "description"]
+RISK_FIELDS = data_fields(RiskAssessment, exclude=("case_id",))
+INCIDENT_FIELDS = data_fields(Incident, exclude=("risk_id",))
 NEEDS_CONSENT = N_(
     "Health, disability, pregnancy and LGBTQI+ factors are recorded only with the person's "
     "consent: tick the consent box or leave those factors out."
@@ -188,16 +179,16 @@ def update_assessment(
     errors.check()
     with guarded_write(ctx) as session:
         risk = _load_risk(session, risk_id)
-        _check_version(risk, expected_version)
-        before = audit.snapshot(risk, RISK_FIELDS)
-        for name, value in values.items():
-            setattr(risk, name, value)
-        changes = audit.diff(before, audit.snapshot(risk, RISK_FIELDS))
-        if changes:
-            risk.updated_at = utcnow()
-            audit.record(
-                session, ctx.actor, "update", "risk_assessment", risk.id, risk.case_id, changes
-            )
+        edit_record(
+            session,
+            ctx.actor,
+            risk,
+            expected_version,
+            values,
+            entity="risk_assessment",
+            case_id=risk.case_id,
+            audited=RISK_FIELDS,
+        )
     return get_assessment(ctx, risk_id)
 
 
@@ -220,17 +211,17 @@ def update_incident(
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError(N_("This incident no longer exists."), "incident")
-        _check_version(incident, expected_version)
         risk = _load_risk(session, incident.risk_id)
-        before = audit.snapshot(incident, INCIDENT_FIELDS)
-        for name, value in values.items():
-            setattr(incident, name, value)
-        changes = audit.diff(before, audit.snapshot(incident, INCIDENT_FIELDS))
-        if changes:
-            incident.updated_at = utcnow()
-            audit.record(
-                session, ctx.actor, "update", "incident", incident.id, risk.case_id, changes
-            )
+        edit_record(
+            session,
+            ctx.actor,
+            incident,
+            expected_version,
+            values,
+            entity="incident",
+            case_id=risk.case_id,
+            audited=INCIDENT_FIELDS,
+        )
         return incident
 
 
