@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from legalaid.anumber import format_anumber
@@ -65,6 +67,17 @@ class CaseInput:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A person of this household whose A-number is also on someone in another household."""
+
+    person_id: str
+    a_number: str  # as written (A 012-345-678)
+    other_case_id: str
+    other_case: str  # the other case's number
+    other_name: str  # the other person's given and family names
+
+
 @dataclass
 class CaseDetail:
     case: Case
@@ -74,6 +87,7 @@ class CaseDetail:
     crossing: Crossing | None = None
     court: Court | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
 
 
 CASE_FIELDS = data_fields(Case, exclude=("case_number", "status", "closed_at", "is_demo"))
@@ -156,26 +170,61 @@ def next_case_number(session: Session, prefix: str, year: int) -> str:
             return number
 
 
+ANUMBER_TWICE = N_("The same A-number is written twice in this household.")
+
+
 def _check_anumbers_free(
-    session: Session, numbers: list[str | None], errors: v.Collector, exclude: set[str]
+    session: Session,
+    numbers: list[str | None],
+    errors: v.Collector,
+    exclude: set[str],
+    case_id: str | None = None,
 ) -> None:
+    """Refuse an A-number written twice in one household (``numbers`` together, or one of them
+    and someone else already in case ``case_id``). The same A-number in another household is
+    allowed: a possible duplicate, reported by :func:`possible_duplicates`."""
     wanted = [n for n in numbers if n]
     if len(set(wanted)) != len(wanted):
-        errors.add(N_("The same A-number is written twice in this household."), "a_number")
-    if not wanted:
+        errors.add(ANUMBER_TWICE, "a_number")
+    if not wanted or case_id is None:
         return
     taken = session.exec(
-        select(Person.a_number, Case.case_number)
-        .join(Case, col(Case.id) == col(Person.case_id))
-        .where(col(Person.a_number).in_(wanted), col(Person.id).not_in(exclude))
-    ).all()
-    for number, case_number in taken:
-        errors.add(
-            N_("The A-number %(number)s already belongs to someone in case %(case)s."),
-            "a_number",
-            number=format_anumber(number),
-            case=case_number,
+        select(Person.a_number).where(
+            col(Person.a_number).in_(wanted),
+            Person.case_id == case_id,
+            col(Person.id).not_in(exclude),
         )
+    ).first()
+    if taken is not None:
+        errors.add(ANUMBER_TWICE, "a_number", number=format_anumber(taken))
+
+
+def possible_duplicates(session: Session, case_id: str) -> list[PossibleDuplicate]:
+    """The people of case ``case_id`` whose A-number is also on someone in another case."""
+    other = aliased(Person)
+    query = (
+        sa.select(
+            col(Person.id),
+            col(Person.a_number),
+            col(Case.id),
+            col(Case.case_number),
+            col(other.given_names),
+            col(other.family_names),
+        )
+        .join(other, col(other.a_number) == col(Person.a_number))
+        .join(Case, col(Case.id) == col(other.case_id))
+        .where(
+            col(Person.case_id) == case_id,
+            col(Person.a_number).is_not(None),
+            col(other.case_id) != case_id,
+        )
+        .order_by(col(Person.position), col(Case.case_number))
+    )
+    rows = session.execute(query).all()
+    return [
+        PossibleDuplicate(pid, format_anumber(number), other_id, other_number, f"{given} {family}")
+        for pid, number, other_id, other_number, given, family in rows
+    ]
 
 
 def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> CaseDetail:
@@ -291,7 +340,7 @@ def add_person(ctx: AppContext, case_id: str, data: PersonInput) -> Person:
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, set())
+        _check_anumbers_free(session, [values["a_number"]], errors, set(), case.id)
         errors.check()
         count = session.exec(
             select(func.count()).select_from(Person).where(Person.case_id == case.id)
@@ -317,7 +366,7 @@ def update_person(
             raise NotFoundError(N_("This person no longer exists."), "person")
         check_version(person, expected_version)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, {person.id})
+        _check_anumbers_free(session, [values["a_number"]], errors, {person.id}, person.case_id)
         errors.check()
         edit_record(
             session,
@@ -354,4 +403,12 @@ def get_case(ctx: AppContext, case_id_or_number: str) -> CaseDetail:
         ).all()
         crossing = session.get(Crossing, case.crossing_id) if case.crossing_id else None
         court = session.get(Court, case.court_id) if case.court_id else None
-        return CaseDetail(case, list(people), list(hearings), list(risks), crossing, court)
+        return CaseDetail(
+            case,
+            list(people),
+            list(hearings),
+            list(risks),
+            crossing,
+            court,
+            duplicates=possible_duplicates(session, case.id),
+        )
