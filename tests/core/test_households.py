@@ -1,0 +1,138 @@
+"""The household save: one service call, one transaction, what changed, possible duplicates."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from legalaid.context import AppContext
+from legalaid.db import Database
+from legalaid.errors import ConflictError, ValidationError
+from legalaid.i18n import using_language
+from legalaid.services.cases import CaseInput, PersonInput, get_case, update_person
+from legalaid.services.households import CaseDraft, PersonDraft, RiskDraft, save_household
+from legalaid.services.ops import CASE, PERSON, RISK
+from legalaid.services.risk import RiskInput
+from tests.core.helpers import family
+
+
+def _draft_of(ctx: AppContext, case_id: str) -> CaseDraft:
+    detail = get_case(ctx, case_id)
+    people = [
+        PersonDraft(
+            PersonInput(p.given_names, p.family_names, p.relationship, a_number=p.a_number),
+            p.id,
+            p.version,
+            changed=False,
+        )
+        for p in detail.people
+    ]
+    data = CaseInput(crossing="SYS", city=detail.case.city, phone=detail.case.phone)
+    return CaseDraft(data, people, case_id, detail.case.version)
+
+
+def test_a_new_household_is_saved_with_what_changed(ctx: AppContext) -> None:
+    draft = CaseDraft(
+        CaseInput(crossing="SYS"),
+        [PersonDraft(PersonInput("Ana", "López", a_number="A 111-222-333"))],
+        risk=RiskDraft(RiskInput(narrative_es="Amenazas")),
+    )
+    result = save_household(ctx, draft)
+    assert result.error is None and result.detail is not None and result.risk is not None
+    case_id = result.detail.case.id
+    assert result.changes.cases == {case_id}
+    assert result.changes.kinds == {CASE, PERSON, RISK}
+    assert result.duplicates == []
+
+
+def test_an_anumber_of_another_household_is_saved_and_reported(ctx: AppContext) -> None:
+    other = family(ctx, given="Rosa", family_names="Mejía", a_number="A 111-222-333")
+    mine = family(ctx, a_number="A 012-345-678")
+    draft = _draft_of(ctx, mine.case.id)
+    child = draft.people[1]
+    draft.people[1] = replace(child, data=replace(child.data, a_number="111222333"), changed=True)
+    result = save_household(ctx, draft)
+    assert result.error is None and result.detail is not None
+    assert result.detail.people[1].a_number == "111222333"
+    [dup] = result.duplicates
+    assert (dup.person_id, dup.other_case, dup.other_name) == (
+        child.person_id,
+        other.case.case_number,
+        "Rosa Mejía",
+    )
+    assert result.changes.kinds == {CASE, PERSON} and result.changes.cases == {mine.case.id}
+
+
+def test_the_same_anumber_twice_in_one_household_is_refused_in_both_languages(
+    ctx: AppContext,
+) -> None:
+    mine = family(ctx, a_number="A 012-345-678")
+    draft = _draft_of(ctx, mine.case.id)
+    child = draft.people[1]
+    draft.people[1] = replace(child, data=replace(child.data, a_number="012345678"), changed=True)
+    result = save_household(ctx, draft)
+    assert result.detail is None and isinstance(result.error, ValidationError)
+    [problem] = result.error.problems
+    assert problem.field == "people.1.a_number"
+    with using_language("es"):
+        assert "dos veces" in result.error.message()
+    with using_language("en"):
+        assert "twice in this household" in result.error.message()
+    assert not result.changes
+
+
+def test_a_refused_step_saves_nothing(ctx: AppContext) -> None:
+    mine = family(ctx, a_number="A 012-345-678")
+    draft = _draft_of(ctx, mine.case.id)
+    draft.data = replace(draft.data, phone="+52 664 000 1111")  # the first step, the case
+    child = mine.people[1]
+    update_person(  # someone else saves the child after the form was opened
+        ctx, child.id, child.version, PersonInput("Niña", "Otra", "child")
+    )
+    draft.people[1] = replace(
+        draft.people[1], data=replace(draft.people[1].data, given_names="Lucía"), changed=True
+    )
+    result = save_household(ctx, draft)
+    assert isinstance(result.error, ConflictError) and result.detail is None
+    after = get_case(ctx, mine.case.id)
+    assert after.case.phone == mine.case.phone and after.case.version == mine.case.version
+    assert after.people[1].given_names == "Niña"
+
+
+def test_migration_0008_turns_the_unique_anumber_into_a_plain_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = Database(path)
+    db.upgrade("0005_papers")
+    db.dispose()
+    conn = sqlite3.connect(path)
+    person = """INSERT INTO person(id, created_at, updated_at, version, case_id, relationship,
+        given_names, family_names, sex, language, needs_interpreter, a_number, position, active)
+        VALUES (?, '2026-01-01', '2026-01-01', 1, 'c1', 'principal', 'Ana', 'Paz', 'female',
+        'es', 0, '012345678', ?, 1)"""
+    conn.execute("""INSERT INTO "case"(id, created_at, updated_at, version, case_number, status,
+        city, address_mx, shelter, nta_address, eoir33_filed, phone, whatsapp, representative,
+        letter_languages, notes, is_demo) VALUES ('c1', '2026-01-01', '2026-01-01', 1,
+        'TIJ-2026-0001', 'open', '', '', '', '', 0, '', '', '', 'es,en', '', 0)""")
+    conn.execute(person, ("p1", 0))
+    conn.commit()
+    try:
+        conn.execute(person, ("p2", 1))
+        raise AssertionError("0005 let two people share an A-number")
+    except sqlite3.IntegrityError:
+        conn.rollback()
+    conn.close()
+    db = Database(path)
+    db.upgrade()
+    db.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute(person, ("p2", 1))  # allowed now
+    conn.commit()
+    indexes = {row[1]: (row[2], row[3]) for row in conn.execute("PRAGMA index_list(person)")}
+    assert indexes["ix_person_a_number"] == (0, "c")  # a plain index
+    assert [origin for _unique, origin in indexes.values() if origin == "u"] == []  # no UNIQUE
+    # The search triggers came back: the new person is searchable.
+    names = conn.execute("SELECT count(*) FROM person_search").fetchone()[0]
+    assert names == 2
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
