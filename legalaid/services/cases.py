@@ -156,16 +156,23 @@ def person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
     }
 
 
-def next_case_number(session: Session, prefix: str, year: int) -> str:
+def next_case_number(session: Session, prefix: str, year: int, desk: str = "") -> str:
+    """The next free case number: ``TIJ-2026-0042``, or ``TIJ-2026-B0042`` on desk ``B``.
+
+    Each desk (a laptop of the same office, its letter in the settings) has its own counter,
+    so numbers made on two laptops and brought together never collide; the letter sits after
+    the year so a desk's numbers sort in order, and the office prefix stays in front.
+    """
+    key = f"{prefix}/{desk}" if desk else prefix  # "/" is never part of a prefix
     seq = session.exec(
-        select(CaseSequence).where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+        select(CaseSequence).where(CaseSequence.prefix == key, CaseSequence.year == year)
     ).first()
     if seq is None:
-        seq = CaseSequence(prefix=prefix, year=year, last=0)
+        seq = CaseSequence(prefix=key, year=year, last=0)
         session.add(seq)
     while True:  # skip numbers an import already brought in
         seq.last += 1
-        number = f"{prefix}-{year}-{seq.last:04d}"
+        number = f"{prefix}-{year}-{desk}{seq.last:04d}"
         if session.exec(select(Case.id).where(Case.case_number == number)).first() is None:
             return number
 
@@ -237,7 +244,10 @@ def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> Ca
         members = [person_values(p, errors) for p in people]
         _check_anumbers_free(session, [p["a_number"] for p in members], errors, set())
         errors.check()
-        number = next_case_number(session, ctx.settings.office_prefix, _today().year)
+        settings = ctx.settings
+        number = next_case_number(
+            session, settings.office_prefix, _today().year, settings.desk_letter
+        )
         case = Case(case_number=number, **values)
         session.add(case)
         session.flush()
