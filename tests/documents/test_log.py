@@ -27,7 +27,8 @@ def test_log_keeps_kind_case_hearing_who_when_hash_and_printed_facts(ctx: AppCon
     hearing_id = hearing(ctx, case.case.id)
     letter = reminder_letter(ctx, hearing_id)
     assert documents_for_case(ctx, case.case.id) == []  # building alone logs nothing
-    log_document(ctx, letter)
+    changes = log_document(ctx, letter)
+    assert changes.kinds == {"document"} and changes.cases == {case.case.id}
     add_assessment(ctx, case.case.id, RiskInput(level="low"))
     log_document(ctx, risk_note(ctx, case.case.id))
     newest, first = documents_for_case(ctx, case.case.case_number)
