@@ -33,8 +33,9 @@ from legalaid.models import (
 from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.cases import _load_case
+from legalaid.services.ops import HEARING, OpChanges
 from legalaid.services.reference import court_by_code, crossing_by_code
-from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
+from legalaid.services.writes import Saved, check_version, data_fields, edit_record, guarded_write
 
 HEARING_FIELDS = data_fields(Hearing, exclude=("case_id", "replaces_id"))
 CLOSED_STATUSES = {HearingStatus.POSTPONED, HearingStatus.CANCELLED}
@@ -216,7 +217,7 @@ def _attach_people(session: Session, hearing: Hearing, case: Case, ids: list[str
         session.add(HearingAttendee(hearing_id=hearing.id, person_id=person.id))
 
 
-def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Hearing:
+def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Saved[Hearing]:
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
         hearing = Hearing(case_id=case.id, **_hearing_values(session, case, data))
@@ -232,7 +233,11 @@ def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Heari
             case.id,
             audit.diff({}, audit.snapshot(hearing, HEARING_FIELDS)),
         )
-        return hearing
+        return _saved(hearing)
+
+
+def _saved(hearing: Hearing) -> Saved[Hearing]:
+    return Saved(hearing, OpChanges.of(HEARING, case=hearing.case_id))
 
 
 def _load_hearing(session: Session, hearing_id: str) -> Hearing:
@@ -244,7 +249,7 @@ def _load_hearing(session: Session, hearing_id: str) -> Hearing:
 
 def reschedule_hearing(
     ctx: AppContext, hearing_id: str, expected_version: int | None, data: HearingInput
-) -> Hearing:
+) -> Saved[Hearing]:
     """Give a hearing a new date: the old one stays, marked postponed; the new one replaces it."""
     with guarded_write(ctx) as session:
         old = _load_hearing(session, hearing_id)
@@ -307,7 +312,7 @@ def reschedule_hearing(
             case.id,
             {**audit.diff({}, audit.snapshot(new, HEARING_FIELDS)), "replaces_id": [None, old.id]},
         )
-        return new
+        return _saved(new)
 
 
 def _set_status(
@@ -316,7 +321,7 @@ def _set_status(
     expected_version: int | None,
     status: str,
     outcome: str | None = None,
-) -> Hearing:
+) -> Saved[Hearing]:
     with guarded_write(ctx) as session:
         hearing = _load_hearing(session, hearing_id)
         values: dict[str, Any] = {"status": status}
@@ -335,16 +340,18 @@ def _set_status(
             audited=["status", "outcome"],
             action=status,
         )
-        return hearing
+        return _saved(hearing)
 
 
-def cancel_hearing(ctx: AppContext, hearing_id: str, expected_version: int | None) -> Hearing:
+def cancel_hearing(
+    ctx: AppContext, hearing_id: str, expected_version: int | None
+) -> Saved[Hearing]:
     return _set_status(ctx, hearing_id, expected_version, HearingStatus.CANCELLED)
 
 
 def record_outcome(
     ctx: AppContext, hearing_id: str, expected_version: int | None, status: str, outcome: str = ""
-) -> Hearing:
+) -> Saved[Hearing]:
     """Mark a hearing attended or missed, with what happened."""
     if status not in (HearingStatus.ATTENDED, HearingStatus.MISSED):
         raise ValidationError(N_("An outcome is either attended or missed."), "status")
@@ -358,7 +365,7 @@ def mark_verified(
     by: str | None = None,
     when: datetime | None = None,
     source: str = DateSource.HOTLINE,
-) -> Hearing:
+) -> Saved[Hearing]:
     """Record that someone checked the date with the court (hotline 1-800-898-7180, portal)."""
     errors = v.Collector()
     v.choice(source, DateSource, "source", errors)
@@ -380,7 +387,7 @@ def mark_verified(
             action="verify",
             stamp=False,
         )
-        return hearing
+        return _saved(hearing)
 
 
 def attendees(ctx: AppContext, hearing_id: str) -> list[Person]:

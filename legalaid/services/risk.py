@@ -27,7 +27,8 @@ from legalaid.models import (
 from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.cases import _load_case
-from legalaid.services.writes import data_fields, edit_record, guarded_write
+from legalaid.services.ops import NOTHING, RISK, OpChanges
+from legalaid.services.writes import Saved, data_fields, edit_record, guarded_write
 
 RISK_FIELDS = data_fields(RiskAssessment, exclude=("case_id",))
 INCIDENT_FIELDS = data_fields(Incident, exclude=("risk_id",))
@@ -63,6 +64,7 @@ class IncidentInput:
 class RiskDetail:
     assessment: RiskAssessment
     incidents: list[Incident]
+    changes: OpChanges = NOTHING  # what the write that returned it changed
 
 
 def factor_choices() -> list[tuple[str, str, bool]]:
@@ -167,7 +169,12 @@ def add_assessment(
         for item in incident_values:
             _add_incident_row(session, ctx.actor, risk, item)
         risk_id = risk.id
-    return get_assessment(ctx, risk_id)
+    return _changed(get_assessment(ctx, risk_id))
+
+
+def _changed(detail: RiskDetail) -> RiskDetail:
+    detail.changes = OpChanges.of(RISK, case=detail.assessment.case_id)
+    return detail
 
 
 def update_assessment(
@@ -189,21 +196,22 @@ def update_assessment(
             case_id=risk.case_id,
             audited=RISK_FIELDS,
         )
-    return get_assessment(ctx, risk_id)
+    return _changed(get_assessment(ctx, risk_id))
 
 
-def add_incident(ctx: AppContext, risk_id: str, data: IncidentInput) -> Incident:
+def add_incident(ctx: AppContext, risk_id: str, data: IncidentInput) -> Saved[Incident]:
     errors = v.Collector()
     values = _incident_values(data, errors)
     errors.check()
     with ctx.db.write() as session:
         risk = _load_risk(session, risk_id)
-        return _add_incident_row(session, ctx.actor, risk, values)
+        incident = _add_incident_row(session, ctx.actor, risk, values)
+        return Saved(incident, OpChanges.of(RISK, case=risk.case_id))
 
 
 def update_incident(
     ctx: AppContext, incident_id: str, expected_version: int | None, data: IncidentInput
-) -> Incident:
+) -> Saved[Incident]:
     errors = v.Collector()
     values = _incident_values(data, errors)
     errors.check()
@@ -222,7 +230,7 @@ def update_incident(
             case_id=risk.case_id,
             audited=INCIDENT_FIELDS,
         )
-        return incident
+        return Saved(incident, OpChanges.of(RISK, case=risk.case_id))
 
 
 def get_assessment(ctx: AppContext, risk_id: str) -> RiskDetail:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
@@ -22,11 +23,24 @@ from legalaid.i18n import N_
 from legalaid.models import utcnow
 from legalaid.models.base import Record
 from legalaid.services import audit
+from legalaid.services.ops import OpChanges
 
 CONFLICT = N_(
     "Someone else saved this record after you opened it. "
     "Your changes were not saved: reload to see their version."
 )
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What a writing service returns for one record: the record as stored, and what the
+    write changed (for the views to refresh from)."""
+
+    record: T
+    changes: OpChanges
+
+
 # The columns every table has (key, instants, version): never edited through a form.
 BOOKKEEPING = frozenset(Record.model_fields)
 

@@ -49,7 +49,7 @@ def test_reschedule_makes_the_reminder_outdated_until_reprinted(ctx: AppContext)
     assert outdated_reminders(ctx, [old]) == set()
     new = reschedule_hearing(
         ctx, old, None, HearingInput(court="SDG", crossing="SYS", day=HEARING_DAY, at=time(13, 0))
-    ).id
+    ).record.id
     assert outdated_reminders(ctx, [new]) == {new}  # the family holds a letter saying 8:00
     log_document(ctx, reminder_letter(ctx, new))
     assert outdated_reminders(ctx, [new]) == set()
