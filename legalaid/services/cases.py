@@ -29,7 +29,7 @@ from legalaid.models import (
     Sex,
     utcnow,
 )
-from legalaid.services import audit, writes
+from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.reference import court_by_code, crossing_by_code
 from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
@@ -92,9 +92,6 @@ class CaseDetail:
 
 CASE_FIELDS = data_fields(Case, exclude=("case_number", "status", "closed_at", "is_demo"))
 PERSON_FIELDS = data_fields(Person, exclude=("case_id", "position"))
-CONFLICT = writes.CONFLICT
-# The old private names, kept for the modules that import them.
-_check_version = check_version
 
 
 def _today() -> date:
@@ -334,13 +331,19 @@ def set_case_status(
     errors.check()
     with guarded_write(ctx) as session:
         case = _load_case(session, case_id)
-        check_version(case, expected_version)
-        old = case.status
-        case.status = status
-        case.closed_at = None if status == CaseStatus.OPEN else utcnow()
-        case.updated_at = utcnow()
-        audit.record(
-            session, ctx.actor, "status", "case", case.id, case.id, {"status": [old, status]}
+        closed = None if status == CaseStatus.OPEN else utcnow()
+        if status == case.status:  # the same status again: nothing to write
+            closed = case.closed_at
+        edit_record(
+            session,
+            ctx.actor,
+            case,
+            expected_version,
+            {"status": status, "closed_at": closed},
+            entity="case",
+            case_id=case.id,
+            audited=["status"],
+            action="status",
         )
     return get_case(ctx, case.id)
 
