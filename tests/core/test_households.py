@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
 from legalaid.context import AppContext
-from legalaid.db import Database
 from legalaid.errors import ConflictError, ValidationError
 from legalaid.i18n import using_language
 from legalaid.services.cases import CaseInput, PersonInput, get_case, update_person
@@ -98,41 +95,3 @@ def test_a_refused_step_saves_nothing(ctx: AppContext) -> None:
     after = get_case(ctx, mine.case.id)
     assert after.case.phone == mine.case.phone and after.case.version == mine.case.version
     assert after.people[1].given_names == "Niña"
-
-
-def test_migration_0008_turns_the_unique_anumber_into_a_plain_index(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    db = Database(path)
-    db.upgrade("0005_papers")
-    db.dispose()
-    conn = sqlite3.connect(path)
-    person = """INSERT INTO person(id, created_at, updated_at, version, case_id, relationship,
-        given_names, family_names, sex, language, needs_interpreter, a_number, position, active)
-        VALUES (?, '2026-01-01', '2026-01-01', 1, 'c1', 'principal', 'Ana', 'Paz', 'female',
-        'es', 0, '012345678', ?, 1)"""
-    conn.execute("""INSERT INTO "case"(id, created_at, updated_at, version, case_number, status,
-        city, address_mx, shelter, nta_address, eoir33_filed, phone, whatsapp, representative,
-        letter_languages, notes, is_demo) VALUES ('c1', '2026-01-01', '2026-01-01', 1,
-        'TIJ-2026-0001', 'open', '', '', '', '', 0, '', '', '', 'es,en', '', 0)""")
-    conn.execute(person, ("p1", 0))
-    conn.commit()
-    try:
-        conn.execute(person, ("p2", 1))
-        raise AssertionError("0005 let two people share an A-number")
-    except sqlite3.IntegrityError:
-        conn.rollback()
-    conn.close()
-    db = Database(path)
-    db.upgrade()
-    db.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute(person, ("p2", 1))  # allowed now
-    conn.commit()
-    indexes = {row[1]: (row[2], row[3]) for row in conn.execute("PRAGMA index_list(person)")}
-    assert indexes["ix_person_a_number"] == (0, "c")  # a plain index
-    assert [origin for _unique, origin in indexes.values() if origin == "u"] == []  # no UNIQUE
-    # The search triggers came back: the new person is searchable.
-    names = conn.execute("SELECT count(*) FROM person_search").fetchone()[0]
-    assert names == 2
-    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    conn.close()

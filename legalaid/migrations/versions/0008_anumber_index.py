@@ -46,7 +46,7 @@ def _restore(triggers: list[tuple[str, str]]) -> None:
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_context().dialect.name != "sqlite":
         op.drop_constraint(POSTGRES_UNIQUE, "person", type_="unique")
         op.create_index(INDEX, "person", ["a_number"], unique=False)
         return
@@ -71,7 +71,7 @@ def downgrade() -> None:
     )
     if shared:
         raise RuntimeError(f"{shared} A-numbers are on more than one person; merge them first")
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_context().dialect.name != "sqlite":
         op.drop_index(INDEX, "person")
         op.create_unique_constraint(POSTGRES_UNIQUE, "person", ["a_number"])
         return
