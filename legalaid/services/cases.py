@@ -203,6 +203,20 @@ def _check_anumbers_free(
         errors.add(ANUMBER_TWICE, "a_number", number=format_anumber(taken))
 
 
+def check_household_anumbers(session: Session, case_id: str) -> None:
+    """Refuse (ValidationError) when two people of case ``case_id`` share an A-number: what
+    the household save checks once, after every person is written (so two members whose
+    A-numbers were typed the other way round can swap them in one save)."""
+    twice = session.exec(
+        select(Person.a_number)
+        .where(Person.case_id == case_id, col(Person.a_number).is_not(None))
+        .group_by(col(Person.a_number))
+        .having(func.count() > 1)
+    ).first()
+    if twice is not None:
+        raise ValidationError(ANUMBER_TWICE, "a_number", number=format_anumber(twice))
+
+
 def possible_duplicates(session: Session, case_id: str) -> list[PossibleDuplicate]:
     """The people of case ``case_id`` whose A-number is also on someone in another case."""
     other = aliased(Person)
@@ -348,12 +362,17 @@ def set_case_status(
     return get_case(ctx, case.id)
 
 
-def add_person(ctx: AppContext, case_id: str, data: PersonInput) -> Person:
+def add_person(
+    ctx: AppContext, case_id: str, data: PersonInput, *, household_checked: bool = False
+) -> Person:
+    """Add a person to a household. ``household_checked``: the caller checks the household's
+    A-numbers itself once all its people are written (:func:`check_household_anumbers`)."""
     errors = v.Collector()
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, set(), case.id)
+        same_case = None if household_checked else case.id
+        _check_anumbers_free(session, [values["a_number"]], errors, set(), same_case)
         errors.check()
         count = session.exec(
             select(func.count()).select_from(Person).where(Person.case_id == case.id)
@@ -370,8 +389,10 @@ def update_person(
     data: PersonInput,
     *,
     active: bool = True,
+    household_checked: bool = False,
 ) -> Person:
-    """Edit a person; ``active=False`` takes them off the household without deleting them."""
+    """Edit a person; ``active=False`` takes them off the household without deleting them
+    (``household_checked`` as for :func:`add_person`)."""
     errors = v.Collector()
     with guarded_write(ctx) as session:
         person = session.get(Person, person_id)
@@ -379,7 +400,8 @@ def update_person(
             raise NotFoundError(N_("This person no longer exists."), "person")
         check_version(person, expected_version)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, {person.id}, person.case_id)
+        same_case = None if household_checked else person.case_id
+        _check_anumbers_free(session, [values["a_number"]], errors, {person.id}, same_case)
         errors.check()
         edit_record(
             session,

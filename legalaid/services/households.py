@@ -136,7 +136,7 @@ def _open(ctx: AppContext, draft: CaseDraft) -> SaveResult:
 
 def _update(ctx: AppContext, draft: CaseDraft, case_id: str) -> SaveResult:
     try:
-        with guarded_write(ctx):  # every step below joins this one transaction
+        with guarded_write(ctx) as session:  # every step below joins this one transaction
             detail = cases.update_case(ctx, case_id, draft.version, draft.data)
             kinds = {CASE}
             if draft.status and draft.status != detail.case.status:
@@ -144,6 +144,7 @@ def _update(ctx: AppContext, draft: CaseDraft, case_id: str) -> SaveResult:
             for index, person in enumerate(draft.people):
                 if _save_person(ctx, case_id, index, person):
                     kinds.add(PERSON)
+            cases.check_household_anumbers(session, detail.case.id)  # once all are written
             risk = _save_risk(ctx, case_id, draft.risk)
     except LegalAidError as error:
         return SaveResult(None, error=attribute(error, draft.people))
@@ -163,11 +164,16 @@ def _save_person(ctx: AppContext, case_id: str, index: int, person: PersonDraft)
     """Add or update one person; whether anything was written."""
     try:
         if person.person_id is None:
-            cases.add_person(ctx, case_id, person.data)
+            cases.add_person(ctx, case_id, person.data, household_checked=True)
             return True
         if person.changed:
             cases.update_person(
-                ctx, person.person_id, person.version, person.data, active=person.active
+                ctx,
+                person.person_id,
+                person.version,
+                person.data,
+                active=person.active,
+                household_checked=True,
             )
             return True
         return False

@@ -95,3 +95,47 @@ def test_a_refused_step_saves_nothing(ctx: AppContext) -> None:
     after = get_case(ctx, mine.case.id)
     assert after.case.phone == mine.case.phone and after.case.version == mine.case.version
     assert after.people[1].given_names == "Niña"
+
+
+def test_two_members_can_swap_anumbers_typed_the_other_way_round(ctx: AppContext) -> None:
+    mine = family(ctx, a_number="A 012-345-678")
+    child = mine.people[1]
+    update_person(
+        ctx,
+        child.id,
+        child.version,
+        PersonInput("Niña 0", "Hernández Núñez", "child", a_number="A 111-222-333"),
+    )
+    draft = _draft_of(ctx, mine.case.id)
+    first, second = draft.people
+    draft.people = [
+        replace(first, data=replace(first.data, a_number="111222333"), changed=True),
+        replace(second, data=replace(second.data, a_number="012345678"), changed=True),
+    ]
+    result = save_household(ctx, draft)
+    assert result.error is None and result.detail is not None
+    assert [p.a_number for p in result.detail.people] == ["111222333", "012345678"]
+
+
+def test_a_member_missing_from_the_form_still_counts_for_the_household_check(
+    ctx: AppContext,
+) -> None:
+    mine = family(ctx, a_number="A 012-345-678", children=2)
+    third = mine.people[2]
+    update_person(
+        ctx,
+        third.id,
+        third.version,
+        PersonInput("Niña 1", "Hernández Núñez", "child", a_number="A 111-222-333"),
+    )
+    draft = _draft_of(ctx, mine.case.id)
+    draft.data = replace(draft.data, phone="+52 664 000 1111")
+    draft.people = draft.people[:2]  # the form did not hold the third member
+    child = draft.people[1]
+    draft.people[1] = replace(child, data=replace(child.data, a_number="111222333"), changed=True)
+    result = save_household(ctx, draft)
+    assert isinstance(result.error, ValidationError) and result.detail is None
+    assert result.error.problems[0].field == "people.1.a_number"  # next to the one typed
+    after = get_case(ctx, mine.case.id)
+    assert after.case.phone == mine.case.phone  # nothing of the save was kept
+    assert [p.a_number for p in after.people] == ["012345678", None, "111222333"]
