@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "legalaid.settings_commands",
     "legalaid.server.commands",
     "legalaid.exchange.commands",
+    "legalaid.edit_commands",
 )
 
 
@@ -244,12 +245,12 @@ def _announce_recovery_key(key: str | None) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from legalaid.services.demo import generate_demo
+    from legalaid.services.demo import add_demo
 
     ctx = open_context(args)
     started = time.perf_counter()
     progress = progress_printer() if sys.stderr.isatty() else None
-    count = generate_demo(ctx, args.cases, seed=args.seed, progress=progress)
+    count = add_demo(ctx, args.cases, seed=args.seed, progress=progress).record
     seconds = time.perf_counter() - started
     print(
         ngettext(

@@ -21,7 +21,7 @@ from legalaid.anumber import format_anumber
 from legalaid.formatting import medium_date
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail
-from ui.drafts import CaseDraft
+from legalaid.services.households import CaseDraft
 from ui.household import LETTER_LANGUAGES
 from ui.reference import Reference, named
 from ui.screen import FitsScreen, fit

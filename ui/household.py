@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail, CaseInput
+from legalaid.services.households import PersonDraft
 from ui.datefields import DateField
-from ui.drafts import PersonDraft
 from ui.person_form import PersonForm
 from ui.reference import Reference, with_blank
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed

@@ -26,6 +26,7 @@ from legalaid.context import AppContext
 from legalaid.formatting import medium_date
 from legalaid.i18n import _
 from legalaid.labels import label
+from legalaid.services.households import RiskDraft
 from legalaid.services.risk import (
     RiskDetail,
     RiskInput,
@@ -34,7 +35,6 @@ from legalaid.services.risk import (
     list_assessments,
 )
 from ui.datefields import DateField
-from ui.drafts import RiskDraft
 from ui.incident_dialog import IncidentDialog
 from ui.tasks import TaskRunner, describe
 from ui.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed

@@ -60,7 +60,7 @@ class ImportWrite:
         (numbers the file brings itself)."""
         prefix, year = self._ctx.settings.office_prefix, date.today().year
         while True:
-            number = next_case_number(self._session, prefix, year)
+            number = next_case_number(self._session, prefix, year, self._ctx.settings.desk_letter)
             if number not in taken:
                 return number
 
