@@ -54,32 +54,32 @@ def services(ctx: AppContext) -> tuple[str, str]:
     cases.update_person(ctx, child.id, child.version, PersonInput("Luz María", "Íñiguez", "child"))
     first = hearings.schedule_hearing(
         ctx, case.id, HearingInput(court="SDG", crossing="SYS", day=day, at=time(9, 0))
-    )
+    ).record
     moved = hearings.reschedule_hearing(
         ctx,
         first.id,
         first.version,
         HearingInput(court="SDG", crossing="SYS", day=day, at=time(10)),
-    )
-    moved = hearings.mark_verified(ctx, moved.id, by="Ana")
+    ).record
+    hearings.mark_verified(ctx, moved.id, by="Ana")
     other = hearings.schedule_hearing(
         ctx,
         case.id,
         HearingInput(court="SDG", crossing="SYS", day=day + timedelta(days=60), at=time(8)),
-    )
+    ).record
     hearings.cancel_hearing(ctx, other.id, other.version)
     past = hearings.schedule_hearing(
         ctx,
         case.id,
         HearingInput(court="SDG", crossing="SYS", day=day + timedelta(days=90), at=time(8)),
-    )
+    ).record
     hearings.record_outcome(ctx, past.id, past.version, "attended", "ok")
     assessment = risk.add_assessment(
         ctx, case.id, RiskInput(level="high", factors=["lgbtqi"], consent_sensitive=True)
     )
     made = assessment.assessment
     risk.update_assessment(ctx, made.id, made.version, RiskInput(level="critical"))
-    incident = risk.add_incident(ctx, made.id, IncidentInput(city="Tijuana", kind="robbery"))
+    incident = risk.add_incident(ctx, made.id, IncidentInput(city="Tijuana", kind="robbery")).record
     risk.update_incident(ctx, incident.id, incident.version, IncidentInput(reported=True))
     reference.update_crossing(ctx, "SYS", address="Calle 1")
     reference.update_court(ctx, "SDG", phone="619-000-0000")
@@ -89,9 +89,11 @@ def services(ctx: AppContext) -> tuple[str, str]:
 
 
 def editor(ctx: AppContext) -> None:
-    """The case editor's save (ui/drafts.py, no widget): a new household with its risk form,
-    then changed, a person added, the status set, the form updated, in one transaction each."""
-    from ui.drafts import CaseDraft, PersonDraft, RiskDraft, save_draft
+    """The case editor's save (services.households, the editor's one call): a new household
+    with its risk form, then changed, a person added, the status set, the form updated, in
+    one transaction each."""
+    from legalaid.services.households import CaseDraft, PersonDraft, RiskDraft
+    from legalaid.services.households import save_household as save_draft
 
     draft = CaseDraft(
         CaseInput(crossing="ELP", city="Ciudad Juárez"),
@@ -170,6 +172,7 @@ def test_every_write_path_records_every_row(
     run(home, "crossing-list", "--date", day, "-o", str(out / "list.pdf"))
     run(home, "message", number)
     run(home, "settings", "--set", "staff_name=Beto")
+    run(home, "edit", number, "city=Rosarito", "status=closed")
     run(home, "backup", "-o", str(out))
     run(home, "demo", "--cases", "3", "--seed", "9")  # after the backup: a new device
     backups = sorted(out.glob("*.db"))
