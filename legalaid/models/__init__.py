@@ -24,6 +24,7 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
+from legalaid.models.sync import CaseShare, Conflict, ConflictDecision, ExchangeFile, ExchangeSent
 
 __all__ = [
     "HEARING_PAPERS",
@@ -31,15 +32,20 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseSequence",
+    "CaseShare",
     "CaseStatus",
     "ChangeEntry",
     "ChangeHead",
+    "Conflict",
+    "ConflictDecision",
     "Court",
     "Crossing",
     "DateSource",
     "Device",
     "DocumentKind",
     "DocumentLogEntry",
+    "ExchangeFile",
+    "ExchangeSent",
     "FearScreening",
     "Hearing",
     "HearingAttendee",

@@ -1,0 +1,87 @@
+"""Exchange between offices: which cases are shared with which office, the exchange files sent
+and received, and the conflicts found (with the decisions that close them).
+
+Shares, files and conflicts are this home's own bookkeeping (never exchanged: each office finds
+the same conflict itself, under the same id). A decision is data: it travels like any change,
+so it closes the conflict at every office.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Text
+from sqlmodel import Field, SQLModel
+
+from legalaid.models.base import UTCDateTime, utcnow
+
+
+class CaseShare(SQLModel, table=True):
+    __tablename__ = "case_share"
+    case_id: str = Field(primary_key=True, foreign_key="case.id", ondelete="CASCADE", max_length=36)
+    office_id: str = Field(primary_key=True, foreign_key="office.id", max_length=36)
+    shared_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    shared_by: str = ""
+
+
+class ExchangeFile(SQLModel, table=True):
+    """An exchange file written for an office, or read from one."""
+
+    __tablename__ = "exchange_file"
+    id: str = Field(primary_key=True, max_length=32)  # the file's random id, hex
+    direction: str = Field(primary_key=True, max_length=8)  # sent, received
+    office_id: str = Field(foreign_key="office.id", index=True, max_length=36)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor: str = ""
+    changes: int = 0
+    summary: str = Field(default="{}", sa_type=Text)  # counts, as JSON
+    acknowledged: bool = False  # sent files: the office said it has read it
+
+
+class ExchangeSent(SQLModel, table=True):
+    """Which change went in which sent file (resent until that file is acknowledged)."""
+
+    __tablename__ = "exchange_sent"
+    __table_args__ = (Index("ix_exchange_sent_office_change", "office_id", "device", "seq"),)
+    file_id: str = Field(primary_key=True, max_length=32)
+    device: str = Field(primary_key=True, max_length=36)
+    seq: int = Field(primary_key=True)
+    office_id: str = Field(max_length=36)
+
+
+class Conflict(SQLModel, table=True):
+    """Two changes to one field, each made without having seen the other, with different
+    values. Its id is derived from the two changes, so every office names it the same."""
+
+    __tablename__ = "conflict"
+    id: str = Field(primary_key=True, max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=36, index=True)
+    case_id: str | None = Field(default=None, max_length=36, index=True)
+    field: str = Field(max_length=64)
+    base: str | None = Field(default=None, max_length=80)  # the change both were based on
+    first_change: str = Field(max_length=80)
+    first_value: str = Field(sa_type=Text)  # JSON
+    first_actor: str = ""
+    first_at: str = Field(default="", max_length=32)  # the change's clock reading
+    second_change: str = Field(max_length=80)
+    second_value: str = Field(sa_type=Text)
+    second_actor: str = ""
+    second_at: str = Field(default="", max_length=32)
+    provisional: str = Field(max_length=80)  # the change whose value shows meanwhile
+    state: str = Field(default="open", max_length=8)  # open, resolved
+    detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ConflictDecision(SQLModel, table=True):
+    """A person's decision on a conflict: it travels, and closes the conflict everywhere."""
+
+    __tablename__ = "conflict_decision"
+    id: str = Field(primary_key=True, max_length=36)  # the conflict's id
+    case_id: str | None = Field(default=None, max_length=36, index=True)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=36)
+    field: str = Field(max_length=64)
+    value: str = Field(sa_type=Text)  # JSON of the value kept or typed
+    decided_by: str = ""
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
