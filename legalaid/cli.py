@@ -186,7 +186,7 @@ def open_context(args: argparse.Namespace) -> Any:
     An encrypted home asks for its passphrase (three tries at a terminal); a new home asks for a
     new one twice and shows the recovery key once.
     """
-    from legalaid.context import HomeState, home_state, open_home
+    from legalaid.home import HomeState, home_state, open_home
     from legalaid.safety import passphrase as ask
     from legalaid.safety.keys import WrongPassphrase
 

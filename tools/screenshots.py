@@ -19,7 +19,8 @@ from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from legalaid.services.demo import generate_demo
 from legalaid.services.hearings import HearingInput, reschedule_hearing, schedule_hearing

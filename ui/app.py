@@ -67,7 +67,7 @@ def run_client(
     app = application()
     switcher = LanguageSwitcher.of(app)
     switcher.apply(language or system_language())
-    from legalaid.context import HomeState, home_state
+    from legalaid.home import HomeState, home_state
 
     fresh = home_state(home) is HomeState.NEW
     try:

@@ -17,7 +17,8 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.i18n import _, current_language, ngettext
 from ui.prefs import Prefs
 from ui.tasks import Control, TaskRunner, describe

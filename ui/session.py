@@ -13,8 +13,9 @@ import os
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from legalaid.context import NOT_ENCRYPTED, AppContext, HomeState, home_state, open_home
+from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
+from legalaid.home import NOT_ENCRYPTED, HomeState, home_state, open_home
 from legalaid.i18n import _
 
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
+from legalaid.home import open_home
 from legalaid.i18n import N_, _
 from legalaid.safety.keys import check_new_passphrase
 from ui.language import LanguageChoice

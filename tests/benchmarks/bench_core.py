@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from figures import row  # noqa: E402  (tests/benchmarks/figures.py)
 
-from legalaid.context import AppContext, open_home  # noqa: E402
+from legalaid.context import AppContext  # noqa: E402
+from legalaid.home import open_home  # noqa: E402
 from legalaid.safety.exporter import export_file  # noqa: E402
 from legalaid.safety.importer import import_file  # noqa: E402
 from legalaid.services.cases import CaseInput, PersonInput, open_case  # noqa: E402

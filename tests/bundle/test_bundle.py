@@ -462,8 +462,8 @@ def downgrade(home: Path, passphrase: str, target: str) -> None:
     older release had made it."""
     from alembic import command
 
-    from legalaid.context import open_home
     from legalaid.db import alembic_config
+    from legalaid.home import open_home
 
     ctx = open_home(home, passphrase=passphrase)
     try:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.safety.exporter import export_file
 from legalaid.safety.importer import import_file
 from legalaid.safety.tabular import csv_safe, csv_unsafe

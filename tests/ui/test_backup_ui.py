@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from legalaid.context import HomeState, home_state
+from legalaid.home import HomeState, home_state
 from legalaid.safety.backup import backup_to
 from legalaid.services.search import count_cases
 from tests.core.helpers import family
@@ -182,7 +182,7 @@ def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) 
 def test_a_damaged_database_is_reported_once_with_what_to_do(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from legalaid.services.demo import generate_demo
     from tests.safety.test_backup import damage_a_page
 
@@ -232,7 +232,7 @@ def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file
 ) -> None:
     """The window restores itself (its connections closed first, the home held alone, opened
     again after): what it saves next is in the live file another process reads."""
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from tests.ui.test_case_editor import type_text
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
@@ -272,7 +272,7 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
 ) -> None:
     import signal
 
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from tests.safety.test_home_lock import _holder
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
@@ -303,7 +303,7 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
 def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
     family(ctx, given="Rosa", family_names="De Aquí")

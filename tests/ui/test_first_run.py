@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.i18n import current_language
 from tests.core.helpers import family, hearing_in
 from tests.documents.helpers import text_of

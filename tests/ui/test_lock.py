@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, screen_texts, visible_texts

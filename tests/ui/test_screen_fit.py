@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from tests.conftest import SCREENS
 from tests.core.helpers import family, hearing_in

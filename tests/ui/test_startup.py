@@ -21,7 +21,7 @@ import PySide6.QtCore
 from ui.app import application
 from ui.language import LanguageSwitcher
 from ui.main_window import MainWindow
-from legalaid.context import open_home
+from legalaid.home import open_home
 
 HEAVY = {heavy!r}
 app = application()
