@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
-from ui.language import LanguageSwitcher, system_language
-from ui.main_window import MainWindow
-from ui.session import open_session
+from ui.common.language import LanguageSwitcher, system_language
+from ui.security.session import open_session
+from ui.window.main_window import MainWindow
 
 
 def application() -> QApplication:
@@ -78,7 +78,7 @@ def run_client(
     if ctx is None:
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
-    from ui.first_run import ask_once
+    from ui.settings.first_run import ask_once
 
     ask_once(ctx, fresh)  # a fresh home: who prints the letters (organisation, phone, staff member)
     window = MainWindow(ctx, switcher, automatic_backups=True)

@@ -283,7 +283,7 @@ def test_first_start_of_the_client_asks_a_passphrase_and_opens_the_window(
     state = check_frozen(report, installed.app)
     assert Path(state["qt_translations"]).is_relative_to(installed.app)
     assert state["qt_spanish"] is True  # Qt's own buttons in Spanish: "Aceptar", "Cancelar"
-    assert "ui.main_window" in state["modules"]
+    assert "ui.window.main_window" in state["modules"]
     assert (installed.data / "legalaid.db").is_file()
     assert (installed.data / "legalaid.key").is_file()
 

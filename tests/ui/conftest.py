@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from legalaid.context import AppContext
 from legalaid.services.demo import generate_demo
-from ui.language import LanguageSwitcher
-from ui.tasks import TaskRunner
+from ui.common.language import LanguageSwitcher
+from ui.common.tasks import TaskRunner
 
 
 class UnexpectedDialog(AssertionError):
@@ -83,7 +83,7 @@ def demo_ctx(ctx: AppContext) -> AppContext:
 
 def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
     """The main window shown, with what it loads behind its first screen loaded."""
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(window)

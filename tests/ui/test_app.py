@@ -12,11 +12,11 @@ from legalaid.home import open_home
 from legalaid.services.search import count_cases
 from tests.ui.conftest import main_window, wait_idle
 from ui import app as app_module
-from ui import session
-from ui.case_editor import CaseEditor
-from ui.main_window import MainWindow
-from ui.settings_dialog import SettingsDialog
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.editor.case_editor import CaseEditor
+from ui.security import session
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.settings.settings_dialog import SettingsDialog
+from ui.window.main_window import MainWindow
 
 
 def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -
             window.close()
         return 0
 
-    from ui.first_run import OrganisationDialog
+    from ui.settings.first_run import OrganisationDialog
 
     asked: list[str] = []  # a fresh home asks who prints the letters, before the window
     monkeypatch.setattr(

@@ -12,9 +12,9 @@ from legalaid.safety.backup import backup_to
 from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
-from ui.passphrase_dialog import CHANGE, PassphraseDialog
-from ui.preview import PreviewDialog
-from ui.unlock import RecoveryKeyDialog
+from ui.printing.preview import PreviewDialog
+from ui.security.passphrase_dialog import CHANGE, PassphraseDialog
+from ui.security.unlock import RecoveryKeyDialog
 
 PASSPHRASE = "una frase larga de prueba"
 NEW_PASSPHRASE = "otra frase todavía más larga"

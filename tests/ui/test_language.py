@@ -14,15 +14,15 @@ from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
-from ui.conflict import ConflictDialog
 from ui.drafts import CaseDraft
-from ui.hearing_dialog import HearingDialog
-from ui.incident_dialog import IncidentDialog
-from ui.main_window import MainWindow
-from ui.preview import PreviewDialog
-from ui.settings_dialog import SettingsDialog
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
-from ui.welcome import WelcomePanel
+from ui.editor.conflict import ConflictDialog
+from ui.editor.hearing_dialog import HearingDialog
+from ui.editor.incident_dialog import IncidentDialog
+from ui.printing.preview import PreviewDialog
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.settings.settings_dialog import SettingsDialog
+from ui.window.main_window import MainWindow
+from ui.window.welcome import WelcomePanel
 
 
 def open_everything(qtbot, ctx: AppContext, window: MainWindow) -> list[QWidget]:  # type: ignore[no-untyped-def]

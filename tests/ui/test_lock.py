@@ -12,7 +12,7 @@ from legalaid.home import open_home
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, screen_texts, visible_texts
-from ui.settings_dialog import SettingsDialog
+from ui.settings.settings_dialog import SettingsDialog
 
 PASSPHRASE = "una frase larga de prueba"
 
@@ -166,7 +166,7 @@ def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_pat
 
 
 def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.lock import IdleWatcher
+    from ui.security.lock import IdleWatcher
 
     watcher = IdleWatcher(5)
     assert watcher.watching and watcher.timer.isActive()
@@ -198,7 +198,7 @@ def test_locked_with_a_hearing_dialog_open_the_passphrase_is_typed_where_it_show
     from PySide6.QtGui import QGuiApplication
 
     from tests.ui.keys import focus, type_keys
-    from ui.hearing_dialog import HearingDialog
+    from ui.editor.hearing_dialog import HearingDialog
 
     ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
     try:
