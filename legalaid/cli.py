@@ -409,10 +409,18 @@ def _early_language(argv: list[str]) -> str:
     return _system_language()
 
 
+# The client's entry point, found by name: the core imports no module of the client (it runs
+# without it, in tests and on a server), and the client is its own program (``python -m ui``).
+CLIENT = "ui.app"
+
+
 def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        from ui.app import run_client
-    except ImportError:
+        client = importlib.import_module(CLIENT)
+    except ImportError:  # an installation without the client (or without Qt)
         parser.print_help()
         return 0
-    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)
+    status: int = client.run_client(
+        home=args.home, language=args.lang, unencrypted=args.unencrypted
+    )
+    return status

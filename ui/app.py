@@ -1,4 +1,8 @@
-"""Starting the client: the application, the language, the home folder, the main window."""
+"""Starting the client: the application, the language, the home folder, the main window.
+
+``run_client`` is the client's entry point: ``legalaid`` with no command finds it by name
+(legalaid.cli.CLIENT), ``python -m ui`` through ``main``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import gc
 import logging
 import sys
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from ui.common.language import LanguageSwitcher, system_language
+from ui.common.tasks import wait_for_all
 from ui.security.session import open_session
 from ui.window.main_window import MainWindow
 
@@ -88,7 +92,19 @@ def run_client(
     try:
         return app.exec()
     finally:
-        QThreadPool.globalInstance().waitForDone(30_000)
+        wait_for_all(30_000)  # the commands (a backup, a save) end before the home closes
         ctx.close()
         release_all()
         forget_pending()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui [--home DIR] [--lang es|en] [--unencrypted]``: the client alone."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m ui")
+    parser.add_argument("--home", metavar="DIR")
+    parser.add_argument("--lang", choices=["es", "en"])
+    parser.add_argument("--unencrypted", action="store_true")
+    args = parser.parse_args(argv)
+    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)

@@ -71,7 +71,7 @@ def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypat
         return int(dialog.result())
 
     monkeypatch.setattr(SettingsDialog, "exec", exec_)
-    window.settings_action.trigger()
+    window.menus.settings_action.trigger()
     saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
     assert saved["office_prefix"] == "MXL" and saved["language"] == "en"
     assert saved["organisation"]["name"] == "Casa del Migrante de ejemplo"
@@ -214,12 +214,12 @@ def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monke
 
 def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     window = main_window(qtbot, ctx)
-    window.language_actions["en"].trigger()
+    window.menus.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
-    assert window.language_box.currentData() == "en"
+    assert window.menus.language_box.currentData() == "en"
     saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
     assert saved["language"] == "en"
-    window.language_box.setCurrentIndex(window.language_box.findData("es"))
-    window.language_box.activated.emit(window.language_box.currentIndex())
+    window.menus.language_box.setCurrentIndex(window.menus.language_box.findData("es"))
+    window.menus.language_box.activated.emit(window.menus.language_box.currentIndex())
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — expedientes y audiencias")
-    assert window.language_actions["es"].isChecked()
+    assert window.menus.language_actions["es"].isChecked()

@@ -31,11 +31,11 @@ def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot,
     assert window.locked and window.stack.currentWidget() is window.lock_page
     shown = screen_texts()
     assert not [t for t in shown if "Peña" in t or "Rosa" in t or "Tapachula" in t], shown
-    assert not editor.isVisible() and not window.new_action.isEnabled()
+    assert not editor.isVisible() and not window.menus.new_action.isEnabled()
     assert "modo de demostración" in window.lock_page.intro.text()
     assert not window.lock_page.passphrase.isVisible()
     qtbot.mouseClick(window.lock_page.button, Qt.MouseButton.LeftButton)
-    assert not window.locked and editor.isVisible() and window.new_action.isEnabled()
+    assert not window.locked and editor.isVisible() and window.menus.new_action.isEnabled()
     assert editor.notes.toPlainText() == "Llamar a la hermana en Tapachula"
     assert window.stack.currentWidget() is window.views
 
@@ -104,7 +104,7 @@ def test_settings_for_lock_and_backups_are_checked_and_applied(qtbot, ctx, monke
         return int(dialog.result())
 
     monkeypatch.setattr(SettingsDialog, "exec", exec_)
-    window.settings_action.trigger()
+    window.menus.settings_action.trigger()
     settings = ctx.settings
     assert (settings.lock_after_minutes, settings.backup_keep, settings.backup_every_hours) == (
         5,

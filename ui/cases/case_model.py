@@ -113,13 +113,13 @@ class CaseListModel(QAbstractTableModel):
             if len(answers) == 2:
                 self._reset(generation, answers["total"], answers["page"])
 
-        self.runner.run(
+        self.runner.query(
             lambda _c: count_cases(ctx, query.text, crossing=query.crossing, status=query.status),
             done=lambda total: arrived("total", total),
             failed=self._failed,
             owner=self,
         )
-        self.runner.run(
+        self.runner.query(
             lambda _c: _page(ctx, query, 0, _first_rows()),
             done=lambda page: arrived("page", page),
             failed=self._failed,
@@ -152,7 +152,7 @@ class CaseListModel(QAbstractTableModel):
             return
         self._loading.add(number)
         generation, query, ctx = self._generation, self.query, self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: _page(ctx, query, number * PAGE, PAGE),
             done=lambda page: self._arrived(generation, number, page),
             failed=self._failed,

@@ -1,11 +1,19 @@
-"""Background work: every database and PDF job runs in the global QThreadPool.
+"""Background work: one runner, two kinds of task. Nothing that waits on the disk runs on the
+UI thread.
 
-One small API (Anki's taskman, Picard's thread pool): ``runner.run(work, done=..., failed=...)``.
+- ``runner.query(work, done=..., failed=...)``: reads and PDFs. Queries run side by side in the
+  global QThreadPool (SQLite WAL lets them read while a command writes).
+- ``runner.command(work, done=..., failed=...)``: every write (saves, imports, backups, restore,
+  keys). Commands run one at a time, in the order they were asked, on one worker thread of their
+  own, shared by the whole program: serialised by construction, not by a flag to remember.
+  A command whose result is an ``OpChanges`` (legalaid.services.ops) is announced by the
+  runner's ``changed`` signal, from which the views refresh.
+
 ``work(control)`` runs on a worker thread and opens its own database session through the
 services; ``done(result)`` / ``failed(error)`` / ``progress(done, total)`` are called on the UI
-thread through queued signals. Writes are serialized with one lock; reads run side by side
-(SQLite WAL). A job sees ``control.cancelled()`` and reports ``control.progress(done, total)``.
-If the widget that asked (``owner``) is gone when the result arrives, the result is dropped.
+thread through queued signals. A job sees ``control.cancelled()`` and reports
+``control.progress(done, total)``. If the widget that asked (``owner``) is gone when the result
+arrives, the result is dropped (the ``changed`` announcement is not).
 """
 
 from __future__ import annotations
@@ -20,12 +28,29 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
+from legalaid.services.ops import OpChanges
 
 log = logging.getLogger(__name__)
 Work = Callable[["Control"], Any]
 # Every task until it has ended, whatever happens to the runner or the widget that started it:
 # a worker never emits on a deleted signal object.
 _IN_FLIGHT: set[Task] = set()
+_commands: QThreadPool | None = None
+
+
+def command_pool() -> QThreadPool:
+    """The one thread every command of this program runs on, one after the other."""
+    global _commands
+    if _commands is None:
+        _commands = QThreadPool()
+        _commands.setMaxThreadCount(1)
+    return _commands
+
+
+def wait_for_all(msecs: int) -> bool:
+    """Wait up to ``msecs`` for the commands, then the queries, to end (the program closing)."""
+    done = _commands is None or _commands.waitForDone(msecs)
+    return QThreadPool.globalInstance().waitForDone(msecs) and done
 
 
 class Control:
@@ -73,6 +98,7 @@ class Task(QObject):
         self._done, self._failed, self._progress = done, failed, progress
         self._owner, self._report = owner, report
         self.finished = False
+        self.announces = False  # a command: its result reaches ``done`` even without its owner
         self.signals.finished.connect(self._on_finished)
         self.signals.failed.connect(self._on_failed)
         self.signals.progress.connect(self._on_progress)
@@ -86,7 +112,7 @@ class Task(QObject):
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
         try:
-            if self._done is not None and self._owner_alive():
+            if self._done is not None and (self.announces or self._owner_alive()):
                 self._done(result)
         finally:
             self._end()
@@ -117,19 +143,15 @@ class Task(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Work, task: Task, lock: threading.Lock | None) -> None:
+    def __init__(self, work: Work, task: Task) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._work, self._task, self._lock = work, task, lock
+        self._work, self._task = work, task
 
     def run(self) -> None:
         signals, control = self._task.signals, self._task.control
         try:
-            if self._lock is not None:
-                with self._lock:
-                    result = self._work(control)
-            else:
-                result = self._work(control)
+            result = self._work(control)
         except BaseException as error:  # everything reaches the UI as a message, never a crash
             if not isinstance(error, LegalAidError):
                 log.error("background job failed", exc_info=error)
@@ -146,27 +168,66 @@ def _deliver(signal: Any, value: Any) -> None:
 
 
 class TaskRunner(QObject):
-    """Starts jobs on the global thread pool and keeps their handles until they end."""
+    """Starts queries and commands and keeps their handles until they end."""
 
     busy_changed = Signal(bool)
     error = Signal(str)  # a failure nobody handled, already translated
+    changed = Signal(object)  # OpChanges: what a command changed, for the views to refresh
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._write_lock = threading.Lock()
         self._tasks: set[Task] = set()
         pool = QThreadPool.globalInstance()
         pool.setMaxThreadCount(max(pool.maxThreadCount(), 4))
 
-    def run(
+    def query(
         self,
         work: Work,
         *,
         done: Callable[[Any], object] | None = None,
         failed: Callable[[BaseException], object] | None = None,
         progress: Callable[[int, int], object] | None = None,
-        write: bool = False,
         owner: QObject | None = None,
+    ) -> Task:
+        """Read (or build a PDF) on a worker, side by side with other queries."""
+        task = self._task(done, failed, progress, owner)
+        QThreadPool.globalInstance().start(_Job(work, task))
+        return task
+
+    def command(
+        self,
+        work: Work,
+        *,
+        done: Callable[[Any], object] | None = None,
+        failed: Callable[[BaseException], object] | None = None,
+        progress: Callable[[int, int], object] | None = None,
+        owner: QObject | None = None,
+    ) -> Task:
+        """Write on the commands' one thread, after the commands asked before it. An
+        ``OpChanges`` result is announced by ``changed`` (before ``done`` is called)."""
+
+        def finished(result: Any) -> None:
+            if isinstance(result, OpChanges) and result and shiboken6.isValid(self):
+                self.changed.emit(result)
+            if done is not None and (owner is None or shiboken6.isValid(owner)):
+                done(result)
+
+        task = self._task(finished, failed, progress, owner)
+        task.announces = True
+        command_pool().start(_Job(work, task))
+        return task
+
+    def announce(self, changes: OpChanges) -> None:
+        """Tell the views what changed, for a write whose result is not an ``OpChanges``."""
+        if changes:
+            self.changed.emit(changes)
+
+    def _task(
+        self,
+        done: Callable[[Any], object] | None,
+        failed: Callable[[BaseException], object] | None,
+        progress: Callable[[int, int], object] | None,
+        owner: QObject | None,
     ) -> Task:
         task = Task(done, failed, progress, owner, self._report)
         task.ended.connect(lambda: self._forget(task))
@@ -176,7 +237,6 @@ class TaskRunner(QObject):
         _IN_FLIGHT.add(task)
         if len(self._tasks) == 1:
             self.busy_changed.emit(True)
-        QThreadPool.globalInstance().start(_Job(work, task, self._write_lock if write else None))
         return task
 
     @property

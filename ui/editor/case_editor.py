@@ -55,7 +55,7 @@ class CaseEditor(CaseEditorView):
         self._connect()
         self.retranslate()
         if not reference.crossings:  # opened before the main window had read them
-            self.runner.run(lambda _c: load_reference(ctx), done=self._reference, owner=self)
+            self.runner.query(lambda _c: load_reference(ctx), done=self._reference, owner=self)
         if case_id is None:
             self._start_new()
         else:
@@ -127,7 +127,7 @@ class CaseEditor(CaseEditorView):
         ctx, case_id = self.ctx, self.case_id
         if case_id is None:
             return
-        self.runner.run(
+        self.runner.query(
             lambda _c: get_case(ctx, case_id),
             done=self._loaded,
             failed=lambda e: self.error.show_message(describe(e)),
@@ -162,7 +162,7 @@ class CaseEditor(CaseEditorView):
         ctx, case_id = self.ctx, self.case_id
         if case_id is None:
             return
-        self.runner.run(
+        self.runner.query(
             lambda _c: get_case(ctx, case_id),
             done=self._hearings_loaded,
             failed=lambda e: self.error.show_message(describe(e)),
@@ -230,11 +230,10 @@ class CaseEditor(CaseEditorView):
         self.save_button.setEnabled(False)
         self.error.show_message("")
         ctx, draft, typed = self.ctx, self.draft(), self._snapshot()
-        self.runner.run(
+        self.runner.command(
             lambda _c: save_draft(ctx, draft),
             done=lambda result: self._after_save(result, typed),
             failed=self._save_failed,
-            write=True,
             owner=self,
         )
 
@@ -299,7 +298,7 @@ class CaseEditor(CaseEditorView):
         ctx, case_id = self.ctx, self.case_id
         if case_id is None:
             return
-        self.runner.run(
+        self.runner.query(
             lambda _c: get_case(ctx, case_id),
             done=self._compare,
             failed=lambda e: self.error.show_message(describe(e)),

@@ -77,12 +77,12 @@ def comparison(
     rows = [(_(msgid), _plain(yours[name]), _plain(stored[name])) for name, msgid in CASE_FIELDS]
     count = max(len(mine.people), len(theirs.people))
     for index in range(count):
-        yours = mine.people[index].data if index < len(mine.people) else None
+        typed = mine.people[index].data if index < len(mine.people) else None
         saved = theirs.people[index] if index < len(theirs.people) else None
         rows.append(
             (
                 _("Person %(number)d") % {"number": index + 1},
-                _person(yours.given_names, yours.family_names, yours.a_number) if yours else "",
+                _person(typed.given_names, typed.family_names, typed.a_number) if typed else "",
                 _person(saved.given_names, saved.family_names, format_anumber(saved.a_number))
                 if saved
                 else "",

@@ -10,7 +10,7 @@ window not to save until it is fixed. ``TimeField`` does the same for wall-clock
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
@@ -107,15 +107,15 @@ class _TypedField(QWidget):
     def insist(self) -> LegalAidError | None:
         """Show the problem (if any) in red; returns it."""
         self._insisted = True
-        self.render()
+        self.read_back()
         return self.problem()
 
     def set_extra(self, extra: Callable[[], str]) -> None:
         """Words added after the read-back (the time zone of a time)."""
         self._extra = extra
-        self.render()
+        self.read_back()
 
-    def render(self) -> None:
+    def read_back(self) -> None:
         problem = self.problem()
         if problem is not None and (self.edit.text().strip() or self._insisted):
             self.readback.setText(problem.message())
@@ -139,13 +139,13 @@ class _TypedField(QWidget):
 
     def _edited(self) -> None:
         self._insisted = False
-        self.render()
+        self.read_back()
         self.changed.emit()
 
     def _show(self, value: object) -> None:
         self.edit.setText("" if value is None else self._shown_text(value, current_language()))
         self._insisted = False
-        self.render()
+        self.read_back()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -164,7 +164,7 @@ class _TypedField(QWidget):
         if shown_by_us and old != self._language:
             self.edit.setText(self._shown_text(value, self._language))
         self._placeholder()
-        self.render()
+        self.read_back()
 
     def _placeholder(self) -> None:
         pass
@@ -321,7 +321,7 @@ class TimeField(_TypedField):
         self._show(value)
 
 
-def first_problem(fields: list[_TypedField]) -> _TypedField | None:
+def first_problem(fields: Sequence[_TypedField]) -> _TypedField | None:
     """Show every field's problem in red; returns the first field that has one."""
     first = None
     for field in fields:

@@ -94,7 +94,7 @@ class DocumentsTab(Translatable, QWidget):
             self._show()
             return
         ctx = self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: papers.documents_for_case(ctx, case_id),
             done=self._loaded,
             failed=lambda _e: self._loaded([]),  # no history yet: still allow printing
@@ -129,7 +129,7 @@ class DocumentsTab(Translatable, QWidget):
             return
         ctx, case_id = self.ctx, self.case_id
         self.error.show_message("")
-        self.runner.run(
+        self.runner.query(
             lambda _c: builder(ctx, case_id),
             done=self.document_ready.emit,
             failed=lambda e: self.error.show_message(describe(e)),

@@ -203,8 +203,8 @@ class HearingDialog(Translatable, FitsScreen, QDialog):
         return zone_name(datetime.combine(day, at, tzinfo=ZoneInfo(zone)), zone)
 
     def _zones(self) -> None:
-        self.at.render()
-        self.report_at.render()
+        self.at.read_back()
+        self.report_at.read_back()
 
     # --- saving ---------------------------------------------------------------------------------
     def hearing_input(self) -> HearingInput:
@@ -236,8 +236,8 @@ class HearingDialog(Translatable, FitsScreen, QDialog):
             return
         data, submit = self.hearing_input(), self.submit
         self.buttons.setEnabled(False)
-        self.runner.run(
-            lambda _c: submit(data), done=self._saved, failed=self._refused, write=True, owner=self
+        self.runner.command(
+            lambda _c: submit(data), done=self._saved, failed=self._refused, owner=self
         )
 
     def _confirmed(self, question: Problem) -> bool:

@@ -278,10 +278,9 @@ class HearingsTab(Translatable, QWidget):
             self._write(lambda: service.cancel_hearing(ctx, hearing_id, version))
 
     def _write(self, call: Any) -> None:
-        self.runner.run(
+        self.runner.command(
             lambda _c: call(),
             done=lambda _h: self.changed.emit(),
             failed=lambda e: self.error.show_message(describe(e)),
-            write=True,
             owner=self,
         )

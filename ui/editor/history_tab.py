@@ -152,7 +152,7 @@ class HistoryTab(Translatable, QWidget):
             self._show([])
             return
         ctx = self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: case_history(ctx, case_id),
             done=self._show,
             failed=lambda e: self.error.show_message(describe(e)),

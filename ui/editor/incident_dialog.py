@@ -101,11 +101,10 @@ class IncidentDialog(Translatable, FitsScreen, QDialog):
             return
         data, submit = self.incident_input(), self.submit
         self.buttons.setEnabled(False)
-        self.runner.run(
+        self.runner.command(
             lambda _c: submit(data),
             done=lambda _i: self.accept(),
             failed=self._refused,
-            write=True,
             owner=self,
         )
 

@@ -177,7 +177,7 @@ class RiskTab(Translatable, QWidget):
             self._set(None)
             return
         ctx = self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: list_assessments(ctx, case_id),
             done=self._loaded,
             failed=lambda e: self.errors.show({None: describe(e)}),
@@ -298,7 +298,7 @@ class RiskTab(Translatable, QWidget):
         dialog = IncidentDialog(self.runner, lambda data: add_incident(ctx, risk_id, data), self)
         if dialog.exec() == IncidentDialog.DialogCode.Accepted and self.case_id:
             case_id = self.case_id
-            self.runner.run(
+            self.runner.query(
                 lambda _c: list_assessments(ctx, case_id),
                 done=self._incidents_loaded,
                 failed=lambda e: self.errors.show({None: describe(e)}),

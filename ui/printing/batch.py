@@ -93,7 +93,7 @@ class BatchPrinter(QObject):
                 ctx, ids, target, progress=control.progress, cancel=control.cancelled
             )
 
-        self.task = self.runner.run(
+        self.task = self.runner.query(
             work,
             done=lambda result: self._done(result, out),
             failed=lambda error: self._failed(error, out),

@@ -177,11 +177,10 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
             path += ".pdf"
         self.prefs.remember_folder(path)
         ctx, document, target = self.ctx, self.document, Path(path)
-        self.runner.run(
+        self.runner.command(
             lambda _c: papers.save_document(ctx, document, target),
             done=self._saved,
             failed=self._failed,
-            write=True,
             owner=self,
         )
 
@@ -215,7 +214,7 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
             # The job reads its own copy: it never holds the preview's file open.
             return print_pdf(papers.pdf_bytes(document), printer, control)
 
-        task = self.runner.run(
+        task = self.runner.query(
             work,
             done=lambda n: self._printed(progress, n, pages),
             failed=lambda e: self._print_failed(progress, e),
@@ -242,11 +241,10 @@ class PreviewDialog(Translatable, FitsScreen, QDialog):
             % {"count": printed}
         )
         ctx, document = self.ctx, self.document
-        self.runner.run(
+        self.runner.command(
             lambda _c: papers.log_document(ctx, document, action="printed"),
             done=lambda _r: self._logged(),
             failed=self._failed,
-            write=True,
             owner=self,
         )
 

@@ -1,139 +1,64 @@
 """Data safety from the File menu: backups, restore, passphrase, recovery sheet, encryption, export.
 
-Each action gathers what it needs (a folder, a file, a passphrase), then calls one core function
-on a worker (legalaid.safety.*). Restore and encryption replace the database file: the context is
-closed on the worker, the core does its work, and the home is opened again into the *same*
-AppContext object, so every panel and open window keeps working on the new database.
+Each action gathers what it needs (a folder, a file, a passphrase), then runs one core function
+as a command (legalaid.safety.*; restore, encryption and the keys through
+legalaid.safety.homeops, which reopens the home into the *same* AppContext object, so every panel
+and open window keeps working on the new database). It talks to the window by signals only.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from legalaid.context import AppContext
-from legalaid.home import open_home
 from legalaid.i18n import _, current_language, ngettext
+from legalaid.safety import homeops
+from legalaid.safety.homeops import RecoverySheet, Reopened
+from legalaid.services.ops import OpChanges
 from ui.common.prefs import Prefs
 from ui.common.tasks import Control, TaskRunner, describe
 
 # The safety modules (keys, backups, export) and the dialogs are imported by the actions that
 # use them: a window starts without them.
 
-
-def recovery_sheet_pdf(key: str, organisation: str, paper: str) -> bytes:
-    """Imported when needed: reportlab is not loaded at start-up (cold start)."""
-    from legalaid.safety.recovery_sheet import recovery_sheet_pdf as build
-
-    return build(key, organisation, paper)
-
-
-if TYPE_CHECKING:
-    from ui.window.main_window import MainWindow
-
 log = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
-
-
-@dataclass
-class RecoverySheet:
-    """What the preview shows: the sheet's PDF. Never written to the document log."""
-
-    pdf: bytes
-    title: str
-    logged: bool = True
-
-
-@dataclass
-class Reopened:
-    """What a restore or an encryption left: the new database opened, or why not."""
-
-    ctx: AppContext | None
-    safety_copy: Path | None = None
-    recovery_key: str | None = None
-    error: BaseException | None = None
-    other_home: bool = False
-
-
-def adopt(ctx: AppContext, opened: AppContext) -> None:
-    """Point the context every panel holds at the newly opened database (and its hold)."""
-    ctx.home, ctx.settings, ctx.db = opened.home, opened.settings, opened.db
-    ctx.hold, opened.hold = opened.hold, None
-    ctx.recovery_key = None
-
-
-def reopen(ctx: AppContext, key: bytes | None) -> AppContext:
-    """Open the home again with the database key the window had (or the restored one)."""
-    return open_home(ctx.home.root, key=key, unencrypted=key is None)
-
-
-def restore_and_reopen(
-    ctx: AppContext, source: Path, backup_secret: str | None, other_home: bool = False
-) -> Reopened:
-    """Worker: close the window's database (every connection, and its hold on the home), restore
-    (the core holds the home alone, verifies, keeps the current data first), reopen.
-
-    The window's database key opens a backup of this folder; ``backup_secret`` one made by
-    another folder (``other_home``: confirmed by the person)."""
-    from legalaid.safety.backup import restore_home
-
-    key = ctx.db._key
-    ctx.close()
-    outcome = Reopened(None, other_home=other_home)
-    try:
-        done = restore_home(
-            ctx.home.root,
-            source,
-            key=key,
-            backup_secret=backup_secret,
-            unencrypted=key is None,
-            other_home=other_home,
-        )
-        outcome.safety_copy, key = done.safety_copy, done.key
-    except Exception as error:  # the core's message is shown; the home is opened again anyway
-        outcome.error = error
-    try:
-        outcome.ctx = reopen(ctx, key)
-    except Exception as error:
-        log.warning("reopening after restore failed: %s", error)
-        outcome.error = outcome.error or error
-    return outcome
-
-
-def encrypt_and_reopen(ctx: AppContext, passphrase: str) -> Reopened:
-    """Worker: close the plaintext database, encrypt the home, open it encrypted."""
-    from legalaid.safety.convert import encrypt_home
-
-    ctx.close()
-    try:
-        new = encrypt_home(ctx.home.root, passphrase)
-    except Exception as error:
-        try:
-            return Reopened(reopen(ctx, None), error=error)
-        except Exception:
-            return Reopened(None, error=error)
-    return Reopened(reopen(ctx, new.dek), recovery_key=new.recovery_key)
+CLOSE_BACKUP_LIMIT_MS = 120_000  # a backup that hangs must not keep the window open for ever
 
 
 class DataSafety(QObject):
-    """The File menu's data-safety actions and the automatic backups of a window."""
+    """The File menu's data-safety actions and the automatic backups of a window.
+
+    ``window`` is the parent of its dialogs; ``close_editors`` closes every case window before
+    a restore (False: one stayed open, the restore is not done)."""
 
     data_replaced = Signal()  # restore or encryption swapped the database under the window
+    message = Signal(str)  # for the status bar
+    must_close = Signal()  # the data could not be opened again: the window closes
+    closing_backup_done = Signal()  # the backup made while closing ended (or failed)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, window: MainWindow) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        window: QWidget,
+        close_editors: Callable[[], bool],
+    ) -> None:
         super().__init__(window)
         self.ctx, self.runner, self.window = ctx, runner, window
+        self.close_editors = close_editors
         self.prefs = Prefs(ctx)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.periodic_backup)
         self.backing_up = False
         self.damage_reported = False
+        self.closing = ""  # the backup on close: "", "running" or "done"
 
     # --- automatic backups ---------------------------------------------------------------------
     def start_timer(self) -> None:
@@ -154,11 +79,10 @@ class DataSafety(QObject):
 
             return auto_backup(ctx, only_if_changed=True)
 
-        self.runner.run(
+        self.runner.command(
             work,
             done=lambda _p: self._periodic_done(None),
             failed=self._periodic_done,
-            write=True,
             owner=self,
         )
 
@@ -173,10 +97,42 @@ class DataSafety(QObject):
         from legalaid.safety.backup import DatabaseDamaged
 
         text = _("The automatic backup failed: %(reason)s") % {"reason": describe(error)}
-        self.window.show_message(text)
+        self.message.emit(text)
         if isinstance(error, DatabaseDamaged) and not self.damage_reported:
             self.damage_reported = True
             QMessageBox.warning(self.window, _("The database is damaged"), describe(error))
+
+    def back_up_before_closing(self) -> None:
+        """A short wait while the automatic backup is written; ``closing_backup_done`` then,
+        whatever happens (a failed backup is logged: nobody is left to read a message)."""
+        self.closing = "running"
+        busy = self._busy(_("Saving a backup…"))
+        busy.setObjectName("closingBackup")
+
+        def finish(error: BaseException | None = None) -> None:
+            if self.closing != "running":
+                return
+            if error is not None:
+                log.warning("backup on close failed: %s", describe(error))
+                from legalaid.safety.backup import DatabaseDamaged
+
+                if isinstance(error, DatabaseDamaged) and not self.damage_reported:
+                    self.report_backup_failure(error)  # what to do, before it closes
+            self.closing = "done"
+            busy.close()
+            self.closing_backup_done.emit()
+
+        ctx = self.ctx
+
+        def back_up(_control: Control) -> object:
+            from legalaid.safety.backup import auto_backup
+
+            return auto_backup(ctx, only_if_changed=True)
+
+        self.runner.command(back_up, done=lambda _path: finish(), failed=finish, owner=self)
+        QTimer.singleShot(
+            CLOSE_BACKUP_LIMIT_MS, self, lambda: finish(TimeoutError("backup too slow"))
+        )
 
     # --- back up to a folder -------------------------------------------------------------------
     def back_up_to_folder(self) -> None:
@@ -187,18 +143,17 @@ class DataSafety(QObject):
             return
         self.prefs.remember_folder(str(Path(folder) / "x"))
         ctx, target = self.ctx, Path(folder)
-        self.window.show_message(_("Saving a backup…"))
+        self.message.emit(_("Saving a backup…"))
 
         def work(_control: Control) -> Path:
             from legalaid.safety.backup import backup_to
 
             return backup_to(ctx, target)
 
-        self.runner.run(
+        self.runner.command(
             work,
             done=self._backed_up,
             failed=lambda e: self._warn(_("Backup failed"), e),
-            write=True,
             owner=self,
         )
 
@@ -210,7 +165,7 @@ class DataSafety(QObject):
                 "Keep the file ending in .key beside it."
             )
         QMessageBox.information(self.window, _("Backup saved"), message)
-        self.window.show_message(_("Backup saved: %(path)s") % {"path": str(path)})
+        self.message.emit(_("Backup saved: %(path)s") % {"path": str(path)})
 
     def _warn(self, title: str, error: BaseException) -> None:
         QMessageBox.warning(self.window, title, describe(error))
@@ -252,7 +207,7 @@ class DataSafety(QObject):
         )
         if answer != buttons.Yes:
             return
-        if not self.window.close_editors():
+        if not self.close_editors():
             return
         from legalaid.safety.backup import inspect_backup
 
@@ -278,8 +233,8 @@ class DataSafety(QObject):
                 return
             self._restore(source, str(dialog.value), other_home=True)
             return
-        key = self.ctx.db._key
-        self.runner.run(
+        key = homeops.database_key(self.ctx)
+        self.runner.query(
             lambda _c: inspect_backup(source, key=key if origin.encrypted else None),
             done=lambda _info: self._restore(source, None, other_home=origin.other_home),
             failed=lambda e: self._warn(_("Restore from a backup"), e),
@@ -289,10 +244,9 @@ class DataSafety(QObject):
     def _restore(self, source: Path, secret: str | None, *, other_home: bool) -> None:
         busy = self._busy(_("Restoring the backup…"))
         ctx = self.ctx
-        self.runner.run(
-            lambda _c: restore_and_reopen(ctx, source, secret, other_home),
+        self.runner.command(
+            lambda _c: homeops.restore_and_reopen(ctx, source, secret, other_home),
             done=lambda outcome: self._restored(busy, source, outcome),
-            write=True,
             owner=self,
         )
 
@@ -314,11 +268,12 @@ class DataSafety(QObject):
                 )
             QMessageBox.information(self.window, _("Backup restored"), text)
         self.data_replaced.emit()
+        self.runner.announce(OpChanges.all())
 
     def _take(self, outcome: Reopened) -> bool:
         """Adopt the reopened database; if it could not be opened, ask as at start-up."""
         if outcome.ctx is not None:
-            adopt(self.ctx, outcome.ctx)
+            homeops.adopt(self.ctx, outcome.ctx)
             return True
         from ui.security.session import open_session
 
@@ -328,9 +283,9 @@ class DataSafety(QObject):
             opened = None
             QMessageBox.critical(self.window, _("LegalAid cannot open the data"), describe(error))
         if opened is None:
-            self.window.close_without_backup()
+            self.must_close.emit()
             return False
-        adopt(self.ctx, opened)
+        homeops.adopt(self.ctx, opened)
         return True
 
     def _busy(self, text: str) -> QProgressDialog:
@@ -343,14 +298,13 @@ class DataSafety(QObject):
 
     # --- passphrase and recovery key ------------------------------------------------------------
     def change_passphrase(self) -> None:
-        from legalaid.safety.keys import change_home_passphrase
         from ui.security.passphrase_dialog import CHANGE, PassphraseDialog
 
         ctx = self.ctx
         dialog = PassphraseDialog(
             CHANGE,
             self.runner,
-            lambda current, new: change_home_passphrase(ctx.home, current, new, own=ctx.hold),
+            lambda current, new: homeops.change_passphrase(ctx, current, new),
             lambda: _("Change the passphrase"),
             lambda: _(
                 "Write the passphrase used now (or the recovery key), then the new one twice: "
@@ -359,19 +313,16 @@ class DataSafety(QObject):
             self.window,
         )
         if dialog.exec() == PassphraseDialog.DialogCode.Accepted:
-            self.window.show_message(_("The passphrase was changed. Use the new one from now on."))
+            self.message.emit(_("The passphrase was changed. Use the new one from now on."))
 
     def new_recovery_sheet(self) -> None:
-        from legalaid.safety.keys import replace_home_recovery_key
         from ui.printing.preview import show_document
         from ui.security.passphrase_dialog import ASK, PassphraseDialog
 
-        ctx, settings = self.ctx, self.ctx.settings
+        ctx = self.ctx
 
         def work(secret: str, _new: str) -> tuple[str, RecoverySheet]:
-            key = replace_home_recovery_key(ctx.home, secret, own=ctx.hold)
-            pdf = recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
-            return key, RecoverySheet(pdf, _("Recovery sheet"))
+            return homeops.new_recovery_key(ctx, secret)  # the sheet's PDF too, on the worker
 
         dialog = PassphraseDialog(
             ASK,
@@ -387,7 +338,7 @@ class DataSafety(QObject):
         if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
             return
         _key, sheet = dialog.value
-        self.window.show_message(_("New recovery key made: print the sheet and keep it safe."))
+        self.message.emit(_("New recovery key made: print the sheet and keep it safe."))
         show_document(self.ctx, self.runner, sheet, self.window)
 
     # --- encryption -----------------------------------------------------------------------------
@@ -402,7 +353,7 @@ class DataSafety(QObject):
         dialog = PassphraseDialog(
             NEW,
             self.runner,
-            lambda _current, new: encrypt_and_reopen(ctx, new),
+            lambda _current, new: homeops.encrypt_and_reopen(ctx, new),
             lambda: _("Encrypt this database"),
             lambda: _(
                 "Choose a passphrase to protect the data: at least 10 characters, a sentence "
@@ -417,20 +368,20 @@ class DataSafety(QObject):
         if not self._take(outcome):
             return
         self.data_replaced.emit()
+        self.runner.announce(OpChanges.all())
         if outcome.error is not None:
             self._warn(_("Encrypt this database"), outcome.error)
             return
-        self.window.show_message(_("The database is encrypted now."))
+        self.message.emit(_("The database is encrypted now."))
         if outcome.recovery_key:
             RecoveryKeyDialog(outcome.recovery_key, self.window).exec()
-            settings = self.ctx.settings
-            sheet = RecoverySheet(
-                recovery_sheet_pdf(
-                    outcome.recovery_key, settings.organisation.name, settings.paper_size
-                ),
-                _("Recovery sheet"),
+            key = outcome.recovery_key
+            self.runner.query(  # the sheet's PDF is laid out on a worker, not the UI thread
+                lambda _c: homeops.recovery_sheet(ctx, key),
+                done=lambda sheet: show_document(self.ctx, self.runner, sheet, self.window),
+                failed=lambda e: self._warn(_("New recovery sheet"), e),
+                owner=self,
             )
-            show_document(self.ctx, self.runner, sheet, self.window)
 
     # --- export ---------------------------------------------------------------------------------
     def export_spreadsheet(self) -> None:
@@ -448,14 +399,14 @@ class DataSafety(QObject):
             target = target.with_name(target.name + (".csv" if "csv" in chosen else ".xlsx"))
         self.prefs.remember_folder(str(target))
         ctx, lang = self.ctx, current_language()
-        self.window.show_message(_("Exporting…"))
+        self.message.emit(_("Exporting…"))
 
         def work(_control: Control) -> int:
             from legalaid.safety.exporter import export_file
 
             return export_file(ctx, target, lang)
 
-        self.runner.run(
+        self.runner.query(
             work,
             done=lambda count: self._exported(target, count),
             failed=lambda e: self._warn(_("Export failed"), e),
@@ -463,7 +414,7 @@ class DataSafety(QObject):
         )
 
     def _exported(self, target: Path, count: int) -> None:
-        self.window.show_message(
+        self.message.emit(
             ngettext(
                 "Exported %(count)d person to %(path)s.",
                 "Exported %(count)d people to %(path)s.",

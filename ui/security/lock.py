@@ -9,12 +9,13 @@ passphrase and says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QMainWindow,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -254,7 +257,7 @@ class LockPage(Translatable, QWidget):
         self.error.show_message("")
         self.retranslate()
         ctx = self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: check_secret(ctx, secret),
             done=lambda _r: self._opened(),
             failed=self._refused,
@@ -355,3 +358,106 @@ class LockCover(QObject):
         if self.focused is not None and shiboken6.isValid(self.focused):
             self.focused.setFocus()
         self.deleteLater()
+
+
+class WindowLock(QObject):
+    """Locks a main window: the lock page instead of its pages, its other windows hidden (a
+    modal dialog covered by a lock page of its own), its actions off but ``keep``'s."""
+
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        stack: QStackedWidget,
+        ctx: AppContext,
+        runner: TaskRunner,
+        idle: IdleWatcher,
+        keep: Callable[[], set[QAction]],
+    ) -> None:
+        super().__init__(window)
+        self.window, self.stack, self.ctx, self.runner = window, stack, ctx, runner
+        self.idle, self.keep = idle, keep
+        self.locked = False
+        self.before: QWidget | None = None  # the page to show again after unlocking
+        self._page: LockPage | None = None  # made when the window first locks
+        self._hidden: list[QWidget] = []
+        self._covers: list[LockCover] = []
+        self._actions: list[QAction] = []
+
+    @property
+    def page(self) -> LockPage:
+        """What the locked window shows (made when first needed: not for the first screen)."""
+        if self._page is None:
+            page = self._page = LockPage(self.ctx, self.runner)
+            page.unlocked.connect(self.unlock)
+            self.stack.addWidget(page)
+        return self._page
+
+    def show(self, page: QWidget) -> None:
+        """The page to show; while locked it is shown only after unlocking."""
+        if self.locked:
+            self.before = page
+        else:
+            self.stack.setCurrentWidget(page)
+
+    def retranslate(self) -> None:
+        if self._page is not None:
+            self._page.retranslate()
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        window = self.window
+        self.locked = True
+        self.before = self.stack.currentWidget()
+        others = [w for w in QApplication.topLevelWidgets() if w is not window and w.isWindow()]
+        self._hidden = [w for w in others if w.isVisible() and not w.isModal()]
+        for other in self._hidden:
+            other.hide()
+        # A modal dialog cannot be hidden without ending it: cover it (its own unlock page).
+        self._covers = [
+            LockCover(w, self.ctx, self.runner, self.unlock)
+            for w in others
+            if w.isVisible() and w.isModal()
+        ]
+        keep = self.keep()
+        mine = window.findChildren(
+            QAction, options=QtCore.Qt.FindChildOption.FindDirectChildrenOnly
+        )
+        self._actions = [a for a in mine if a not in keep and a.isEnabled()]
+        for action in self._actions:
+            action.setEnabled(False)
+        window.statusBar().clearMessage()  # "Unlocked." or a case's name must not stay
+        self.stack.setCurrentWidget(self.page)
+        if window.isMinimized():
+            window.showNormal()
+        self.page.reset()
+        self.page.set_elsewhere(bool(self._covers))
+        if self._covers:
+            # A modal dialog blocks the window's keyboard: the passphrase is written in the
+            # dialog's own lock page, which is put in front with the keyboard focus.
+            front = self._covers[-1]
+            front.dialog.raise_()
+            front.dialog.activateWindow()
+            front.page.passphrase_or_button().setFocus()
+        else:
+            window.raise_()
+            window.activateWindow()
+        self.idle.timer.stop()
+
+    def unlock(self) -> None:
+        if not self.locked:
+            return
+        self.locked = False
+        for cover in self._covers:
+            cover.remove()
+        self._covers = []
+        for action in self._actions:
+            action.setEnabled(True)
+        self.stack.setCurrentWidget(self.before or self.stack.widget(0) or self.page)
+        for other in self._hidden:
+            other.show()
+        self._hidden = []
+        self.idle.set_minutes(self.ctx.settings.lock_after_minutes)
+        self.unlocked.emit()

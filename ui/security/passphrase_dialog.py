@@ -116,7 +116,7 @@ class PassphraseDialog(Translatable, FitsScreen, QDialog):
         self.errors.clear()
         self._busy(True)
         work = self.work
-        self.runner.run(
+        self.runner.command(  # the keys, encryption: writes
             lambda _c: work(current, new), done=self._done, failed=self._refused, owner=self
         )
 

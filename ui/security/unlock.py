@@ -121,7 +121,7 @@ class UnlockDialog(Translatable, FitsScreen, QDialog):
         self.buttons.setEnabled(False)
         self.retranslate()
         home = self.home
-        self.runner.run(
+        self.runner.command(  # a new home is created here
             lambda _c: open_home(home, passphrase=secret),
             done=self._opened,
             failed=self._refused,
@@ -230,18 +230,16 @@ class RecoveryKeyDialog(Translatable, FitsScreen, QDialog):
         ctx = self.ctx
         if ctx is None:
             return
-        key, settings = self.key.text(), ctx.settings
+        key = self.key.text()
         self.print_button.setEnabled(False)
         self._say(lambda: _("Preparing the sheet…"))
-        from ui.security.data_safety import RecoverySheet
 
         def work(_control: object) -> object:
-            from legalaid.safety.recovery_sheet import recovery_sheet_pdf
+            from legalaid.safety.homeops import recovery_sheet
 
-            pdf = recovery_sheet_pdf(key, settings.organisation.name, settings.paper_size)
-            return RecoverySheet(pdf, _("Recovery sheet"))
+            return recovery_sheet(ctx, key)
 
-        self.runner.run(work, done=self._sheet_ready, failed=self._sheet_failed, owner=self)
+        self.runner.query(work, done=self._sheet_ready, failed=self._sheet_failed, owner=self)
 
     def _sheet_ready(self, sheet: object) -> None:
         from ui.printing.preview import show_document

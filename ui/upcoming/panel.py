@@ -183,7 +183,7 @@ class UpcomingPanel(Translatable, QWidget):
 
             return listing(upcoming(ctx, days, crossing=crossing))  # grouped here, not in the UI
 
-        self.runner.run(
+        self.runner.query(
             work,
             done=self._loaded,
             failed=lambda e: self.error.show_message(describe(e)),
@@ -309,11 +309,10 @@ class UpcomingPanel(Translatable, QWidget):
         if not rows:
             return
         ctx, hearing_id, case = self.ctx, rows[0].hearing_id, rows[0].case_number
-        self.runner.run(
+        self.runner.command(
             lambda _c: papers.copy_message(ctx, hearing_id, lang),  # logged as copied
             done=lambda message: self._copied(message, case),
             failed=lambda e: self.error.show_message(describe(e)),
-            write=True,
             owner=self,
         )
 
@@ -337,11 +336,10 @@ class UpcomingPanel(Translatable, QWidget):
 
             return [mark_verified(ctx, hearing_id) for hearing_id in ids]
 
-        self.runner.run(
+        self.runner.command(
             work,
             done=lambda done: self._verified(len(done)),
             failed=lambda e: self.error.show_message(describe(e)),
-            write=True,
             owner=self,
         )
 
@@ -365,7 +363,7 @@ class UpcomingPanel(Translatable, QWidget):
         from ui.printing.preview import show_document
 
         ctx = self.ctx
-        self.runner.run(
+        self.runner.query(
             lambda _c: build(ctx),
             done=lambda document: show_document(self.ctx, self.runner, document, self.window()),
             failed=lambda e: self.error.show_message(describe(e)),

@@ -54,13 +54,12 @@ class Importer(QObject):
 
             return import_file(ctx, path, dry_run=dry_run)
 
-        self.runner.run(
+        self.runner.command(
             work,
             done=lambda report: (
                 self._preview(busy, report, path) if dry_run else self._report(busy, report)
             ),
             failed=lambda error: self._failed(busy, error),
-            write=True,
             owner=self,
         )
 
