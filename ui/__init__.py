@@ -11,6 +11,7 @@ import sys
 
 import legalaid.context
 import legalaid.formatting
+import legalaid.home
 import legalaid.labels
 import legalaid.services.search  # noqa: F401
 
