@@ -7,7 +7,9 @@ es_MX for Spanish): ~15 ms, at every start, before the case list's first dates c
 
 The file is written by the build, like the compiled catalogs, and read only when the babel that
 made it is the one installed; otherwise (or without the file) babel merges as it always does:
-slower, the same answers (tests/core/test_locale_data.py compares them).
+slower, the same answers (tests/core/test_locale_data.py compares them). It is one of the
+client's start-up tricks (ui/startup.py states the rule and what each is worth); it stays in the
+core because the command line formats dates too.
 """
 
 from __future__ import annotations

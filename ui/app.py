@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 
@@ -17,6 +16,7 @@ from legalaid.i18n import _
 from ui.common.language import LanguageSwitcher, system_language
 from ui.common.tasks import wait_for_all
 from ui.security.session import open_session
+from ui.startup import resume_gc, tune_gc
 from ui.window.main_window import MainWindow
 
 
@@ -29,28 +29,6 @@ def application() -> QApplication:
     app.setOrganizationName("LegalAid")
     app.setApplicationDisplayName("LegalAid")
     return app
-
-
-def resume_gc() -> None:
-    """Collect again once the first screen is shown (collection is off while the program
-    starts, legalaid/__main__.py). What start-up made is frozen first: the first collection
-    would otherwise walk all of it (~17 ms measured, before the first rows were painted)."""
-    gc.freeze()
-    gc.enable()
-
-
-def tune_gc() -> None:
-    """Keep full garbage collections short: they stop every thread, the window's too.
-
-    Called once the window has loaded what its first screen did not need: the application's
-    long-lived objects (modules, Qt wrappers, SQLAlchemy metadata) are frozen out of
-    collections, and the young generation is collected less often, so a worker allocating
-    millions of objects (a 1,000-letter batch) does not stall the window.
-    """
-    gc.enable()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
 
 
 def run_client(

@@ -30,7 +30,8 @@ from ui.cases.case_model import (
 )
 from ui.common.reference import Reference, with_blank
 from ui.common.tasks import TaskRunner
-from ui.common.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows, set_enum_property
+from ui.common.widgets import CodeCombo, ErrorLabel, Translatable, compact_rows
+from ui.startup import set_enum_property
 
 DEBOUNCE_MS = 150
 

@@ -27,6 +27,7 @@ from legalaid.reference_data import crossing_names
 from legalaid.services.search import CaseRow, count_cases, search_cases
 from ui.common.tasks import TaskRunner
 from ui.common.widgets import table_date
+from ui.startup import ALIGN_RIGHT_VCENTER, ALIGNMENT_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -36,11 +37,10 @@ MAX_PAGES = 12  # rows held at most: 2,400, whatever the size of the list
 # A new query's first answer: the rows a tall window shows, not a whole page (64 rows read in
 # ~2 ms, 200 in ~5 ms at 100,000 cases); the rest of the page loads when the view needs it.
 FIRST_SCREEN = 64
-# Qt's numbers (a test checks them against PySide6's enums): Qt::DisplayRole, ToolTipRole,
-# TextAlignmentRole, UserRole + 1, and AlignRight | AlignVCenter for the People column.
-DISPLAY, TOOLTIP, ALIGNMENT = 0, 3, 7
-CASE_ID_ROLE = 0x0100 + 1
-RIGHT = 0x0002 | 0x0080
+# Qt's roles and alignment as numbers (ui/startup.py says why), the People column right-aligned.
+DISPLAY, TOOLTIP, ALIGNMENT = DISPLAY_ROLE, TOOLTIP_ROLE, ALIGNMENT_ROLE
+CASE_ID_ROLE = USER_ROLE + 1
+RIGHT = ALIGN_RIGHT_VCENTER
 _ANSWERED = frozenset((DISPLAY, ALIGNMENT, CASE_ID_ROLE))
 # (sort key in search.SORT_KEYS or None when the column cannot be sorted, header msgid)
 COLUMNS: list[tuple[str | None, str]] = [

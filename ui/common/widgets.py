@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from babel.dates import format_date
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,17 +18,7 @@ from PySide6.QtWidgets import (
 
 from legalaid.i18n import babel_locale
 from legalaid.labels import choices
-
-
-def set_enum_property(obj: QObject, name: str, key: str) -> None:
-    """Set ``obj``'s Qt property ``name`` to the enum value named ``key`` ("AlignHCenter").
-
-    For what the first screen builds: naming the value in Python (``Qt.AlignmentFlag...``)
-    makes PySide6 create its whole ``Qt`` namespace, 93 enums, ~15 ms of the client's start
-    (ui/cases/case_model.py). The modules the first screen imports leave ``Qt`` to their functions.
-    """
-    if not obj.setProperty(name, key):
-        raise ValueError(f"{type(obj).__name__}.{name} cannot be set to {key!r}")
+from ui.startup import set_enum_property
 
 
 class Translatable:

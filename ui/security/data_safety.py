@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,11 +19,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from legalaid.context import AppContext
 from legalaid.i18n import _, current_language, ngettext
-from legalaid.safety import homeops
-from legalaid.safety.homeops import RecoverySheet, Reopened
 from legalaid.services.ops import OpChanges
 from ui.common.prefs import Prefs
 from ui.common.tasks import Control, TaskRunner, describe
+
+if TYPE_CHECKING:
+    from legalaid.safety.homeops import RecoverySheet, Reopened
 
 # The safety modules (keys, backups, export) and the dialogs are imported by the actions that
 # use them: a window starts without them.
@@ -172,6 +174,8 @@ class DataSafety(QObject):
 
     # --- restore -------------------------------------------------------------------------------
     def choose_and_restore(self) -> None:
+        from legalaid.safety import homeops
+
         path, _filter = QFileDialog.getOpenFileName(
             self.window,
             _("Restore from a backup"),
@@ -242,6 +246,8 @@ class DataSafety(QObject):
         )
 
     def _restore(self, source: Path, secret: str | None, *, other_home: bool) -> None:
+        from legalaid.safety import homeops
+
         busy = self._busy(_("Restoring the backup…"))
         ctx = self.ctx
         self.runner.command(
@@ -272,6 +278,8 @@ class DataSafety(QObject):
 
     def _take(self, outcome: Reopened) -> bool:
         """Adopt the reopened database; if it could not be opened, ask as at start-up."""
+        from legalaid.safety import homeops
+
         if outcome.ctx is not None:
             homeops.adopt(self.ctx, outcome.ctx)
             return True
@@ -298,6 +306,7 @@ class DataSafety(QObject):
 
     # --- passphrase and recovery key ------------------------------------------------------------
     def change_passphrase(self) -> None:
+        from legalaid.safety import homeops
         from ui.security.passphrase_dialog import CHANGE, PassphraseDialog
 
         ctx = self.ctx
@@ -316,6 +325,7 @@ class DataSafety(QObject):
             self.message.emit(_("The passphrase was changed. Use the new one from now on."))
 
     def new_recovery_sheet(self) -> None:
+        from legalaid.safety import homeops
         from ui.printing.preview import show_document
         from ui.security.passphrase_dialog import ASK, PassphraseDialog
 
@@ -343,6 +353,8 @@ class DataSafety(QObject):
 
     # --- encryption -----------------------------------------------------------------------------
     def encrypt_database(self) -> None:
+        from legalaid.safety import homeops
+
         if self.ctx.encrypted:
             return
         from ui.printing.preview import show_document

@@ -1,1 +1,1 @@
-"""The main window: its menus, views, status bar, welcome page, import, demo and backups."""
+"""The main window: its menus, views, status bar, welcome page, import and demo cases."""

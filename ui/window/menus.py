@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSizePolicy, QTool
 
 from legalaid.i18n import _, current_language
 from ui.common.language import LANGUAGE_NAMES, OWN_NAMES
-from ui.common.widgets import set_enum_property
+from ui.startup import set_enum_property
 
 
 class Menus(QObject):
