@@ -1,10 +1,9 @@
-"""``python -m ui``: the client on its own (``legalaid`` with no command opens the same)."""
+"""``python -m ui``: the ``legalaid`` command, run from the client's package (with no command it
+opens the client, ``ui.app.run_client``; its options and help are the command's, translated)."""
 
-import gc
 import sys
 
 if __name__ == "__main__":
-    gc.disable()  # while starting, as legalaid/__main__.py does; on again after the first paint
-    from ui.app import main
+    from legalaid.__main__ import main
 
     sys.exit(main())

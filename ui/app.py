@@ -1,7 +1,7 @@
 """Starting the client: the application, the language, the home folder, the main window.
 
-``run_client`` is the client's entry point: ``legalaid`` with no command finds it by name
-(legalaid.cli.CLIENT), ``python -m ui`` through ``main``.
+``run_client`` is the client's entry point: ``legalaid`` (or ``python -m ui``) with no command
+finds it by name (legalaid.cli.CLIENT).
 """
 
 from __future__ import annotations
@@ -74,15 +74,3 @@ def run_client(
         ctx.close()
         release_all()
         forget_pending()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m ui [--home DIR] [--lang es|en] [--unencrypted]``: the client alone."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m ui")
-    parser.add_argument("--home", metavar="DIR")
-    parser.add_argument("--lang", choices=["es", "en"])
-    parser.add_argument("--unencrypted", action="store_true")
-    args = parser.parse_args(argv)
-    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)
