@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "legalaid.documents.commands",
     "legalaid.safety.commands",
     "legalaid.settings_commands",
+    "legalaid.server.commands",
+    "legalaid.exchange.commands",
 )
 
 
@@ -62,6 +64,11 @@ def build_parser(optional_commands: bool = True) -> argparse.ArgumentParser:
         "--unencrypted",
         action="store_true",
         help=_("DEMO AND TESTS ONLY: create or open a database without encryption"),
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help=_("the office server's address, postgresql://USER@HOST/DATABASE (libpq's own URL)"),
     )
     parser.add_argument(
         "--version",
@@ -237,12 +244,12 @@ def _announce_recovery_key(key: str | None) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from legalaid.services.demo import generate_demo
+    from legalaid.services.demo import add_demo
 
     ctx = open_context(args)
     started = time.perf_counter()
     progress = progress_printer() if sys.stderr.isatty() else None
-    count = generate_demo(ctx, args.cases, seed=args.seed, progress=progress)
+    count = add_demo(ctx, args.cases, seed=args.seed, progress=progress).record
     seconds = time.perf_counter() - started
     print(
         ngettext(
@@ -363,6 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
+    if args.server and args.command != "server":
+        # By name, like every module of COMMAND_MODULES: they import this module.
+        server_commands = importlib.import_module("legalaid.server.commands")
+        status: int = server_commands.not_in_server_mode(args.command)
+        return status
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
@@ -392,7 +404,7 @@ def _names_a_command(argv: list[str]) -> bool:
             return True
         if not arg.startswith("-"):
             return True
-        index += 2 if arg in ("--home", "--lang") else 1
+        index += 2 if arg in ("--home", "--lang", "--server") else 1
     return False
 
 
@@ -405,7 +417,7 @@ def _early_language(argv: list[str]) -> str:
             return normalize_language(argv[index + 1])
         if arg.startswith("--lang="):
             return normalize_language(arg.split("=", 1)[1])
-        index += 2 if arg == "--home" else 1
+        index += 2 if arg in ("--home", "--server") else 1
     return _system_language()
 
 

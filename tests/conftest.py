@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,30 @@ def ctx(home: Path) -> Iterator[AppContext]:
     context.settings.staff_name = "Ana Tester"
     yield context
     context.close()
+
+
+# --- PostgreSQL (tests/postgres.py) ---------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throw-away PostgreSQL cluster for the session. Skips when PostgreSQL is not installed,
+    unless LEGALAID_REQUIRE_PG=1 (CI), where a missing server fails the test."""
+    from tests.postgres import Cluster, bindir
+
+    folder = bindir()
+    if folder is None:
+        if os.environ.get("LEGALAID_REQUIRE_PG") == "1":
+            pytest.fail("PostgreSQL is not installed and LEGALAID_REQUIRE_PG=1")
+        pytest.skip("PostgreSQL is not installed (tools/system-deps.sh installs it)")
+    cluster = Cluster(folder)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_database(pg_cluster: Any) -> Iterator[str]:
+    """A fresh empty database in the session's cluster; its libpq URL (superuser la_super)."""
+    name = pg_cluster.create_database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,7 +29,9 @@ from legalaid.documents.warnings import letter_warnings
 from legalaid.errors import NotFoundError, Problem, ValidationError
 from legalaid.files import drop_partial, new_partial
 from legalaid.i18n import N_
-from legalaid.models import HearingStatus
+from legalaid.models import DocumentLogEntry, HearingStatus
+from legalaid.services.documents import record_documents
+from legalaid.services.ops import NOTHING, OpChanges
 from legalaid.services.upcoming import upcoming
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 
 MAX_DAYS = 366
-LOG_FLUSH = 50
 
 
 @dataclass
@@ -114,22 +114,21 @@ def reminders_batch(
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)  # done already, unless this failed
-    if not defer_log:
-        _log(ctx, written)
+    changes = NOTHING if defer_log else _log(ctx, written)
     report(len(facts), len(facts))
     pending = list(written) if defer_log else []
-    return BatchResult(len(facts), [w.path for w in written], False, warnings, pending)
+    return BatchResult(len(facts), [w.path for w in written], False, warnings, pending, changes)
 
 
 def log_batch(
     ctx: AppContext, result: BatchResult, *, path: Path | None = None, action: str = "printed"
-) -> None:
+) -> OpChanges:
     """Log the letters of a batch built with ``defer_log`` once they are saved (to ``path``)
-    or printed."""
+    or printed; returns what changed."""
     written = [
         _Written(path or w.path, w.letters, w.sha256, w.size) if path else w for w in result.pending
     ]
-    _log(ctx, written, action=action, keep_path=path is not None)
+    return _log(ctx, written, action=action, keep_path=path is not None)
 
 
 def hearings_in_range(
@@ -238,35 +237,32 @@ def _safe(name: str) -> str:
 
 def _log(
     ctx: AppContext, written: list[_Written], *, action: str = "saved", keep_path: bool = True
-) -> None:
+) -> OpChanges:
     """One log row per letter, with the hash and size of the file it went into."""
-    added = 0
-    with ctx.db.write() as session:
-        for item in written:
-            extra = {"letters_in_file": len(item.letters)}
-            for facts in item.letters:
-                doc = Document(
-                    "reminder",
-                    facts.case_id,
-                    [facts.hearing_id],
-                    b"",
-                    letter_title(facts),
-                    {facts.hearing_id: facts.printed()},
-                    warnings=glyph_warnings(m.name for m in facts.members),
-                )
-                rows = log_entries(
-                    ctx,
-                    doc,
-                    path=item.path if keep_path else None,
-                    sha256=item.sha256,
-                    size=item.size,
-                    extra=extra,
-                    action=action,
-                )
-                session.add_all(rows)
-                added += len(rows)
-                if added % LOG_FLUSH == 0:
-                    # Small flushes, with a pause between them, let another thread (the
-                    # client's window) run: one flush of 1,000 rows held the GIL for ~70 ms.
-                    session.flush()
-                    time.sleep(0)
+    return record_documents(ctx, _log_rows(ctx, written, action, keep_path))
+
+
+def _log_rows(
+    ctx: AppContext, written: list[_Written], action: str, keep_path: bool
+) -> Iterator[DocumentLogEntry]:
+    for item in written:
+        extra = {"letters_in_file": len(item.letters)}
+        for facts in item.letters:
+            doc = Document(
+                "reminder",
+                facts.case_id,
+                [facts.hearing_id],
+                b"",
+                letter_title(facts),
+                {facts.hearing_id: facts.printed()},
+                warnings=glyph_warnings(m.name for m in facts.members),
+            )
+            yield from log_entries(
+                ctx,
+                doc,
+                path=item.path if keep_path else None,
+                sha256=item.sha256,
+                size=item.size,
+                extra=extra,
+                action=action,
+            )

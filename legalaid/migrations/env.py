@@ -9,11 +9,11 @@ from sqlmodel import SQLModel
 import legalaid.models  # noqa: F401 - registers every table
 
 target_metadata = SQLModel.metadata
-FTS_TABLES = ("case_fts", "case_search")
+FTS_TABLES = ("case_fts", "case_search", "person_fts", "person_search")
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    # FTS5 virtual and shadow tables are created by hand in migrations, not by autogenerate.
+    # The search tables (FTS5 on SQLite, tsvector on PostgreSQL) are made by hand in migrations.
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLES))
 
 

@@ -13,6 +13,7 @@ from legalaid.models.hearing import (
     HearingMode,
     HearingStatus,
 )
+from legalaid.models.office import Office, OfficeSecret, OfficeState
 from legalaid.models.reference import Court, Crossing
 from legalaid.models.risk import (
     RISK_FACTORS,
@@ -43,6 +44,9 @@ __all__ = [
     "HearingStatus",
     "Incident",
     "IncidentKind",
+    "Office",
+    "OfficeSecret",
+    "OfficeState",
     "Person",
     "Record",
     "Relationship",

@@ -1,1 +1,1 @@
-"""Keeping the data safe: encryption keys, backups and restore, spreadsheet import and export."""
+"""Keeping the data safe: encryption keys, backups and restore."""

@@ -217,7 +217,7 @@ def _confirm() -> bool:
 def cmd_import(args: argparse.Namespace) -> int:
     import json
 
-    from legalaid.safety.importer import import_file, row_lines
+    from legalaid.spreadsheets.importer import import_file, row_lines
 
     ctx = open_context(args)
     report = import_file(ctx, args.file, dry_run=args.dry_run, rejects_path=args.rejects)
@@ -249,7 +249,7 @@ SHOWN_PER_FATE = 50
 
 def cmd_export(args: argparse.Namespace) -> int:
     from legalaid.i18n import current_language
-    from legalaid.safety.exporter import export_file
+    from legalaid.spreadsheets.exporter import export_file
 
     ctx = open_context(args)
     count = export_file(ctx, args.output, current_language())

@@ -33,12 +33,12 @@ from figures import row  # noqa: E402  (tests/benchmarks/figures.py)
 
 from legalaid.context import AppContext  # noqa: E402
 from legalaid.home import open_home  # noqa: E402
-from legalaid.safety.exporter import export_file  # noqa: E402
-from legalaid.safety.importer import import_file  # noqa: E402
 from legalaid.services.cases import CaseInput, PersonInput, open_case  # noqa: E402
 from legalaid.services.demo import generate_demo  # noqa: E402
 from legalaid.services.search import count_cases, fts_query, search_cases  # noqa: E402
 from legalaid.services.upcoming import upcoming  # noqa: E402
+from legalaid.spreadsheets.exporter import export_file  # noqa: E402
+from legalaid.spreadsheets.importer import import_file  # noqa: E402
 
 PASS = "benchmark passphrase, not secret"
 TYPED = [

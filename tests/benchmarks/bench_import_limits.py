@@ -35,7 +35,7 @@ import json, sys, time
 from pathlib import Path
 from legalaid.home import open_home
 from legalaid.errors import LegalAidError
-from legalaid.safety.importer import import_file
+from legalaid.spreadsheets.importer import import_file
 ctx = open_home(Path(sys.argv[1]), unencrypted=True)
 started = time.perf_counter()
 try:
@@ -65,9 +65,9 @@ def measure(folder: Path, source: Path, mode: str = "real") -> dict[str, Any]:
 
 def largest(folder: Path, rows: int) -> tuple[Path, Path, Path]:
     from legalaid.home import open_home
-    from legalaid.safety.exporter import ORDER, _rows
-    from legalaid.safety.tabular import HEADERS, write_csv, write_xlsx
     from legalaid.services.demo import generate_demo
+    from legalaid.spreadsheets.exporter import ORDER, _rows
+    from legalaid.spreadsheets.tabular import HEADERS, write_csv, write_xlsx
 
     ctx = open_home(folder / "demo", unencrypted=True)
     generate_demo(ctx, rows // 2 + 1_000, seed=17)
@@ -154,7 +154,7 @@ def hostile(folder: Path) -> list[tuple[str, Path]]:
 
 
 def main() -> None:
-    from legalaid.safety import tabular
+    from legalaid.spreadsheets import tabular
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=tabular.MAX_ROWS)

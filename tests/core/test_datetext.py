@@ -9,7 +9,7 @@ import pytest
 from legalaid import datetext
 from legalaid.datetext import DateTextError, parse_date, parse_time
 from legalaid.i18n import set_language, using_language
-from legalaid.safety import parsing
+from legalaid.spreadsheets import parsing
 
 TODAY = date(2026, 12, 4)
 JAN_14 = date(2027, 1, 14)

@@ -11,10 +11,10 @@ from alembic import command
 from legalaid.context import AppContext
 from legalaid.db import Database, alembic_config, fold
 from legalaid.home import open_home
-from legalaid.safety.importer import import_file
 from legalaid.services.cases import PersonInput, add_person, update_person
 from legalaid.services.demo import generate_demo
 from legalaid.services.search import search_cases
+from legalaid.spreadsheets.importer import import_file
 from tests.core.helpers import family
 
 

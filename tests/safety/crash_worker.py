@@ -14,7 +14,7 @@ from pathlib import Path
 
 def do_import(home: str, source: str, dry_run: bool = False) -> None:
     from legalaid.home import open_home
-    from legalaid.safety.importer import import_file
+    from legalaid.spreadsheets.importer import import_file
 
     ctx = open_home(home, unencrypted=True)
     print("start", flush=True)

@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from legalaid.context import AppContext
 from legalaid.errors import StorageError
 from legalaid.home import open_home
-from legalaid.safety.exporter import export_file
-from legalaid.safety.importer import import_file
-from legalaid.safety.tabular import csv_safe, csv_unsafe
 from legalaid.services.cases import get_case
 from legalaid.services.demo import generate_demo
+from legalaid.spreadsheets.exporter import export_file
+from legalaid.spreadsheets.importer import import_file
+from legalaid.spreadsheets.tabular import csv_safe, csv_unsafe
 from tests.core.helpers import family
 
 HOSTILE = {

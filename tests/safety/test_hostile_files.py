@@ -16,11 +16,11 @@ from openpyxl import Workbook
 
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError, ValidationError
-from legalaid.safety import tabular
-from legalaid.safety.importer import import_file
-from legalaid.safety.tabular import read_sheet
 from legalaid.services.cases import get_case
 from legalaid.services.search import count_cases
+from legalaid.spreadsheets import tabular
+from legalaid.spreadsheets.importer import import_file
+from legalaid.spreadsheets.tabular import read_sheet
 from tests.safety.test_import import SPANISH
 
 

@@ -8,11 +8,11 @@ from openpyxl import Workbook
 
 from legalaid.context import AppContext
 from legalaid.errors import ValidationError
-from legalaid.safety.exporter import export_file
-from legalaid.safety.importer import import_file
 from legalaid.services.cases import get_case
 from legalaid.services.demo import generate_demo
 from legalaid.services.search import count_cases, search_cases
+from legalaid.spreadsheets.exporter import export_file
+from legalaid.spreadsheets.importer import import_file
 from tests.safety.conftest import dump
 
 SPANISH = (

@@ -13,8 +13,11 @@ from pypdf import PdfReader
 
 from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
-from legalaid.safety import importer
-from legalaid.safety.importer import (
+from legalaid.services.cases import get_case
+from legalaid.services.search import count_cases
+from legalaid.services.upcoming import upcoming
+from legalaid.spreadsheets import importer
+from legalaid.spreadsheets.importer import (
     ALREADY_THERE,
     IMPORTED,
     POSSIBLE_DUPLICATE,
@@ -23,9 +26,6 @@ from legalaid.safety.importer import (
     ImportReport,
     import_file,
 )
-from legalaid.services.cases import get_case
-from legalaid.services.search import count_cases
-from legalaid.services.upcoming import upcoming
 from tests.safety.conftest import dump
 
 HEADER = "expediente;apellidos;nombres;número A;fecha de nacimiento;garita"

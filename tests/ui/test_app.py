@@ -161,7 +161,7 @@ def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
 
 
 def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from legalaid.safety.exporter import export_file
+    from legalaid.spreadsheets.exporter import export_file
     from tests.core.helpers import family
 
     source = open_home(tmp_path / "other", unencrypted=True)

@@ -80,7 +80,7 @@ def test_a_court_to_be_confirmed_is_flagged_on_the_upcoming_board(  # type: igno
 
     from PySide6.QtCore import Qt
 
-    from legalaid.safety.importer import import_file
+    from legalaid.spreadsheets.importer import import_file
     from tests.ui.test_upcoming_ui import panel_for
     from ui.upcoming.upcoming_model import FLAG_COLUMN
 

@@ -10,11 +10,11 @@ from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
 from legalaid.i18n import current_language
 from legalaid.services.cases import get_case
+from legalaid.services.households import CaseDraft
 from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
-from ui.drafts import CaseDraft
 from ui.editor.conflict import ConflictDialog
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.incident_dialog import IncidentDialog

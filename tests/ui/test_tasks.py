@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 from legalaid.context import AppContext
 from legalaid.services import ops
@@ -60,9 +61,11 @@ def test_what_a_command_changed_is_announced_before_its_answer(qtbot, runner: Ta
     change = OpChanges.of(ops.HEARING, case="c1")
     runner.command(lambda _c: change, done=lambda result: heard.append(("done", result)))
     runner.command(lambda _c: 42)  # not an OpChanges: nothing announced
+    saved = SimpleNamespace(record="r", changes=OpChanges.of(ops.RISK, case="c2"))
+    runner.command(lambda _c: saved)  # a result carrying what changed
     runner.query(lambda _c: OpChanges.all())  # a query changes nothing: nothing announced
     wait_idle(qtbot, runner)
-    assert heard == [change, ("done", change)]
+    assert heard == [change, ("done", change), saved.changes]
 
 
 def test_the_window_lists_refresh_from_an_announced_change(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

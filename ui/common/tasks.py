@@ -6,8 +6,9 @@ UI thread.
 - ``runner.command(work, done=..., failed=...)``: every write (saves, imports, backups, restore,
   keys). Commands run one at a time, in the order they were asked, on one worker thread of their
   own, shared by the whole program: serialised by construction, not by a flag to remember.
-  A command whose result is an ``OpChanges`` (legalaid.services.ops) is announced by the
-  runner's ``changed`` signal, from which the views refresh.
+  What a command changed, its result when that is an ``OpChanges`` (legalaid.services.ops) or
+  the result's ``changes`` (a saved household, hearing, risk...), is announced by the runner's
+  ``changed`` signal, from which the views refresh.
 
 ``work(control)`` runs on a worker thread and opens its own database session through the
 services; ``done(result)`` / ``failed(error)`` / ``progress(done, total)`` are called on the UI
@@ -203,12 +204,14 @@ class TaskRunner(QObject):
         progress: Callable[[int, int], object] | None = None,
         owner: QObject | None = None,
     ) -> Task:
-        """Write on the commands' one thread, after the commands asked before it. An
-        ``OpChanges`` result is announced by ``changed`` (before ``done`` is called)."""
+        """Write on the commands' one thread, after the commands asked before it. What it
+        changed (an ``OpChanges`` result, or the result's ``changes``) is announced by
+        ``changed``, before ``done`` is called."""
 
         def finished(result: Any) -> None:
-            if isinstance(result, OpChanges) and result and shiboken6.isValid(self):
-                self.changed.emit(result)
+            changes = result if isinstance(result, OpChanges) else getattr(result, "changes", None)
+            if isinstance(changes, OpChanges) and changes and shiboken6.isValid(self):
+                self.changed.emit(changes)
             if done is not None and (owner is None or shiboken6.isValid(owner)):
                 done(result)
 

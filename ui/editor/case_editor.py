@@ -1,7 +1,7 @@
 """The case editor window: household, hearings, risk, notes, documents.
 
 It assembles the tabs, keeps what was loaded (to know what changed), saves through one job
-(``drafts.save_draft``), routes every message next to its field, and never drops typed text:
+(``save_household``), routes every message next to its field, and never drops typed text:
 closing with changes asks; a refused save keeps the form; a conflict shows the other version.
 """
 
@@ -22,9 +22,9 @@ from legalaid.errors import ConflictError, LegalAidError
 from legalaid.i18n import _
 from legalaid.models import Person
 from legalaid.services.cases import CaseDetail, PersonInput, get_case
+from legalaid.services.households import CaseDraft, SaveResult, save_household
 from ui.common.reference import Reference, load_reference
 from ui.common.tasks import TaskRunner, describe
-from ui.drafts import CaseDraft, SaveResult, save_draft
 from ui.editor.conflict import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from ui.editor.datefields import DateField, first_problem
 from ui.editor.editor_view import CaseEditorView
@@ -231,7 +231,7 @@ class CaseEditor(CaseEditorView):
         self.error.show_message("")
         ctx, draft, typed = self.ctx, self.draft(), self._snapshot()
         self.runner.command(
-            lambda _c: save_draft(ctx, draft),
+            lambda _c: save_household(ctx, draft),
             done=lambda result: self._after_save(result, typed),
             failed=self._save_failed,
             owner=self,

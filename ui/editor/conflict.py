@@ -21,10 +21,10 @@ from legalaid.anumber import format_anumber
 from legalaid.formatting import medium_date
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail
+from legalaid.services.households import CaseDraft
 from ui.common.reference import Reference, named
 from ui.common.screen import FitsScreen, fit
 from ui.common.widgets import Translatable
-from ui.drafts import CaseDraft
 from ui.editor.household import LETTER_LANGUAGES
 
 CASE_FIELDS = [

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from legalaid.i18n import N_, _
 from legalaid.services.cases import CaseDetail, CaseInput
+from legalaid.services.households import PersonDraft
 from ui.common.reference import Reference, with_blank
 from ui.common.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
-from ui.drafts import PersonDraft
 from ui.editor.datefields import DateField
 from ui.editor.person_form import PersonForm
 

@@ -12,9 +12,9 @@ from legalaid.formatting import language_name
 from legalaid.i18n import N_, _, babel_locale
 from legalaid.models import Person
 from legalaid.services.cases import PersonInput
+from legalaid.services.households import PersonDraft
 from legalaid.services.validation import ISO_COUNTRIES
 from ui.common.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable
-from ui.drafts import PersonDraft
 from ui.editor.datefields import DateField
 
 FIRST_COUNTRIES = ["HN", "GT", "SV", "MX", "NI", "CU", "VE", "EC", "CO", "HT", "BR"]

@@ -26,6 +26,7 @@ from legalaid.context import AppContext
 from legalaid.formatting import medium_date
 from legalaid.i18n import _
 from legalaid.labels import label
+from legalaid.services.households import RiskDraft
 from legalaid.services.risk import (
     RiskDetail,
     RiskInput,
@@ -35,7 +36,6 @@ from legalaid.services.risk import (
 )
 from ui.common.tasks import TaskRunner, describe
 from ui.common.widgets import CodeCombo, ErrorLabel, FieldErrors, Translatable, boxed
-from ui.drafts import RiskDraft
 from ui.editor.datefields import DateField
 from ui.editor.incident_dialog import IncidentDialog
 

@@ -414,7 +414,7 @@ class DataSafety(QObject):
         self.message.emit(_("Exporting…"))
 
         def work(_control: Control) -> int:
-            from legalaid.safety.exporter import export_file
+            from legalaid.spreadsheets.exporter import export_file
 
             return export_file(ctx, target, lang)
 

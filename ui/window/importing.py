@@ -50,7 +50,7 @@ class Importer(QObject):
         ctx = self.ctx
 
         def work(_control: Any) -> Any:
-            from legalaid.safety.importer import import_file
+            from legalaid.spreadsheets.importer import import_file
 
             return import_file(ctx, path, dry_run=dry_run)
 
@@ -85,7 +85,7 @@ class Importer(QObject):
 
     @staticmethod
     def _lines(report: Any) -> list[str]:
-        from legalaid.safety.importer import row_lines
+        from legalaid.spreadsheets.importer import row_lines
 
         lines = [report.summary(), *row_lines(report, SHOWN_ROWS)]
         if report.rejects_file:

@@ -313,8 +313,7 @@ class MainWindow(Translatable, QMainWindow):
         return editor
 
     def _case_saved(self, case_id: str, editor: CaseEditor) -> None:
-        self.editors[case_id] = editor
-        self.runner.announce(OpChanges.of(ops.CASE, case=case_id))
+        self.editors[case_id] = editor  # the lists refresh from what the save announced
 
     def refresh_views(self, changes: OpChanges) -> None:
         """What a command changed: the lists showing it are read again."""

@@ -7,11 +7,17 @@ forget it, and mirrored into the external-content FTS5 table ``case_fts``.
 The CHECK constraints need a table rebuild (batch "move and copy"); the app runs migrations with
 foreign keys off so the rebuild of ``case`` does not cascade-delete people (pitfall 3).
 
+On PostgreSQL the constraints are added in place, and ``case_search`` has a stored ``tsvector``
+column (GIN index) in the accent-insensitive configuration ``legalaid_search`` plus a trigram
+index for names typed with errors; plpgsql triggers keep it current (legalaid/migrations/pg.py).
+
 Revision ID: 0002
 Revises: 0001
 """
 
 from alembic import op
+
+from legalaid.migrations import pg
 
 revision = "0002"
 down_revision = "0001"
@@ -69,6 +75,9 @@ BACKFILL = f"""INSERT INTO case_search(case_id, body)
 
 
 def upgrade() -> None:
+    if pg.is_postgresql():
+        pg.upgrade_0002(CASE_STATUSES, HEARING_STATUSES)
+        return
     with op.batch_alter_table("case", recreate="always") as batch:
         batch.create_check_constraint("ck_case_status", f"status IN {CASE_STATUSES}")
     with op.batch_alter_table("hearing", recreate="always") as batch:
@@ -81,6 +90,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if pg.is_postgresql():
+        pg.downgrade_0002()
+        return
     for trigger in (
         "case_search_person_ad",
         "case_search_person_au",

@@ -10,7 +10,10 @@ Revises: 0003
 
 import unicodedata
 
+import sqlalchemy as sa
 from alembic import op
+
+from legalaid.migrations import pg
 
 revision = "0004"
 down_revision = "0003"
@@ -32,8 +35,9 @@ def _fold(text: str) -> str:
 
 
 def upgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS case_search_au")
-    op.execute(FTS_UPDATE)
+    if not pg.is_postgresql():  # PostgreSQL's tsv column follows the body by itself
+        op.execute("DROP TRIGGER IF EXISTS case_search_au")
+        op.execute(FTS_UPDATE)
     op.execute("ALTER TABLE case_search ADD COLUMN sort_name TEXT")
     conn = op.get_bind()
     rows = conn.exec_driver_sql(
@@ -41,9 +45,9 @@ def upgrade() -> None:
             WHERE p.case_id = s.case_id ORDER BY p.position LIMIT 1) FROM case_search s"""
     ).all()
     if rows:
-        conn.exec_driver_sql(
-            "UPDATE case_search SET sort_name = ? WHERE case_id = ?",
-            [(_fold(name or ""), case_id) for case_id, name in rows],
+        conn.execute(
+            sa.text("UPDATE case_search SET sort_name = :name WHERE case_id = :case_id"),
+            [{"name": _fold(name or ""), "case_id": case_id} for case_id, name in rows],
         )
     op.execute("CREATE INDEX ix_case_search_sort_name ON case_search (sort_name)")
 
@@ -51,5 +55,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_case_search_sort_name")
     op.execute("ALTER TABLE case_search DROP COLUMN sort_name")
-    op.execute("DROP TRIGGER IF EXISTS case_search_au")
-    op.execute(FTS_UPDATE_0002)
+    if not pg.is_postgresql():
+        op.execute("DROP TRIGGER IF EXISTS case_search_au")
+        op.execute(FTS_UPDATE_0002)

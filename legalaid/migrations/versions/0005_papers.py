@@ -20,6 +20,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
+from legalaid.migrations import pg
+
 revision = "0005_papers"
 down_revision = "0004"
 branch_labels = None
@@ -97,19 +99,30 @@ def upgrade() -> None:
             ),
             {"code": code, "report_at": report_at},
         )
-    with op.batch_alter_table("document_log", recreate="always") as batch:
-        batch.drop_constraint("ck_document_log_kind", type_="check")
-        batch.create_check_constraint("ck_document_log_kind", f"kind IN {KINDS}")
-    for statement in PERSON_STATEMENTS:
+    _document_kinds(KINDS)
+    for statement in pg.PERSON_SEARCH if pg.is_postgresql() else PERSON_STATEMENTS:
         op.execute(statement)
     op.execute(PERSON_BACKFILL)
 
 
-def downgrade() -> None:
-    for kind, name in PERSON_OBJECTS:
-        op.execute(f"DROP {kind} IF EXISTS {name}")
-    op.execute("DELETE FROM document_log WHERE kind = 'message'")
+def _document_kinds(kinds: str) -> None:
+    """Replace the document log's CHECK on kinds (SQLite rebuilds the table to do it)."""
+    if pg.is_postgresql():
+        op.drop_constraint("ck_document_log_kind", "document_log", type_="check")
+        op.create_check_constraint("ck_document_log_kind", "document_log", f"kind IN {kinds}")
+        return
     with op.batch_alter_table("document_log", recreate="always") as batch:
         batch.drop_constraint("ck_document_log_kind", type_="check")
-        batch.create_check_constraint("ck_document_log_kind", f"kind IN {KINDS_0003}")
+        batch.create_check_constraint("ck_document_log_kind", f"kind IN {kinds}")
+
+
+def downgrade() -> None:
+    if pg.is_postgresql():
+        for statement in pg.PERSON_SEARCH_DROP:
+            op.execute(statement)
+    else:
+        for kind, name in PERSON_OBJECTS:
+            op.execute(f"DROP {kind} IF EXISTS {name}")
+    op.execute("DELETE FROM document_log WHERE kind = 'message'")
+    _document_kinds(KINDS_0003)
     op.execute("ALTER TABLE crossing DROP COLUMN report_at_code")

@@ -1,34 +1,29 @@
-"""What the case editor saves, and the one job that saves it (Qt-free; runs on a worker).
+"""Saving a household: what the case editor saves, as one service call and one transaction.
 
-A draft is the form as typed. ``save_draft`` checks every person first (so each message lands
-next to the right person), then calls the core services, all inside one write transaction
-(the core's writes nest): the case, its status, its people and the risk form are saved
-together or, when any step is refused, not at all, and the editor keeps the typed text.
+A draft is the form as typed. :func:`save_household` checks every person first (so each
+message lands next to the right person), then calls the case and risk services, all inside one
+write transaction (the core's writes nest): the case, its status, its people and the risk form
+are saved together or, when any step is refused, not at all. It returns the saved case, what
+changed (for the views to refresh from) and the possible duplicates: people whose A-number is
+also on someone in another household (saved, and reported so the editor can warn).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from legalaid.anumber import format_anumber, parse_optional_anumber
 from legalaid.context import AppContext
 from legalaid.errors import LegalAidError, Problem, ValidationError
 from legalaid.services import cases
 from legalaid.services import validation as v
-from legalaid.services.cases import CaseDetail, CaseInput, PersonInput
+from legalaid.services.cases import CaseDetail, CaseInput, PersonInput, PossibleDuplicate
+from legalaid.services.ops import CASE, NOTHING, PERSON, RISK, OpChanges
 from legalaid.services.risk import RiskDetail, RiskInput, add_assessment, update_assessment
+from legalaid.services.writes import guarded_write
 
-PERSON_FIELDS = {
-    "given_names",
-    "family_names",
-    "relationship",
-    "birth_date",
-    "sex",
-    "nationality",
-    "language",
-    "a_number",
-    "person",
-}
+# The fields a person's message can be about (moved to that person in the form).
+PERSON_FIELDS = {*cases.PERSON_FIELDS, "person"}
 
 
 @dataclass
@@ -59,11 +54,14 @@ class CaseDraft:
 
 @dataclass
 class SaveResult:
-    """What was saved (everything, when ``error`` is None; nothing otherwise)."""
+    """What was saved (everything, when ``error`` is None; nothing otherwise), what changed,
+    and the possible duplicates (A-numbers also on someone in another household)."""
 
     detail: CaseDetail | None
     risk: RiskDetail | None = None
     error: LegalAidError | None = None
+    changes: OpChanges = NOTHING
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
 
 
 def person_field(index: int, name: str) -> str:
@@ -82,12 +80,7 @@ def people_problems(people: list[PersonDraft]) -> list[Problem]:
         ]
         number = _anumber(person.data.a_number)
         if number and number in seen:
-            found.append(
-                Problem(
-                    "The same A-number is written twice in this household.",
-                    person_field(index, "a_number"),
-                )
-            )
+            found.append(Problem(cases.ANUMBER_TWICE, person_field(index, "a_number")))
         elif number:
             seen[number] = index
     return found
@@ -121,7 +114,8 @@ def _which(problem: Problem, people: list[PersonDraft]) -> int:
     return changed[0] if changed else 0
 
 
-def save_draft(ctx: AppContext, draft: CaseDraft) -> SaveResult:
+def save_household(ctx: AppContext, draft: CaseDraft) -> SaveResult:
+    """Save the household as typed: one transaction, all of it or (with ``error``) none."""
     problems = people_problems(draft.people)
     if problems:
         return SaveResult(None, error=ValidationError.of(problems))
@@ -132,36 +126,57 @@ def save_draft(ctx: AppContext, draft: CaseDraft) -> SaveResult:
 
 def _open(ctx: AppContext, draft: CaseDraft) -> SaveResult:
     try:
-        with cases.guarded_write(ctx):  # the case, its people and its risk form: all or nothing
+        with guarded_write(ctx):  # the case, its people and its risk form: all or nothing
             detail = cases.open_case(ctx, draft.data, [p.data for p in draft.people])
             risk = _save_risk(ctx, detail.case.id, draft.risk)
     except LegalAidError as error:
         return SaveResult(None, error=attribute(error, draft.people))
-    return SaveResult(cases.get_case(ctx, detail.case.id), risk)
+    return _saved(ctx, detail.case.id, risk, OpChanges.of(CASE, PERSON, case=detail.case.id))
 
 
 def _update(ctx: AppContext, draft: CaseDraft, case_id: str) -> SaveResult:
     try:
-        with cases.guarded_write(ctx):  # every step below joins this one transaction
+        with guarded_write(ctx) as session:  # every step below joins this one transaction
             detail = cases.update_case(ctx, case_id, draft.version, draft.data)
+            kinds = {CASE}
             if draft.status and draft.status != detail.case.status:
                 cases.set_case_status(ctx, case_id, None, draft.status)
             for index, person in enumerate(draft.people):
-                _save_person(ctx, case_id, index, person)
+                if _save_person(ctx, case_id, index, person):
+                    kinds.add(PERSON)
+            cases.check_household_anumbers(session, detail.case.id)  # once all are written
             risk = _save_risk(ctx, case_id, draft.risk)
     except LegalAidError as error:
         return SaveResult(None, error=attribute(error, draft.people))
-    return SaveResult(cases.get_case(ctx, case_id), risk)
+    return _saved(ctx, detail.case.id, risk, OpChanges.of(*kinds, case=detail.case.id))
 
 
-def _save_person(ctx: AppContext, case_id: str, index: int, person: PersonDraft) -> None:
+def _saved(
+    ctx: AppContext, case_id: str, risk: RiskDetail | None, changes: OpChanges
+) -> SaveResult:
+    detail = cases.get_case(ctx, case_id)
+    if risk is not None:
+        changes |= OpChanges.of(RISK, case=case_id)
+    return SaveResult(detail, risk, changes=changes, duplicates=detail.duplicates)
+
+
+def _save_person(ctx: AppContext, case_id: str, index: int, person: PersonDraft) -> bool:
+    """Add or update one person; whether anything was written."""
     try:
         if person.person_id is None:
-            cases.add_person(ctx, case_id, person.data)
-        elif person.changed:
+            cases.add_person(ctx, case_id, person.data, household_checked=True)
+            return True
+        if person.changed:
             cases.update_person(
-                ctx, person.person_id, person.version, person.data, active=person.active
+                ctx,
+                person.person_id,
+                person.version,
+                person.data,
+                active=person.active,
+                household_checked=True,
             )
+            return True
+        return False
     except LegalAidError as error:
         raise type(error).of(
             [

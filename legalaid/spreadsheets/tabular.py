@@ -27,7 +27,7 @@ from typing import Any
 from legalaid.errors import Problem, ValidationError
 from legalaid.formatting import number as figure
 from legalaid.i18n import N_
-from legalaid.safety.parsing import fold
+from legalaid.spreadsheets.parsing import fold
 
 # The limits (the README's import section lists them).
 MB = 1024 * 1024
@@ -41,7 +41,8 @@ MAX_CELLS = 2_000_000  # every cell of every row read, empty ones included
 MAX_TAGS = 6 * MAX_CELLS  # XML tags in the whole .xlsx (what parsing it takes)
 MAX_CELL_CHARS = 32_767  # one cell (Excel's own limit)
 MAX_TEXT_CHARS = 64_000_000  # the text of every cell together
-# Canonical column -> accepted header names (compared folded: no accents, any case, _ = space).
+# Canonical column -> accepted header names (compared folded: no accents, any case, _ = space),
+# in the order an export writes the columns (exporter.ORDER).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "case_number": (
         "expediente",

@@ -21,32 +21,9 @@ from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
-from legalaid.safety.tabular import HEADERS, write_csv, write_xlsx
+from legalaid.spreadsheets.tabular import COLUMNS, HEADERS, write_csv, write_xlsx
 
-ORDER = [
-    "case_number",
-    "family_names",
-    "given_names",
-    "a_number",
-    "birth_date",
-    "sex",
-    "relationship",
-    "nationality",
-    "language",
-    "phone",
-    "whatsapp",
-    "crossing",
-    "hearing_date",
-    "hearing_time",
-    "report_time",
-    "hearing_kind",
-    "court",
-    "shelter",
-    "city",
-    "address",
-    "returned_on",
-    "notes",
-]
+ORDER = list(COLUMNS)  # every column the importer reads, in the order it lists them
 
 PEOPLE_SQL = """
 SELECT c.id, c.case_number, p.family_names, p.given_names, p.a_number, p.birth_date, p.sex,

@@ -13,6 +13,9 @@ Nothing is changed silently: a value longer than the case window accepts, a cont
 rows of one household that disagree on a household column are rejected, not cut or chosen.
 A dry run takes exactly the same path, writes every row inside the transaction, and rolls it
 back: the same counts and rejects, and nothing written (no rejects file either).
+
+This module reads, checks, merges and decides; legalaid.services.imports owns the write
+transaction and the audit entries, and writes what it is given.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from __future__ import annotations
 import errno
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 
@@ -34,16 +38,17 @@ from legalaid.errors import LegalAidError, Problem, StorageError, ValidationErro
 from legalaid.formatting import medium_date
 from legalaid.formatting import number as figure
 from legalaid.i18n import N_, _, current_language, ngettext
-from legalaid.models import AuditEntry, Case, Hearing, HearingAttendee, Person, new_id
-from legalaid.safety import parsing as p
-from legalaid.safety.tabular import HEADERS, Sheet, column_letter, read_sheet, write_csv
 from legalaid.services import validation as v
-from legalaid.services.bulk import BulkRows
-from legalaid.services.cases import PersonInput, next_case_number, person_values
+from legalaid.services.cases import PersonInput, person_values
 from legalaid.services.hearings import wall_to_utc
+from legalaid.services.imports import ImportWrite, write_import
+from legalaid.services.ops import NOTHING, OpChanges
+from legalaid.services.reference import is_pending_court
+from legalaid.spreadsheets import parsing as p
+from legalaid.spreadsheets.tabular import HEADERS, Sheet, column_letter, read_sheet, write_csv
 
 REASON_HEADER = "motivo / reason"
-WRITE_EVERY = 2_000  # households
+WRITE_EVERY = 2_000  # households written at a time, inside the one transaction
 
 IMPORTED = "imported"
 POSSIBLE_DUPLICATE = "possible_duplicate"
@@ -97,6 +102,7 @@ HOUSEHOLD = (
 HEARING_COLUMNS = ("hearing_date", "hearing_time", "report_time", "hearing_kind")
 
 NameKey = tuple[str, str, str]
+T = TypeVar("T")
 # Names, places and codes repeat from row to row: each is folded once per import.
 _fold = lru_cache(maxsize=262_144)(p.fold)
 
@@ -141,6 +147,7 @@ class ImportReport:
     rejects_file: Path | None = None
     rejects_error: LegalAidError | None = None
     dry_run: bool = False
+    changes: OpChanges = NOTHING  # what the import changed, for the views to refresh from
 
     def summary(self) -> str:
         return _(
@@ -240,7 +247,8 @@ class _Known:
             conn.execute(text('SELECT case_number, id FROM "case"')).all()
         )
         self.numbers = {case_id: number for number, case_id in self.cases.items()}
-        self.by_anumber: dict[str, tuple[str, NameKey]] = {}
+        # An A-number may be on two stored people (possible duplicates): every one is kept.
+        self.by_anumber: dict[str, list[tuple[str, NameKey]]] = defaultdict(list)
         self.by_case: dict[str, dict[NameKey, str | None]] = defaultdict(dict)
         self.by_name: dict[NameKey, str] = {}
         self.sizes: dict[str, int] = defaultdict(int)
@@ -249,7 +257,7 @@ class _Known:
         ):
             key = (_fold(given), _fold(family), str(born or ""))
             if a_number:
-                self.by_anumber[a_number] = (case_id, key)
+                self.by_anumber[a_number].append((case_id, key))
             self.by_case[case_id].setdefault(key, a_number)
             self.by_name.setdefault(key, case_id)
             self.sizes[case_id] += 1
@@ -284,8 +292,6 @@ class _Known:
 
     def court(self, value: str) -> Any:
         """By code (a court "to be confirmed" too, as an export writes it), else by name."""
-        from legalaid.services.reference import is_pending_court
-
         if value.strip().upper() in self.courts:
             return self.courts[value.strip().upper()]
         if value not in self._court_of:
@@ -301,7 +307,6 @@ class _Seen:
     by_anumber: dict[str, _Row] = field(default_factory=dict)
     by_case: dict[tuple[str, NameKey], _Row] = field(default_factory=dict)
     by_name: dict[NameKey, _Row] = field(default_factory=dict)
-    merged: list[tuple[str, str, Any]] = field(default_factory=list)  # (person id, column, value)
 
     def add(self, row: _Row, case_number: str) -> None:
         if row.person["a_number"]:
@@ -346,32 +351,36 @@ def import_file(
         _fold.cache_clear()  # the names read stay in memory no longer than the import
 
 
+@dataclass
+class _Run:
+    """One import under way: the file, what is stored, what the file brought so far, the
+    fate of each row read, and the write it goes through."""
+
+    sheet: Sheet
+    report: ImportReport
+    known: _Known
+    write: ImportWrite
+    seen: _Seen = field(default_factory=_Seen)
+    fates: dict[int, RowFate] = field(default_factory=dict)
+
+
 def _import(ctx: AppContext, path: Path, dry_run: bool, rejects_path: Path | None) -> ImportReport:
     sheet = _read(path)
     report = ImportReport(total_rows=len(sheet.rows), dry_run=dry_run, notes=list(sheet.notes))
     report.ignored_headers = _ignored_columns(sheet)
-    with ctx.db.write() as session:
-        conn = session.connection()
-        known = _Known(conn)
-        seen = _Seen()
-        rows = BulkRows()
-        fates: dict[int, RowFate] = {}
+
+    def decide(write: ImportWrite) -> _Run:
+        with ctx.db.read() as session:  # inside the import's write: its own session
+            run = _Run(sheet, report, _Known(session.connection()), write)
         groups = _groups(sheet)
         # Households with their own case number first, so a number made up for a row without
         # one never takes a number a later row of the file brings.
-        for done, key in enumerate(sorted(groups, key=lambda k: k.startswith("\0")), start=1):
-            _household(ctx, session, known, seen, rows, sheet, key, groups[key], report, fates)
-            if done % WRITE_EVERY == 0:  # inside the one transaction: less held in memory
-                rows.write(conn)
-        rows.write(conn)
-        for person_id, name, value in seen.merged:  # into people written before their repeat
-            conn.execute(
-                text(f"UPDATE person SET {name} = :value WHERE id = :id"),
-                {"value": value, "id": person_id},
-            )
-        if dry_run:
-            session.rollback()
-    report.rows = [fates[number] for number, _cells in sheet.rows]
+        for key in sorted(groups, key=lambda k: k.startswith("\0")):
+            _household(run, key, groups[key])
+        return run
+
+    run, report.changes = write_import(ctx, decide, dry_run=dry_run, write_every=WRITE_EVERY)
+    report.rows = [run.fates[number] for number, _cells in sheet.rows]
     _count(report)
     if report.rejected and not dry_run:
         target = rejects_path or _rejects_for(path)
@@ -490,18 +499,8 @@ def _column(sheet: Sheet, name: str) -> str:
     return HEADERS.get(current_language(), HEADERS["es"])[name]
 
 
-def _household(
-    ctx: AppContext,
-    session: Any,
-    known: _Known,
-    seen: _Seen,
-    rows: BulkRows,
-    sheet: Sheet,
-    key: str,
-    members: list[Member],
-    report: ImportReport,
-    fates: dict[int, RowFate],
-) -> None:
+def _household(run: _Run, key: str, members: list[Member]) -> None:
+    known, seen, sheet, report, fates = run.known, run.seen, run.sheet, run.report, run.fates
     case_number = "" if key.startswith("\0") else key
     case_id = known.cases.get(case_number) if case_number else None
 
@@ -517,7 +516,7 @@ def _household(
         if problems:
             reject(row, problems)
             continue
-        fate, note, earlier = _identify(known, seen, sheet, row, case_number, case_id)
+        fate, note, earlier = _identify(run, row, case_number, case_id)
         if fate == REJECTED:
             reject(row, [note] if note else [])
         elif fate == ALREADY_THERE:
@@ -534,7 +533,7 @@ def _household(
     if not accepted:
         return
     try:
-        case_values, hearing = _case_and_hearing(session, ctx, known, sheet, accepted, case_number)
+        case_values, hearing = _case_and_hearing(run, accepted, case_number)
     except LegalAidError as error:
         failed = set()
         for row in accepted:
@@ -547,9 +546,8 @@ def _household(
         return
     added_to_existing = case_id is not None
     if case_id is None:
-        case_id = new_id()
-        new_number = case_number or _new_case_number(ctx, session, known)
-        rows.add(Case, {"id": case_id, "case_number": new_number, **case_values})
+        new_number = case_number or run.write.case_number(known.cases)
+        case_id = run.write.add_case(new_number, case_values)
         known.cases[new_number] = case_id
         known.numbers[case_id] = new_number
         report.cases_created += 1
@@ -576,27 +574,7 @@ def _household(
             )
         fate = POSSIBLE_DUPLICATE if row.note else IMPORTED
         fates[row.number] = RowFate(row.number, fate, number_shown, notes)
-    _add_people(rows, known, case_id, accepted, hearing, report)
-    rows.add(
-        AuditEntry,
-        {
-            "id": new_id(),
-            "at": rows.now,
-            "actor": ctx.actor,
-            "action": "import",
-            "entity": "case",
-            "entity_id": case_id,
-            "case_id": case_id,
-            "changes": {"people": [0, len(accepted)]},
-        },
-    )
-
-
-def _new_case_number(ctx: AppContext, session: Any, known: _Known) -> str:
-    while True:
-        number = next_case_number(session, ctx.settings.office_prefix, date.today().year)
-        if number not in known.cases:
-            return number
+    _add_people(run, case_id, accepted, hearing)
 
 
 def _check_cells(sheet: Sheet, row: _Row) -> list[Problem]:
@@ -660,12 +638,10 @@ def _parse_person(row: _Row) -> list[Problem]:
             N_("Unknown nationality “%(value)s”: write the country's name or its two-letter code."),
         ),
     }
-    parsed: dict[str, Any] = {}
-    for name, (parser, message) in fields.items():
-        try:
-            parsed[name] = parser(values.get(name))
-        except (ValueError, TypeError, OverflowError):
-            errors.add(message, name, value=str(values.get(name))[:40])
+    parsed: dict[str, Any] = {
+        name: _parsed(parser, values.get(name), name, message, errors)
+        for name, (parser, message) in fields.items()
+    }
     if errors.problems:
         return errors.problems
     data = PersonInput(
@@ -691,15 +667,18 @@ ALREADY_IN = N_("Already in case %(case)s.")
 
 
 def _identify(
-    known: _Known, seen: _Seen, sheet: Sheet, row: _Row, case_number: str, case_id: str | None
+    run: _Run, row: _Row, case_number: str, case_id: str | None
 ) -> tuple[str, Problem | None, _Row | None]:
     """The row's fate by who it is: (fate, what to tell, the earlier row it repeats)."""
+    known, seen, sheet = run.known, run.seen, run.sheet
     number = row.person["a_number"]
-    if number and number in known.by_anumber:
-        stored_case, stored_key = known.by_anumber[number]
-        case = known.numbers[stored_case]
-        if stored_key == row.key:
-            return ALREADY_THERE, Problem(ALREADY_IN, None, {"case": case}), None
+    if number and known.by_anumber.get(number):
+        holders = known.by_anumber[number]
+        for stored_case, stored_key in holders:
+            if stored_key == row.key:
+                case = known.numbers[stored_case]
+                return ALREADY_THERE, Problem(ALREADY_IN, None, {"case": case}), None
+        case = known.numbers[holders[0][0]]
         return (
             REJECTED,
             Problem(
@@ -766,8 +745,7 @@ def _identify(
             earlier.values[name] = row.values[name]
             earlier.person[name] = row.person[name]
             if earlier.stored is not None:  # added already, maybe written already
-                earlier.stored[name] = row.person[name]
-                seen.merged.append((earlier.stored["id"], name, row.person[name]))
+                run.write.merge(earlier.stored, name, row.person[name])
         if "a_number" in adds:
             seen.by_anumber[row.person["a_number"]] = earlier
         if adds:
@@ -853,13 +831,9 @@ def _same_value(name: str, value: Any) -> Any:
 
 
 def _case_and_hearing(
-    session: Any,
-    ctx: AppContext,
-    known: _Known,
-    sheet: Sheet,
-    rows: list[_Row],
-    case_number: str,
-) -> tuple[dict[str, Any], Any]:
+    run: _Run, rows: list[_Row], case_number: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    known, sheet = run.known, run.sheet
     errors = v.Collector()
     first = _household_values(sheet, rows, case_number, errors)
     crossing = court = None
@@ -881,7 +855,7 @@ def _case_and_hearing(
         )
     if court is None and crossing is not None and crossing[6]:
         court = known.courts.get(crossing[6])
-    returned = _date_or_problem(first.get("returned_on"), "returned_on", errors)
+    returned = _parsed(p.parse_date, first.get("returned_on"), "returned_on", NOT_A_DATE, errors)
     phone = str(first.get("phone") or "")
     whatsapp = str(first.get("whatsapp") or "")
     has_whatsapp = "whatsapp" in sheet.columns
@@ -905,37 +879,34 @@ def _case_and_hearing(
         "notes": first["notes"],
         "is_demo": False,
     }
-    hearing = _hearing(session, ctx, known, sheet, first, crossing, court, errors)
+    hearing = _hearing(run, first, crossing, court, errors)
     errors.check()
     return values, hearing
 
 
-def _date_or_problem(value: Any, name: str, errors: v.Collector) -> date | None:
+NOT_A_DATE = N_("“%(value)s” is not a date: write it as 28/05/2024 or 2024-05-28.")
+NOT_A_TIME = N_("“%(value)s” is not a time: write it as 8:30, 8:30 a. m. or 13:00.")
+
+
+def _parsed(
+    parse: Callable[[Any], T], value: Any, name: str, message: str, errors: v.Collector
+) -> T | None:
+    """``parse(value)``, or None and ``message`` about the column ``name`` when it cannot."""
     try:
-        return p.parse_date(value)
+        return parse(value)
     except (ValueError, TypeError, OverflowError):
-        errors.add(
-            N_("“%(value)s” is not a date: write it as 28/05/2024 or 2024-05-28."),
-            name,
-            value=str(value)[:40],
-        )
+        errors.add(message, name, value=str(value)[:40])
         return None
 
 
 def _hearing(
-    session: Any,
-    ctx: AppContext,
-    known: _Known,
-    sheet: Sheet,
-    first: dict[str, Any],
-    crossing: Any,
-    court: Any,
-    errors: v.Collector,
-) -> Any:
+    run: _Run, first: dict[str, Any], crossing: Any, court: Any, errors: v.Collector
+) -> dict[str, Any] | None:
+    sheet = run.sheet
     before = len(errors.problems)
-    day = _date_or_problem(first.get("hearing_date"), "hearing_date", errors)
-    at = _time_or_problem(first.get("hearing_time"), "hearing_time", errors)
-    report = _time_or_problem(first.get("report_time"), "report_time", errors)
+    day = _parsed(p.parse_date, first.get("hearing_date"), "hearing_date", NOT_A_DATE, errors)
+    at = _parsed(p.parse_time, first.get("hearing_time"), "hearing_time", NOT_A_TIME, errors)
+    report = _parsed(p.parse_time, first.get("report_time"), "report_time", NOT_A_TIME, errors)
     if day is None:
         if len(errors.problems) == before and (at is not None or report is not None):
             errors.add(
@@ -964,7 +935,7 @@ def _hearing(
     if crossing is None or at is None or (court is None and first.get("court")):
         return None
     if court is None:  # the crossing has no usual court (Nogales): "to be confirmed"
-        court = _pending_court(session, ctx, known, crossing)
+        court = _pending_court(run, crossing)
     try:
         kind = p.parse_choice(first.get("hearing_kind"), p.KINDS, "master")
     except ValueError:
@@ -990,71 +961,25 @@ def _hearing(
     }
 
 
-def _pending_court(session: Any, ctx: AppContext, known: _Known, crossing: Any) -> Any:
-    from legalaid.services.reference import pending_court
-
-    court = pending_court(session, ctx.actor, crossing[0])
+def _pending_court(run: _Run, crossing: Any) -> Any:
+    court = run.write.pending_court(crossing[0])
     row = (court.code, court.id, court.zone, court.name_es, court.name_en, court.city)
-    known.courts[court.code] = row
+    run.known.courts[court.code] = row
     return row
 
 
-def _time_or_problem(value: Any, name: str, errors: v.Collector) -> time | None:
-    try:
-        return p.parse_time(value)
-    except (ValueError, TypeError):
-        errors.add(
-            N_("“%(value)s” is not a time: write it as 8:30, 8:30 a. m. or 13:00."),
-            name,
-            value=str(value)[:40],
-        )
-        return None
-
-
-def _add_people(
-    rows: BulkRows,
-    known: _Known,
-    case_id: str,
-    accepted: list[_Row],
-    hearing: Any,
-    report: ImportReport,
-) -> None:
-    ids = []
-    for position, row in enumerate(accepted, start=known.sizes[case_id]):
-        person_id = new_id()
-        ids.append(person_id)
-        row.stored = {
-            "id": person_id,
-            "case_id": case_id,
-            "position": position,
-            "active": True,
-            **row.person,
-        }
-        rows.add(Person, row.stored)
-        known.sizes[case_id] += 1
-    report.people_created += len(accepted)
+def _add_people(run: _Run, case_id: str, accepted: list[_Row], hearing: Any) -> None:
+    """The accepted rows as people of the case, with their hearing unless the case has one
+    at that time already."""
+    known = run.known
     stamp = (case_id, _naive(hearing["starts_at"])) if hearing else None
-    if hearing and stamp is not None and stamp not in known.hearings:
-        hearing_id = new_id()
-        rows.add(
-            Hearing,
-            {
-                "id": hearing_id,
-                "case_id": case_id,
-                "status": "scheduled",
-                "mode": "in_person",
-                "outcome": "",
-                "source": "other",
-                "verified_at": None,
-                "verified_by": "",
-                "replaces_id": None,
-                "notes": "",
-                **hearing,
-            },
-        )
-        for person_id in ids:
-            rows.add(
-                HearingAttendee, {"id": new_id(), "hearing_id": hearing_id, "person_id": person_id}
-            )
+    new_hearing = hearing if stamp is not None and stamp not in known.hearings else None
+    people = [row.person for row in accepted]
+    stored = run.write.add_people(case_id, people, known.sizes[case_id], new_hearing)
+    for row, person in zip(accepted, stored, strict=True):
+        row.stored = person
+    known.sizes[case_id] += len(accepted)
+    run.report.people_created += len(accepted)
+    if new_hearing is not None and stamp is not None:
         known.hearings.add(stamp)
-        report.hearings_created += 1
+        run.report.hearings_created += 1

@@ -1,0 +1,1 @@
+"""Exchange between offices: office identities and keys, and the sealed exchange file."""
