@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "legalaid.settings_commands",
     "legalaid.server.commands",
     "legalaid.exchange.commands",
+    "legalaid.edit_commands",
 )
 
 
