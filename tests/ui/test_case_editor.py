@@ -11,9 +11,9 @@ from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import press
-from ui import conflict
-from ui.case_editor import CaseEditor
-from ui.reference import load_reference
+from ui.common.reference import load_reference
+from ui.editor import conflict
+from ui.editor.case_editor import CaseEditor
 
 
 def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
