@@ -129,6 +129,7 @@ class MainWindow(Translatable, QMainWindow):
             (m.demo_action, self.demo.ask_and_load),
             (m.import_action, self.importer.choose_and_import),
             (m.settings_action, self.settings.edit),
+            (m.offices_action, self.show_offices),
             (m.quit_action, self.close),
             (m.cases_action, partial(self.show_view, 0)),
             (m.upcoming_action, partial(self.show_view, 1)),
@@ -164,6 +165,11 @@ class MainWindow(Translatable, QMainWindow):
             lambda total: self._show_page(self.welcome if total == 0 else self.views)
         )
         self.views.currentChanged.connect(self._view_changed)
+
+    def show_offices(self) -> None:
+        from ui.exchange.offices_dialog import OfficesDialog
+
+        OfficesDialog(self.ctx, self.runner, self).open()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("LegalAid — cases and hearings"))
