@@ -7,6 +7,7 @@ closing with changes asks; a refused save keeps the form; a conflict shows the o
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -36,6 +37,7 @@ from ui.printing.preview import show_document
 class CaseEditor(CaseEditorView):
     saved = Signal(str)  # case id, after anything about the case was written
     status_message = Signal(str)
+    open_other = Signal(str)  # case id of a possible duplicate the person wants to see
 
     def __init__(
         self,
@@ -65,6 +67,7 @@ class CaseEditor(CaseEditorView):
     def retranslate(self) -> None:
         super().retranslate()
         self._title()
+        self._show_duplicates(getattr(self, "_duplicates", []))
 
     def _title(self) -> None:
         if self.detail is None:
@@ -94,6 +97,7 @@ class CaseEditor(CaseEditorView):
         self.print_button.clicked.connect(self.print_reminder)
         self.close_button.clicked.connect(self.close)
         self.conflict_button.clicked.connect(self.show_their_version)
+        self.duplicates_bar.linkActivated.connect(self.open_other.emit)
 
     # --- loading ------------------------------------------------------------------------------
     def _reference(self, loaded: Reference) -> None:
@@ -144,9 +148,26 @@ class CaseEditor(CaseEditorView):
         self.documents.load(detail.case.id)
         self._load_history(detail)
         self.conflict_bar.hide()
+        self._show_duplicates(detail.duplicates)
         self.error.show_message("")
         self._remember()
         self._title()
+
+    def _show_duplicates(self, duplicates: list[Any]) -> None:
+        """A warning, not a refusal: the same A-number on someone in another household may be
+        the same person registered twice; each names that case, as a link that opens it."""
+        self._duplicates = list(duplicates)
+        lines = [
+            _("Possible duplicate: %(anumber)s is also the A-number of %(name)s in case %(case)s.")
+            % {
+                "anumber": html.escape(d.a_number),
+                "name": html.escape(d.other_name),
+                "case": f'<a href="{html.escape(d.other_case_id)}">{html.escape(d.other_case)}</a>',
+            }
+            for d in duplicates
+        ]
+        self.duplicates_bar.setText("<br>".join(lines))
+        self.duplicates_bar.setVisible(bool(lines))
 
     def _load_hearings(self, detail: CaseDetail) -> None:
         crossing = detail.crossing.code if detail.crossing else ""
@@ -243,6 +264,7 @@ class CaseEditor(CaseEditorView):
         if result.risk is not None:
             self.risk.saved(result.risk)
         if result.detail is not None:
+            self._show_duplicates(result.duplicates or result.detail.duplicates)
             if result.error is None and self._snapshot() == typed:
                 self._loaded(result.detail)  # the stored values, normalised (A 012-345-678)
             else:

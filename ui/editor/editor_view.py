@@ -78,6 +78,12 @@ class CaseEditorView(Translatable, QWidget):
         bar.addWidget(self.conflict_text, 1)
         bar.addWidget(self.conflict_button)
         self.conflict_bar.hide()
+        # A-numbers also on someone in another household: each a link that opens that case.
+        self.duplicates_bar = QLabel()
+        self.duplicates_bar.setObjectName("duplicatesBar")
+        self.duplicates_bar.setWordWrap(True)
+        self.duplicates_bar.setStyleSheet("background: #fff3cd; border-radius: 4px; padding: 6px;")
+        self.duplicates_bar.hide()
         self.error = ErrorLabel()
         self.save_button, self.print_button, self.close_button = (
             QPushButton(),
@@ -102,6 +108,7 @@ class CaseEditorView(Translatable, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.duplicates_bar)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)

@@ -314,6 +314,7 @@ class MainWindow(Translatable, QMainWindow):
             self.editors[case_id] = editor
         editor.saved.connect(lambda cid, e=editor: self._case_saved(cid, e))
         editor.status_message.connect(self.show_message)
+        editor.open_other.connect(self.open_case)
         editor.destroyed.connect(lambda _o=None, e=editor: self._forget(e))
         editor.show()
         return editor
