@@ -223,3 +223,29 @@ def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> No
     window.menus.language_box.activated.emit(window.menus.language_box.currentIndex())
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — expedientes y audiencias")
     assert window.menus.language_actions["es"].isChecked()
+
+
+def test_the_desk_letter_is_typed_in_settings_and_numbers_new_cases(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, monkeypatch
+) -> None:
+    from tests.ui.keys import type_into
+
+    window = main_window(qtbot, ctx)
+
+    def exec_(dialog: SettingsDialog) -> int:
+        type_into(dialog.desk, "7")
+        dialog.save()
+        assert dialog.errors.labels["desk_letter"].isVisibleTo(dialog)
+        assert dialog.errors.labels["desk_letter"].text()
+        type_into(dialog.desk, "b", clear=True)
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SettingsDialog, "exec", exec_)
+    window.menus.settings_action.trigger()
+    saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
+    assert saved["desk_letter"] == "B"
+    from legalaid.services.cases import CaseInput, PersonInput, open_case
+
+    detail = open_case(ctx, CaseInput(crossing="SYS"), [PersonInput("Ana", "Ruiz", "principal")])
+    assert detail.case.case_number.split("-")[-1] == "B0001"

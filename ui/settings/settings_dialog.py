@@ -63,6 +63,9 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.staff = QLineEdit()
         self.prefix = QLineEdit()
         self.prefix.setMaxLength(6)
+        self.desk = QLineEdit()
+        self.desk.setObjectName("deskLetter")
+        self.desk.setMaxLength(1)
         self.crossing = CodeCombo(items=reference.crossing_items)
         self.paper = CodeCombo(items=lambda: [("letter", _("Letter")), ("a4", _("A4"))])
         self.language = CodeCombo(items=lambda: LANGUAGE_NAMES)
@@ -86,6 +89,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             [
                 ("staff_name", self.staff),
                 ("office_prefix", self.prefix),
+                ("desk_letter", self.desk),
                 ("default_crossing", self.crossing),
                 ("paper_size", self.paper),
                 ("language", self.language),
@@ -135,6 +139,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             "org_logo": _("Logo (PNG or JPEG)"),
             "staff_name": _("&Your name"),
             "office_prefix": _("Case-number prefix"),
+            "desk_letter": _("&Desk letter"),
             "default_crossing": _("Default crossing"),
             "paper_size": _("Paper size"),
             "language": _("Interface language"),
@@ -148,6 +153,13 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.logo.setPlaceholderText(_("Optional: an image printed at the top of letters"))
         self.staff.setToolTip(_("Recorded in the history of every change you make"))
         self.prefix.setToolTip(_("2 to 6 capital letters: TIJ-2026-0001"))
+        self.desk.setPlaceholderText(_("Optional: one letter per laptop of this office"))
+        self.desk.setToolTip(
+            _(
+                "With several laptops in one office, give each its own letter: its case numbers "
+                "read TIJ-2026-B0001 and never collide with another laptop's."
+            )
+        )
         self.lock_after.setSuffix(_(" minutes without use"))
         self.lock_after.setSpecialValueText(_("Never"))
         self.lock_after.setToolTip(_("The window hides every case and asks for the passphrase"))
@@ -169,6 +181,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.logo.setText(org.logo)
         self.staff.setText(settings.staff_name)
         self.prefix.setText(settings.office_prefix)
+        self.desk.setText(settings.desk_letter)
         self.crossing.set_code(settings.default_crossing)
         self.paper.set_code(settings.paper_size)
         self.language.set_code(settings.language or current_language())
@@ -190,6 +203,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             current,
             staff_name=self.staff.text().strip(),
             office_prefix=self.prefix.text().strip().upper(),
+            desk_letter=self.desk.text().strip().upper(),
             default_crossing=self.crossing.code() or current.default_crossing,
             paper_size=self.paper.code() or "letter",
             language=self.language.code() or current_language(),
