@@ -77,3 +77,42 @@ def test_the_window_lists_refresh_from_an_announced_change(qtbot, ctx: AppContex
     window.runner.command(lambda _c: OpChanges.of(ops.CASE, case="x"))
     qtbot.waitUntil(lambda: window.cases.model.rowCount() == 3, timeout=10_000)
     qtbot.waitUntil(lambda: window.counts.text().startswith("3"), timeout=10_000)
+
+
+def test_an_open_case_window_reads_its_case_again_unless_typed_in(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from legalaid.services.case_edit import edit_case
+    from tests.core.helpers import family
+    from tests.ui.keys import type_into
+
+    number = family(ctx).case.case_number
+    other = family(ctx, a_number=None).case
+    window = main_window(qtbot, ctx)
+    editor = window.open_case(family_id := ctx_case_id(ctx, number))
+    wait_idle(qtbot, window.runner)
+    assert editor.household.city.text() == "Tijuana, B.C."
+    # Another command changes this case: the window shows the stored value.
+    window.runner.command(
+        lambda _c: (
+            edit_case(ctx, number, ["city=Mexicali"]),
+            OpChanges.of(ops.CASE, case=family_id),
+        )[1]
+    )
+    qtbot.waitUntil(lambda: editor.household.city.text() == "Mexicali", timeout=10_000)
+    # A change to another case leaves it alone; with typing not saved it is never reloaded.
+    type_into(editor.household.phone, " ext. 12")
+    window.runner.command(
+        lambda _c: (
+            edit_case(ctx, number, ["city=Ensenada"]),
+            OpChanges.of(ops.CASE, case=family_id),
+        )[1]
+    )
+    window.runner.command(lambda _c: OpChanges.of(ops.CASE, case=other.id))
+    wait_idle(qtbot, window.runner)
+    assert editor.household.city.text() == "Mexicali"
+    assert editor.household.phone.text().endswith(" ext. 12")
+
+
+def ctx_case_id(ctx: AppContext, number: str) -> str:
+    from legalaid.services.cases import get_case
+
+    return get_case(ctx, number).case.id

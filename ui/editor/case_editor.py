@@ -24,6 +24,7 @@ from legalaid.i18n import _
 from legalaid.models import Person
 from legalaid.services.cases import CaseDetail, PersonInput, get_case
 from legalaid.services.households import CaseDraft, SaveResult, save_household
+from legalaid.services.ops import OpChanges
 from ui.common.reference import Reference, load_reference
 from ui.common.tasks import TaskRunner, describe
 from ui.editor.conflict import KEEP_MINE, TAKE_THEIRS, ConflictDialog
@@ -177,6 +178,17 @@ class CaseEditor(CaseEditorView):
     def _load_history(self, detail: CaseDetail) -> None:
         names = {p.id: f"{p.given_names} {p.family_names}".strip() for p in detail.people}
         self.history.load(detail.case.id, names)
+
+    def changed_elsewhere(self, changes: OpChanges) -> None:
+        """Another command changed this case (another window, an import, a restore): read it
+        again unless something is typed here and not saved (a save then meets the conflict)."""
+        if (
+            self.case_id is not None
+            and changes.touches_case(self.case_id)
+            and not self._saving
+            and not self.is_dirty()
+        ):
+            self.reload()
 
     def reload_hearings(self) -> None:
         """After a hearing changed: new history, the forms left exactly as typed."""

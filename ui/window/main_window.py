@@ -323,7 +323,10 @@ class MainWindow(Translatable, QMainWindow):
         self.editors[case_id] = editor  # the lists refresh from what the save announced
 
     def refresh_views(self, changes: OpChanges) -> None:
-        """What a command changed: the lists showing it are read again."""
+        """What a command changed: the lists showing it, and case windows showing it, are read
+        again."""
+        for editor in list(self.editors.values()):
+            editor.changed_elsewhere(changes)
         if not changes.touches(*LISTED):
             return
         self.cases.model.refresh()
