@@ -24,6 +24,9 @@ class AppContext:
     # This process's hold on the home (legalaid.homelock), released by ``close``.
     hold: Hold | None = None
 
+    def __post_init__(self) -> None:
+        self.db.actor = lambda: self.settings.actor  # the person on each change entry
+
     @property
     def actor(self) -> str:
         return self.settings.actor

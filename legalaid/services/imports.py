@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlmodel import Session
 
+from legalaid.changes.capture import record_update
 from legalaid.context import AppContext
 from legalaid.models import AuditEntry, Case, Court, Hearing, HearingAttendee, Person, new_id
 from legalaid.services.bulk import BulkRows
@@ -131,6 +132,7 @@ class ImportWrite:
                 text(f"UPDATE person SET {column} = :value WHERE id = :id"),
                 {"value": value, "id": person_id},
             )
+            record_update(conn, "person", person_id, {column: value})  # its change entry
 
 
 def write_import(

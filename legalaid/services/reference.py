@@ -11,7 +11,7 @@ from legalaid.db import Database
 from legalaid.errors import ValidationError
 from legalaid.i18n import N_, _, using_language
 from legalaid.models import Court, Crossing
-from legalaid.reference_data import reference_data
+from legalaid.reference_data import reference_data, reference_id
 from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.ops import REFERENCE, OpChanges
@@ -56,6 +56,7 @@ def pending_court(session: Session, actor: str, crossing_code: str) -> Court:
             crossing_name = crossing.name_es if lang == "es" else crossing.name_en
             names[lang] = _(PENDING_COURT_NAME) % {"crossing": crossing_name}
     court = Court(
+        id=reference_id("court", code),
         code=code,
         name_es=names["es"],
         name_en=names["en"],

@@ -62,7 +62,7 @@ def test_sqlite_upgrade_keeps_the_triggers_and_allows_a_shared_anumber(tmp_path:
     _home_at_0005(path)
     before = _schema(path)
     db = Database(path)
-    db.upgrade("0008_anumber_index")
+    db.upgrade("0008_anumber_index")  # this migration's own changes (later ones add tables)
     db.dispose()
     after = _schema(path)
     # Only the person table (its UNIQUE gone) and the new index differ; every trigger is back.
@@ -87,7 +87,7 @@ def test_sqlite_downgrade_is_refused_while_an_anumber_is_shared(tmp_path: Path) 
     _home_at_0005(path)
     before = _schema(path)
     db = Database(path)
-    db.upgrade("0008_anumber_index")
+    db.upgrade("0008_anumber_index")  # this migration's own changes (later ones add tables)
     db.dispose()
     with sqlite3.connect(path) as conn:
         conn.execute(PERSON, ("p2", 1))
