@@ -194,7 +194,7 @@ def open_context(args: argparse.Namespace) -> Any:
     An encrypted home asks for its passphrase (three tries at a terminal); a new home asks for a
     new one twice and shows the recovery key once.
     """
-    from legalaid.context import HomeState, home_state, open_home
+    from legalaid.home import HomeState, home_state, open_home
     from legalaid.safety import passphrase as ask
     from legalaid.safety.keys import WrongPassphrase
 
@@ -371,10 +371,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
-    if args.server and args.command != "server":  # legalaid/server/commands.py
-        from legalaid.server.commands import not_in_server_mode
-
-        return not_in_server_mode(args.command)
+    if args.server and args.command != "server":
+        # By name, like every module of COMMAND_MODULES: they import this module.
+        server_commands = importlib.import_module("legalaid.server.commands")
+        status: int = server_commands.not_in_server_mode(args.command)
+        return status
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
@@ -421,10 +422,18 @@ def _early_language(argv: list[str]) -> str:
     return _system_language()
 
 
+# The client's entry point, found by name: the core imports no module of the client (it runs
+# without it, in tests and on a server), and the client is its own program (``python -m ui``).
+CLIENT = "ui.app"
+
+
 def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        from ui.app import run_client
-    except ImportError:
+        client = importlib.import_module(CLIENT)
+    except ImportError:  # an installation without the client (or without Qt)
         parser.print_help()
         return 0
-    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)
+    status: int = client.run_client(
+        home=args.home, language=args.lang, unencrypted=args.unencrypted
+    )
+    return status

@@ -365,6 +365,10 @@ class Database:
             if mapped is None:
                 raise
             raise mapped from error
+        except UnicodeDecodeError as error:
+            # A damaged page can hand the driver bytes (a value, or SQLite's own error message)
+            # that are not UTF-8: the file is damaged, not the program.
+            raise StorageError(DAMAGED, path=str(self.path)) from error
 
     # --- migrations -----------------------------------------------------------------------
     def current_revision(self) -> str | None:

@@ -32,7 +32,7 @@ REFERENCE_TABLES = ("crossing", "court")
 RISK_TABLES = ("risk_assessment", "incident")
 RISK_ENTITIES = "('risk_assessment', 'incident')"
 # Append-only logs, with row-level security (POLICIES).
-LOG_TABLES = ("audit_entry", "document_log")
+LOG_TABLES = ("audit_entry", "document_log", "change_log")
 READ_ONLY_TABLES = ("alembic_version",)
 # This office's identity and the offices it trusts: everyone reads, admins decide; the private
 # keys only admins read.
@@ -46,6 +46,13 @@ POLICIES = {
             USING (entity NOT IN {RISK_ENTITIES} OR {IS_LAWYER})""",
         f"""CREATE POLICY audit_write ON audit_entry FOR INSERT
             WITH CHECK (actor = current_user AND (entity NOT IN {RISK_ENTITIES} OR {IS_LAWYER}))""",
+    ],
+    # The change record holds every changed value: a risk row's entries are risk data.
+    "change_log": [
+        f"""CREATE POLICY change_read ON change_log FOR SELECT
+            USING (table_name NOT IN {RISK_ENTITIES} OR {IS_LAWYER})""",
+        f"""CREATE POLICY change_write ON change_log FOR INSERT
+            WITH CHECK (table_name NOT IN {RISK_ENTITIES} OR {IS_LAWYER})""",
     ],
     "document_log": [
         f"""CREATE POLICY document_read ON document_log FOR SELECT

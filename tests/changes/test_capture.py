@@ -14,8 +14,9 @@ from sqlmodel import SQLModel
 from legalaid.changes.check import unaccounted
 from legalaid.changes.clock import Clock, parse_hlc
 from legalaid.changes.registry import CAPTURED, EXEMPT, accounted
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.db import Database
+from legalaid.home import open_home
 from legalaid.models import Case, Person
 from legalaid.models.change import change_id
 from legalaid.reference_data import reference_data, reference_id

@@ -15,7 +15,8 @@ import pytest
 
 from legalaid.changes.check import unaccounted
 from legalaid.changes.registry import CAPTURED
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.services import cases, hearings, reference, risk
 from legalaid.services.cases import CaseInput, PersonInput
 from legalaid.services.demo import generate_demo

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from tests.cli.test_cli import run
 from tests.core.helpers import family

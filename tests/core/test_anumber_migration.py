@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sqlite3
 from pathlib import Path
 from types import ModuleType
@@ -104,14 +103,9 @@ def test_sqlite_downgrade_is_refused_while_an_anumber_is_shared(tmp_path: Path) 
     assert "ix_person_a_number" not in back and "UNIQUE" in back["person"]
 
 
-def test_postgresql_upgrade_and_downgrade() -> None:
-    """Runs when LEGALAID_TEST_POSTGRES names a throwaway server, e.g.
-    postgresql+psycopg://postgres@/postgres?host=/tmp/pg&port=55432 (psycopg installed)."""
-    url = os.environ.get("LEGALAID_TEST_POSTGRES")
-    if not url:
-        pytest.skip("LEGALAID_TEST_POSTGRES is not set")
-    pytest.importorskip("psycopg")
-    engine = sa.create_engine(url)
+def test_postgresql_upgrade_and_downgrade(pg_database: str) -> None:
+    """The same migration on the test session's PostgreSQL (tests/postgres.py)."""
+    engine = sa.create_engine(pg_database.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS person")
         metadata = sa.MetaData()

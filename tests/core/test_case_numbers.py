@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import ValidationError
+from legalaid.home import open_home
 from legalaid.models import Case
 from legalaid.services.cases import next_case_number
 from legalaid.settings import Settings, load_settings

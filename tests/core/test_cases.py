@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import ConflictError, NotFoundError, ValidationError
+from legalaid.home import open_home
 from legalaid.services.audit import case_history
 from legalaid.services.cases import (
     CaseInput,

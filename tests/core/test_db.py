@@ -10,9 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.db import Database, head_revision
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.reference_data import reference_id
 from legalaid.services.search import search_cases
 
@@ -149,7 +150,7 @@ def test_opening_a_current_database_does_not_import_alembic(ctx: AppContext) -> 
 
     code = (
         "import sys\n"
-        "from legalaid.context import open_home\n"
+        "from legalaid.home import open_home\n"
         f"open_home({str(ctx.home.root)!r}, unencrypted=True).close()\n"
         "print(any(m.split('.')[0] == 'alembic' for m in sys.modules))\n"
     )
@@ -211,7 +212,7 @@ def test_opening_and_searching_needs_no_sqlalchemy(ctx: AppContext) -> None:
     ctx.close()
     code = (
         "import sys\n"
-        "from legalaid.context import open_home\n"
+        "from legalaid.home import open_home\n"
         "from legalaid.services.search import count_cases, search_cases\n"
         f"ctx = open_home({str(ctx.home.root)!r}, unencrypted=True)\n"
         "print(count_cases(ctx), len(search_cases(ctx, 'ana')))\n"

@@ -20,7 +20,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.db import Database
 from legalaid.documents import (
     crossing_list,
@@ -33,6 +33,7 @@ from legalaid.documents.facts import load_hearings
 from legalaid.documents.log import document_rows
 from legalaid.documents.message import message_document, message_text
 from legalaid.formatting import clock, local_time, long_date, zone_name
+from legalaid.home import open_home
 from legalaid.i18n import using_language
 from legalaid.services.hearings import HearingInput, reschedule_hearing
 from legalaid.services.upcoming import upcoming

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.db import open_raw
+from legalaid.home import open_home
 from legalaid.safety.keys import unlock
 
 WORKER = Path(__file__).with_name("crash_worker.py")

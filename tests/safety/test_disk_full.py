@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.safety.backup import BACKUP_STEPS, RESTORE_STEPS, auto_backup, backup_to, restore
 from legalaid.services.demo import generate_demo
 from tests.safety.conftest import dump

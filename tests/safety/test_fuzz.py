@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legalaid.anumber import parse_anumber
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
+from legalaid.home import open_home
 from legalaid.services.cases import CaseInput, PersonInput, open_case
 from legalaid.services.search import count_cases, search_cases
 from legalaid.spreadsheets import parsing

@@ -12,7 +12,7 @@ from tests.core.helpers import family
 
 SAVE = """
 import sys
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.errors import ConflictError
 from legalaid.services.cases import CaseInput, update_case
 ctx = open_home(sys.argv[1], unencrypted=True)

@@ -77,6 +77,13 @@ def _seed(conn: Any) -> None:
             VALUES (%s, now(), 'Lic. Ruiz', 'add', %s, 'x', 'c1', '{}')""",
             (f"a-{entity}", entity),
         )
+    for seq, table in enumerate(("case", "risk_assessment", "incident"), 1):
+        conn.execute(
+            """INSERT INTO change_log(device, seq, table_name, row_id, case_id, op, fields,
+            bases, hlc, actor, schema_version) VALUES ('d1', %s, %s, 'x', 'c1', 'insert',
+            '{"narrative_es": "relato"}', '{}', %s, 'Lic. Ruiz', '')""",
+            (seq, table, f"{seq:019d}"),
+        )
     for kind in ("reminder", "risk_note"):
         conn.execute(
             """INSERT INTO document_log(id, at, actor, kind, case_id, title, sha256, size, file,
@@ -107,6 +114,8 @@ def test_a_volunteer_works_cases_but_never_sees_risk_data(office: Office) -> Non
         _refused(conn, "INSERT INTO crossing(id) VALUES ('x2')")
         _refused(conn, "UPDATE court SET active = false")
         _refused(conn, "SELECT kem_private FROM office_secret")  # the office's private keys
+        _refused(conn, "DELETE FROM change_log")  # the change record is append-only
+        _refused(conn, "UPDATE change_log SET fields = '{}'")
         _refused(conn, "UPDATE office SET state = 'trusted'")  # trusting offices is an admin's
         assert conn.execute("SELECT count(*) FROM office").fetchone() == (0,)
         _refused(conn, "DELETE FROM audit_entry")
@@ -118,6 +127,8 @@ def test_a_volunteer_works_cases_but_never_sees_risk_data(office: Office) -> Non
         assert entities == [("case",)]
         kinds = conn.execute("SELECT kind FROM document_log").fetchall()
         assert kinds == [("reminder",)]
+        changed = conn.execute("SELECT table_name FROM change_log").fetchall()
+        assert changed == [("case",)]  # a risk row's changed values are risk data
         # A new log entry must name its own login; the setting a client controls does not help.
         conn.execute("SET application_name = 'Lic. Ruiz'")
         with pytest.raises(errors.InsufficientPrivilege):
@@ -137,6 +148,7 @@ def test_a_lawyer_reads_and_writes_risk_data(office: Office) -> None:
         conn.execute("UPDATE incident SET reported = true WHERE id = 'i1'")
         assert len(conn.execute("SELECT * FROM audit_entry").fetchall()) == 3
         assert len(conn.execute("SELECT * FROM document_log").fetchall()) == 2
+        assert len(conn.execute("SELECT * FROM change_log").fetchall()) == 3
         conn.execute("UPDATE \"case\" SET notes = 'x' WHERE id = 'c1'")  # a volunteer's work too
         _refused(conn, "INSERT INTO crossing(id) VALUES ('x2')")
         _refused(conn, "SELECT public.legalaid_disable_user('nobody')")
@@ -199,7 +211,7 @@ def test_no_login_owns_a_table_or_bypasses_the_rules(office: Office) -> None:
         forced = conn.execute(
             "SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname"
         ).fetchall()
-        assert forced == [("audit_entry",), ("document_log",)]
+        assert forced == [("audit_entry",), ("change_log",), ("document_log",)]
 
 
 def test_init_run_again_keeps_rows_users_and_rules(office: Office) -> None:
