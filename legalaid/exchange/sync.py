@@ -67,7 +67,6 @@ NOT_TRUSTED = N_(
     "%(office)s is not trusted yet: compare its fingerprint and trust it before sending it "
     "anything (`legalaid office trust`)."
 )
-NO_SUCH_CASE_SHARE = N_("There is no case %(case)s here.")
 NOT_FOR_THIS_OFFICE = N_(
     "This exchange file was made for another office. Nothing was imported; ask the sender to "
     "export it for this office."
