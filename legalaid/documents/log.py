@@ -36,6 +36,7 @@ from legalaid.models import (
     HearingStatus,
 )
 from legalaid.services.cases import _load_case
+from legalaid.services.sql import marks as sql_marks
 
 MAX_CHAIN = 50  # reschedules followed back; a real chain is a handful long
 _PAPER_KINDS = "(" + ", ".join(f"'{kind}'" for kind in HEARING_PAPERS) + ")"
@@ -355,7 +356,7 @@ def _live_facts(session: Session, hearing_ids: set[str | None]) -> dict[str, dic
     if not wanted:
         return {}
     conn = session.connection()
-    marks = ",".join("?" * len(wanted))
+    marks = sql_marks(conn, len(wanted))
     case_ids = [
         row[0]
         for row in conn.exec_driver_sql(
@@ -364,7 +365,7 @@ def _live_facts(session: Session, hearing_ids: set[str | None]) -> dict[str, dic
     ]
     if not case_ids:
         return {}
-    marks = ",".join("?" * len(case_ids))
+    marks = sql_marks(conn, len(case_ids))
     rows = conn.exec_driver_sql(
         f"SELECT id, replaces_id, status FROM hearing WHERE case_id IN ({marks})", tuple(case_ids)
     ).all()

@@ -173,8 +173,15 @@ def person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
 
 
 def next_case_number(session: Session, prefix: str, year: int) -> str:
+    """The next free number; on the server the sequence row stays locked (FOR UPDATE) until the
+    transaction ends, so desks opening cases at the same time get one number each."""
+    from legalaid.services.sql import lock_sequence_row
+
+    lock_sequence_row(session, prefix, year)
     seq = session.exec(
-        select(CaseSequence).where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+        select(CaseSequence)
+        .where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+        .with_for_update()
     ).first()
     if seq is None:
         seq = CaseSequence(prefix=prefix, year=year, last=0)
