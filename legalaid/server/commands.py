@@ -156,7 +156,10 @@ def not_in_server_mode(command: str | None, url: str = "") -> int:
     if command is None:
         return usage_error(_("The client cannot open an office server yet; leave out --server."))
     return usage_error(
-        _("The command %(command)s does not work with an office server yet; leave out --server.")
+        _(
+            "The command %(command)s works only on this computer's database, not with an "
+            "office server; leave out --server."
+        )
         % {"command": command}
     )
 

@@ -179,7 +179,8 @@ BACKUP_ON_SERVER = N_(
 
 
 def pg_dump_command(url: str) -> str:
-    """The pg_dump command for the server's database (custom format, no password in it)."""
+    """The pg_dump command for the server's database (custom format, no login nor password in
+    it: the administrator runs it as a PostgreSQL superuser)."""
     from psycopg.conninfo import conninfo_to_dict
 
     try:
@@ -189,4 +190,4 @@ def pg_dump_command(url: str) -> str:
     dbname = str(parts.get("dbname") or "legalaid")
     host = parts.get("host")
     where = f" -h {host}" if host else ""
-    return f"pg_dump{where} -U postgres -Fc -f {dbname}-$(date +%F).dump {dbname}"
+    return f"pg_dump{where} -Fc -f {dbname}-$(date +%F).dump {dbname}"

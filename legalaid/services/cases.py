@@ -33,6 +33,7 @@ from legalaid.models import (
 from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.reference import court_by_code, crossing_by_code
+from legalaid.services.sql import lock_sequence_row, may
 
 
 @dataclass
@@ -175,8 +176,6 @@ def person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
 def next_case_number(session: Session, prefix: str, year: int) -> str:
     """The next free number; on the server the sequence row stays locked (FOR UPDATE) until the
     transaction ends, so desks opening cases at the same time get one number each."""
-    from legalaid.services.sql import lock_sequence_row
-
     lock_sequence_row(session, prefix, year)
     seq = session.exec(
         select(CaseSequence)
@@ -393,11 +392,15 @@ def get_case(ctx: AppContext, case_id_or_number: str) -> CaseDetail:
                 col(Hearing.starts_at).is_(None), col(Hearing.starts_at), col(Hearing.created_at)
             )
         ).all()
-        risks = session.exec(
-            select(RiskAssessment)
-            .where(RiskAssessment.case_id == case.id)
-            .order_by(col(RiskAssessment.assessed_on))
-        ).all()
+        risks = (
+            session.exec(
+                select(RiskAssessment)
+                .where(RiskAssessment.case_id == case.id)
+                .order_by(col(RiskAssessment.assessed_on))
+            ).all()
+            if may(session, "risk_assessment")
+            else []
+        )  # server: lawyers only
         crossing = session.get(Crossing, case.crossing_id) if case.crossing_id else None
         court = session.get(Court, case.court_id) if case.court_id else None
         return CaseDetail(case, list(people), list(hearings), list(risks), crossing, court)

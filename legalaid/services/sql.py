@@ -110,3 +110,17 @@ def lock_sequence_row(session: Any, prefix: str, year: int) -> None:
         ),
         {"id": str(uuid.uuid4()), "prefix": prefix, "year": year},
     )
+
+
+def may(session: Any, table: str, privilege: str = "SELECT") -> bool:
+    """Whether this login has ``privilege`` on ``table`` (on SQLite, always: one person's file).
+    On the server a volunteer has none on the risk tables."""
+    if dialect_of(session) != POSTGRESQL:
+        return True
+    from sqlalchemy import text
+
+    found = session.execute(
+        text("SELECT has_table_privilege(current_user, :table, :privilege)"),
+        {"table": table, "privilege": privilege},
+    ).scalar()
+    return bool(found)
