@@ -85,7 +85,7 @@ def test_a_volunteer_is_refused_risk_data_in_one_clear_error(
         assert get_case(volunteer, case.case.id).risks == []  # not shown, not an error
         with pytest.raises(ServerError) as refused:
             add_assessment(volunteer, case.case.id, RiskInput(level="low"))
-        assert f"the login {office.volunteer} may not do this" in refused.value.message()
+        assert f"el usuario {office.volunteer} no puede hacer esto" in refused.value.message()
         assert len(get_case(lawyer, case.case.id).risks) == 1
     finally:
         lawyer.close()
