@@ -58,6 +58,21 @@ def test_a_volunteer_works_on_the_server(office: Office, tmp_path: Path) -> None
     assert office.volunteer in history.stdout
     crossings = run(office, office.volunteer, home, "crossings")
     assert crossings.returncode == 0 and "SYS" in crossings.stdout
+    exported = tmp_path / "todos.csv"
+    done = run(office, office.volunteer, home, "export", "-o", str(exported))
+    assert done.returncode == 0, done.stderr
+    assert "Íñigo" in exported.read_text(encoding="utf-8-sig")
+    first = hearings[0]
+    day = first["hearing_at"][:10]
+    letters = tmp_path / "letters.pdf"
+    printed = run(office, office.volunteer, home, "reminders", "--from", day, "--to", day,
+                  "-o", str(letters))  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    assert letters.read_bytes().startswith(b"%PDF")
+    papers = run(office, office.volunteer, home, "documents", first["case_number"], "--json")
+    assert papers.returncode == 0, papers.stderr
+    logged = json.loads(papers.stdout)
+    assert logged and {entry["by"] for entry in logged} == {office.volunteer}
 
 
 def test_a_volunteer_may_not_print_a_risk_note_a_lawyer_may(office: Office, tmp_path: Path) -> None:
