@@ -104,3 +104,41 @@ def test_backup_says_the_administrator_uses_pg_dump(office: Office, tmp_path: Pa
     assert done.returncode == 1
     assert "pg_dump" in done.stderr and office.dbname in done.stderr
     assert "administrador" in done.stderr
+
+
+def test_a_password_libpq_lacks_is_asked_at_the_terminal(office: Office, tmp_path: Path) -> None:
+    """No PGPASSWORD nor password file: asked once, without echo, and not written anywhere."""
+    import pty
+    import select
+
+    url = office.url(office.volunteer, password=False)
+    home = tmp_path / "desk"
+    args = [sys.executable, "-m", "legalaid", "--home", str(home), "--server", url, "crossings"]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    environ.update(LANG="en_US.UTF-8", LC_ALL="", LC_MESSAGES="", PGPASSFILE=str(tmp_path / "no"))
+    environ.pop("LEGALAID_HOME", None)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
+        os.execve(sys.executable, args, environ)
+    output = b""
+    answered = False
+    while True:
+        ready, _w, _x = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child ended
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and b"Password of" in output:
+            os.write(fd, PASSWORD.encode() + b"\n")
+            answered = True
+    _pid, status = os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert answered, text
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "SYS" in text and PASSWORD not in text  # not echoed
+    assert not any(PASSWORD in p.read_text(errors="ignore") for p in home.rglob("*") if p.is_file())
