@@ -159,6 +159,12 @@ FULL_TEXT = {
 }
 # Cases without a coming hearing sort last: after any date.
 NO_HEARING = {SQLITE: "'9999'", POSTGRESQL: "'infinity'::timestamp"}
+# PostgreSQL ran the next-hearing subquery once a case (0.30 s a page at 10,000 cases): there
+# the coming hearings are grouped once and joined instead.
+PG_NEXT_HEARINGS = """LEFT JOIN (SELECT h.case_id, min(h.starts_at) AS first FROM hearing h
+    WHERE h.status = 'scheduled' AND h.starts_at >= :now GROUP BY h.case_id) nh
+    ON nh.case_id = c.id"""
+PG_NEXT_HEARING_KEY = "coalesce(nh.first, 'infinity'::timestamp)"
 # The page of a ranked search, in the order of the ids given (a JSON list).
 IDS_PAGE = {
     SQLITE: "SELECT value AS id FROM json_each(:ids)",
@@ -347,6 +353,8 @@ def _order_sql(order: str, descending: bool, rowid: str, dialect: str = SQLITE) 
         t.replace("{rowid}", rowid).replace("{no_hearing}", NO_HEARING[dialect])
         for t in SORT_KEYS.get(order, SORT_KEYS[DEFAULT_ORDER])
     ]
+    if dialect == POSTGRESQL and order == "next_hearing":
+        terms[0] = PG_NEXT_HEARING_KEY
     if descending:
         terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
     return ", ".join(terms)
@@ -372,8 +380,11 @@ def search_cases(
     if ranked:
         page = IDS_PAGE[dialect]  # in the order given
     else:
+        source = query.source
+        if dialect == POSTGRESQL and order == "next_hearing":
+            source += f" {PG_NEXT_HEARINGS}"
         page = PAGE_SQL.format(
-            source=query.source,
+            source=source,
             where=query.where,
             order=_order_sql(order, descending, query.rowid, dialect),
         )
