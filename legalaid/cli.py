@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "legalaid.settings_commands",
     "legalaid.server.commands",
     "legalaid.exchange.commands",
+    "legalaid.edit_commands",
 )
 
 
@@ -198,7 +199,7 @@ def open_context(args: argparse.Namespace) -> Any:
         from legalaid.server.context import open_server
 
         return open_server(args.server, args.home)
-    from legalaid.context import HomeState, home_state, open_home
+    from legalaid.home import HomeState, home_state, open_home
     from legalaid.safety import passphrase as ask
     from legalaid.safety.keys import WrongPassphrase
 
@@ -249,12 +250,12 @@ def _announce_recovery_key(key: str | None) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from legalaid.services.demo import generate_demo
+    from legalaid.services.demo import add_demo
 
     ctx = open_context(args)
     started = time.perf_counter()
     progress = progress_printer() if sys.stderr.isatty() else None
-    count = generate_demo(ctx, args.cases, seed=args.seed, progress=progress)
+    count = add_demo(ctx, args.cases, seed=args.seed, progress=progress).record
     seconds = time.perf_counter() - started
     print(
         ngettext(
@@ -380,11 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
-    if args.server:  # legalaid/server/commands.py
-        from legalaid.server.commands import SERVER_COMMANDS, not_in_server_mode
-
-        if args.command not in SERVER_COMMANDS:
-            return not_in_server_mode(args.command, args.server)
+    if args.server:
+        # By name, like every module of COMMAND_MODULES: they import this module.
+        server_commands = importlib.import_module("legalaid.server.commands")
+        if args.command not in server_commands.SERVER_COMMANDS:
+            status: int = server_commands.not_in_server_mode(args.command, args.server)
+            return status
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)
@@ -431,10 +433,18 @@ def _early_language(argv: list[str]) -> str:
     return _system_language()
 
 
+# The client's entry point, found by name: the core imports no module of the client (it runs
+# without it, in tests and on a server), and the client is its own program (``python -m ui``).
+CLIENT = "ui.app"
+
+
 def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        from ui.app import run_client
-    except ImportError:
+        client = importlib.import_module(CLIENT)
+    except ImportError:  # an installation without the client (or without Qt)
         parser.print_help()
         return 0
-    return run_client(home=args.home, language=args.lang, unencrypted=args.unencrypted)
+    status: int = client.run_client(
+        home=args.home, language=args.lang, unencrypted=args.unencrypted
+    )
+    return status

@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
+SYSTEM_ACTOR = "system"  # the change record's person for writes no one asked for (seeding)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -34,6 +35,11 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=15000",
     "PRAGMA temp_store=MEMORY",
+    # 64 MiB of page cache (SQLite's default is 2 MiB): a large import or demo inserts into
+    # indexes keyed by random ids (and the change record's), which thrashed the small cache,
+    # spilling and re-reading pages (half of the change record's cost on 20,000 demo cases).
+    # Pages are only held while used: a small database never takes that much.
+    "PRAGMA cache_size=-65536",
     "PRAGMA secure_delete=ON",
     # The WAL file keeps its largest size after a checkpoint unless limited: a big batch or
     # import left 185 MB behind, which a start after a crash then had to read back.
@@ -242,6 +248,8 @@ class Database:
         self._writer: Engine | None = None
         self._idle: list[Any] = []
         self._closed = False
+        # Who is writing, for the change record (AppContext names the staff member).
+        self.actor: Callable[[], str] = lambda: SYSTEM_ACTOR
 
     @property
     def engine(self) -> Engine:
@@ -284,6 +292,9 @@ class Database:
         Writes nest: inside another write on the same thread, a service's write joins the
         outer transaction, and only the outermost commits. So several service calls (a whole
         household saved from the editor) are kept together or not at all.
+
+        Every row the transaction changes gets its change entry (legalaid.changes), written
+        in the same transaction.
         """
         current = getattr(self._local, "session", None)
         if current is not None:
@@ -291,8 +302,14 @@ class Database:
             return
         from sqlmodel import Session
 
+        from legalaid.changes.capture import recording
+
         writer = self._writer_engine()
-        with self._mapped_errors(), Session(writer, expire_on_commit=False) as session:
+        with (
+            self._mapped_errors(),
+            Session(writer, expire_on_commit=False) as session,
+            recording(session, self.path, self.actor()),
+        ):
             self._local.session = session
             try:
                 yield session
@@ -349,6 +366,10 @@ class Database:
             if mapped is None:
                 raise
             raise mapped from error
+        except UnicodeDecodeError as error:
+            # A damaged page can hand the driver bytes (a value, or SQLite's own error message)
+            # that are not UTF-8: the file is damaged, not the program.
+            raise StorageError(DAMAGED, path=str(self.path)) from error
 
     # --- migrations -----------------------------------------------------------------------
     def current_revision(self) -> str | None:

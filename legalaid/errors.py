@@ -51,7 +51,8 @@ class LegalAidError(Exception):
 
     @classmethod
     def of(cls, problems: list[Problem]) -> LegalAidError:
-        error = cls(problems[0].msgid, problems[0].field, **problems[0].params)
+        # The parameters live in the problems: a parameter named "field" must not clash.
+        error = cls(problems[0].msgid, problems[0].field)
         error.problems = list(problems)
         return error
 

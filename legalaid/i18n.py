@@ -9,7 +9,6 @@ present, otherwise the ``.po`` is compiled in memory (a source checkout before `
 from __future__ import annotations
 
 import gettext
-import importlib
 import io
 import threading
 from functools import cache
@@ -17,28 +16,16 @@ from pathlib import Path
 
 from babel import Locale
 
-from legalaid.locale_data import prime
+from legalaid.locale_data import BABEL_LOCALES as BABEL_LOCALES
+from legalaid.locale_data import locales_dir, prime
+from legalaid.locale_data import package_dir as package_dir
 
 DOMAINS = ("legalaid", "documents", "ui")  # core+CLI, printed papers, the client
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
-# Babel locales used for dates, times and names: es_MX prints 12-hour times ("9:30 a.m."),
-# plain "es" would print 24-hour Spain style.
-BABEL_LOCALES = {"es": "es_MX", "en": "en_US"}
 
 _state = threading.local()
 _global_language = DEFAULT_LANGUAGE
-
-
-def package_dir(package: str) -> Path:
-    """The folder of a data package (``legalaid.locales``, ``legalaid.resources``), installed or
-    in a source checkout. Not ``importlib.resources``: importing it (with tempfile, zipfile and
-    typing) cost ~10 ms of every start, for files that are always plain files on disk."""
-    return Path(next(iter(importlib.import_module(package).__path__)))
-
-
-def locales_dir() -> Path:
-    return package_dir("legalaid.locales")
 
 
 @cache

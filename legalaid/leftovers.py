@@ -9,12 +9,13 @@ private temporary folders of processes that are gone (legalaid.tempfiles).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 from pathlib import Path
 
-from legalaid.files import make_private, owned_partials, sweep_pending
+from legalaid.files import fsync_folder, make_private, owned_partials, sweep_pending
 from legalaid.paths import CONVERSION_JOURNAL, HomePaths
 from legalaid.tempfiles import alive
 from legalaid.tempfiles import sweep as sweep_temporary
@@ -22,6 +23,8 @@ from legalaid.tempfiles import sweep as sweep_temporary
 RESTORE_STAGING = "restore.staging"
 RESTORE_OLD = "restore.old"
 RESTORE_DONE = "restore.done"
+# The files a restore replaces (and puts back when it is undone).
+LIVE_NAMES = ("legalaid.db", "legalaid.key", "legalaid.db-wal", "legalaid.db-shm")
 # Names older versions used for their temporary files (no process id in them).
 _LEGACY = re.compile(r"^(\.key-.*|\.settings-.*|\..*\.partial|\.restore.*\.partial)$")
 # What an encryption that was never committed leaves (it starts again from nothing).
@@ -104,3 +107,35 @@ def sweep_home(paths: HomePaths) -> list[Path]:
         for entry in entries:
             make_private(Path(entry.path))
     return removed
+
+
+def roll_back_restore(paths: HomePaths) -> None:
+    """Put back what ``restore.old`` holds and remove what the restore brought in."""
+    root = paths.root
+    old = root / RESTORE_OLD
+    try:
+        had = set(json.loads((old / "manifest.json").read_text(encoding="utf-8"))["had"])
+    except (OSError, ValueError, KeyError, TypeError):
+        had = set(LIVE_NAMES)  # unknown: remove nothing that is not put back
+    for name in LIVE_NAMES:
+        if (old / name).exists():
+            os.replace(old / name, root / name)
+        elif name not in had or name in ("legalaid.db-wal", "legalaid.db-shm"):
+            (root / name).unlink(missing_ok=True)
+    fsync_folder(root)
+    clean_restore(paths)
+
+
+def clean_restore(paths: HomePaths) -> None:
+    for name in (RESTORE_DONE, RESTORE_OLD, f"{RESTORE_OLD}.partial", RESTORE_STAGING):
+        shutil.rmtree(paths.root / name, ignore_errors=True)
+
+
+def finish_restore(paths: HomePaths) -> None:
+    """After a kill: a restore not yet verified in place is undone (the data before it comes
+    back as it was); a verified one only has its leftovers removed. Call with the home held
+    alone."""
+    if (paths.root / RESTORE_OLD).exists():
+        roll_back_restore(paths)
+    else:
+        clean_restore(paths)

@@ -7,11 +7,14 @@ es_MX for Spanish): ~15 ms, at every start, before the case list's first dates c
 
 The file is written by the build, like the compiled catalogs, and read only when the babel that
 made it is the one installed; otherwise (or without the file) babel merges as it always does:
-slower, the same answers (tests/core/test_locale_data.py compares them).
+slower, the same answers (tests/core/test_locale_data.py compares them). It is one of the
+client's start-up tricks (ui/startup.py states the rule and what each is worth); it stays in the
+core because the command line formats dates too.
 """
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import threading
 from pathlib import Path
@@ -20,23 +23,33 @@ from typing import Any
 import babel
 from babel import localedata
 
+# Babel locales used for dates, times and names: es_MX prints 12-hour times ("9:30 a.m."),
+# plain "es" would print 24-hour Spain style.
+BABEL_LOCALES = {"es": "es_MX", "en": "en_US"}
 _primed: set[str] = set()
 _lock = threading.Lock()
+
+
+def package_dir(package: str) -> Path:
+    """The folder of a data package (``legalaid.locales``, ``legalaid.resources``), installed or
+    in a source checkout. Not ``importlib.resources``: importing it (with tempfile, zipfile and
+    typing) cost ~10 ms of every start, for files that are always plain files on disk."""
+    return Path(next(iter(importlib.import_module(package).__path__)))
+
+
+def locales_dir() -> Path:
+    return package_dir("legalaid.locales")
 
 
 def cache_path(name: str, locales: Path | None = None) -> Path:
     """Where ``name``'s merged data lives, in ``locales`` (default: the installed catalogs')."""
     if locales is None:
-        from legalaid.i18n import locales_dir
-
         locales = locales_dir()
     return locales / "babel" / f"{name}.pickle"
 
 
 def save_all(locales: Path) -> None:
     """Save the merged data of every locale the app formats with (at build time)."""
-    from legalaid.i18n import BABEL_LOCALES
-
     for name in BABEL_LOCALES.values():
         save(name, cache_path(name, locales))
 

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from rapidfuzz.fuzz import ratio
@@ -133,17 +133,30 @@ class Someone:
     a_number: str | None = None
 
     @cached_property
-    def given(self) -> list[str]:
-        return words(self.given_names)
+    def given(self) -> tuple[str, ...]:
+        return tuple(words(self.given_names))
 
     @cached_property
-    def family(self) -> list[str]:
-        return words(self.family_names)
+    def family(self) -> tuple[str, ...]:
+        return tuple(words(self.family_names))
+
+    @cached_property
+    def block_keys(self) -> frozenset[tuple[str, str]]:
+        """(a family word, the first given name): people whose names match share one."""
+        if not self.given:
+            return frozenset()
+        return frozenset((word, self.given[0]) for word in self.family)
 
 
 def names_match(a: Someone, b: Someone) -> bool:
     """Whether two people's names match by the rules above (family-first tried too)."""
-    ag, af, bg, bf = a.given, a.family, b.given, b.family
+    return _keys_match(a.given, a.family, b.given, b.family)
+
+
+@lru_cache(maxsize=200_000)  # names repeat: the same pair of spellings is decided once
+def _keys_match(
+    ag: tuple[str, ...], af: tuple[str, ...], bg: tuple[str, ...], bf: tuple[str, ...]
+) -> bool:
     if _family_agrees(af, bf) and _given_agrees(ag, bg):
         return True
     return _family_agrees(ag, bf) and _given_agrees(af, bg)  # written family-first
@@ -161,7 +174,14 @@ class PossibleDuplicate:
 def _household_overlap(a: Someone, b: Someone, members: dict[str, list[Someone]]) -> bool:
     others_a = [m for m in members.get(a.case_id, []) if m.person_id != a.person_id]
     others_b = [m for m in members.get(b.case_id, []) if m.person_id != b.person_id]
-    return any(names_match(x, y) for x in others_a for y in others_b)
+    keys_b = frozenset().union(*(m.block_keys for m in others_b))
+    return any(
+        names_match(x, y)
+        for x in others_a
+        if x.block_keys & keys_b
+        for y in others_b
+        if x.block_keys & y.block_keys
+    )
 
 
 def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
@@ -182,9 +202,8 @@ def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
             by_anumber[digits.zfill(9)].append(p)
         if p.birth_date is not None:
             by_birth[p.birth_date].append(p)
-        if p.given:
-            for word in set(p.family):  # either surname: they may be written in either order
-                by_name[(word, p.given[0])].append(p)
+        for key in p.block_keys:  # either surname: they may be written in either order
+            by_name[key].append(p)
 
     found: dict[tuple[str, str], PossibleDuplicate] = {}
 
@@ -203,11 +222,24 @@ def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
         for a, b in combinations(group, 2):
             if names_match(a, b):
                 propose(a, b, NAME_AND_BIRTH)
+    # The block keys of each person's household companions: two households can only share a
+    # matching member if these meet (a set test before any name is compared).
+    companions = {
+        p.person_id: frozenset().union(
+            *(m.block_keys for m in members[p.case_id] if m.person_id != p.person_id)
+        )
+        for p in everyone
+    }
     for group in by_name.values():
         if len(group) > MAX_BLOCK:
             continue
         for a, b in combinations(group, 2):
-            if a.case_id != b.case_id and names_match(a, b) and _household_overlap(a, b, members):
+            if (
+                a.case_id != b.case_id
+                and companions[a.person_id] & companions[b.person_id]
+                and names_match(a, b)
+                and _household_overlap(a, b, members)
+            ):
                 propose(a, b, NAME_AND_FAMILY)
     return sorted(
         found.values(), key=lambda d: (d.reason, d.first.family_names, d.first.given_names)

@@ -16,6 +16,12 @@ PLAIN_ASIDE = "legalaid.plain.old"
 # Written when an encryption is committed (every encrypted copy made and checked); while it is
 # there the conversion is finished, never undone (legalaid.safety.convert).
 CONVERSION_JOURNAL = "legalaid.encrypting.json"
+# A backup's copy of the key file, beside it: ``NAME.db.key`` (legalaid.safety.backup).
+KEY_SUFFIX = ".key"
+
+
+def key_path_for(backup: Path) -> Path:
+    return backup.with_name(backup.name + KEY_SUFFIX)
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:

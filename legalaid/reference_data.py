@@ -7,11 +7,22 @@ can check, with one plain query, whether anything needs seeding at all.
 from __future__ import annotations
 
 import json
+import uuid
 from functools import cache
 from typing import Any
 
 from legalaid.db import Database
 from legalaid.i18n import package_dir
+
+# Crossings and courts have the same id in every LegalAid database: a UUID derived from their
+# kind and code (RFC 4122 version 5 under this fixed namespace), so offices that exchange
+# changes name them alike. Migration 0006 gave existing rows these ids.
+REFERENCE_NAMESPACE = uuid.UUID("6f1d3c52-8b0e-5a7e-9c41-2d7b0a9e4f13")
+
+
+def reference_id(kind: str, code: str) -> str:
+    """The id of the crossing or court (``kind``) whose code is ``code``."""
+    return str(uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{code.strip().upper()}"))
 
 
 @cache
@@ -21,8 +32,11 @@ def _reference_text() -> str:
 
 
 def reference_data() -> dict[str, Any]:
-    """A fresh copy of the shipped reference rows (callers may change it)."""
+    """A fresh copy of the shipped reference rows, each with its id (callers may change it)."""
     loaded: dict[str, Any] = json.loads(_reference_text())
+    for kind, key in (("crossing", "crossings"), ("court", "courts")):
+        for row in loaded[key]:
+            row["id"] = reference_id(kind, row["code"])
     return loaded
 
 

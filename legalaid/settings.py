@@ -13,6 +13,7 @@ from legalaid.i18n import N_
 
 PAPER_SIZES = ("letter", "a4")
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
+_DESK = re.compile(r"^[A-Z]?$")
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Organisation:
 @dataclass
 class Settings:
     office_prefix: str = "TIJ"
+    # This machine's letter in new case numbers (TIJ-2026-B0042) when one office keeps cases
+    # on several laptops: each desk counts on its own, so two desks never hand out the same
+    # number. Empty on a single desk (TIJ-2026-0042).
+    desk_letter: str = ""
     staff_name: str = ""
     language: str = ""  # empty: follow the system locale on first start
     default_crossing: str = "SYS"
@@ -50,6 +55,14 @@ class Settings:
             raise ValidationError(
                 N_("The case-number prefix must be 2 to 6 capital letters, for example TIJ."),
                 "office_prefix",
+            )
+        if not _DESK.match(self.desk_letter):
+            raise ValidationError(
+                N_(
+                    "The desk letter is one capital letter, A to Z (a different one on each "
+                    "laptop of the office), or empty on a single laptop."
+                ),
+                "desk_letter",
             )
         if self.paper_size not in PAPER_SIZES:
             raise ValidationError(N_("Paper size must be Letter or A4."), "paper_size")

@@ -42,6 +42,7 @@ KEYS = (
     Key("org_logo", ("organisation", "logo"), N_("Logo (PNG or JPEG)")),
     Key("staff_name", ("staff_name",), N_("Staff member's name (recorded as who made a change)")),
     Key("office_prefix", ("office_prefix",), N_("Case-number prefix")),
+    Key("desk_letter", ("desk_letter",), N_("This laptop's letter in new case numbers (A-Z)")),
     Key("default_crossing", ("default_crossing",), N_("Default crossing")),
     Key("paper_size", ("paper_size",), N_("Paper size (letter or a4)")),
     Key("language", ("language",), N_("Interface language (es or en)")),
@@ -105,7 +106,7 @@ def assign(settings: Settings, assignment: str) -> None:
                 name=key.name,
                 value=raw[:30],
             ) from None
-    elif key.name in ("office_prefix", "default_crossing"):
+    elif key.name in ("office_prefix", "default_crossing", "desk_letter"):
         value = value.upper()
     elif key.name in ("paper_size", "language"):
         value = value.lower()

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.i18n import set_language
 
 SCREENS = Path(__file__).resolve().parent / "screens"

@@ -19,12 +19,13 @@ from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from legalaid.services.demo import generate_demo
 from legalaid.services.hearings import HearingInput, reschedule_hearing, schedule_hearing
 from ui.app import application
-from ui.language import LanguageSwitcher
+from ui.common.language import LanguageSwitcher
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
 
@@ -106,9 +107,9 @@ def main() -> int:
     switcher.apply("es")
     screen = QGuiApplication.primaryScreen().availableGeometry()
     print(f"screen {screen.width()}x{screen.height()}")
-    from ui.hearing_dialog import HearingDialog
-    from ui.main_window import MainWindow
-    from ui.unlock import RecoveryKeyDialog, UnlockDialog
+    from ui.editor.hearing_dialog import HearingDialog
+    from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+    from ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

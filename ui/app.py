@@ -1,19 +1,23 @@
-"""Starting the client: the application, the language, the home folder, the main window."""
+"""Starting the client: the application, the language, the home folder, the main window.
+
+``run_client`` is the client's entry point: ``legalaid`` (or ``python -m ui``) with no command
+finds it by name (legalaid.cli.CLIENT).
+"""
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
-from ui.language import LanguageSwitcher, system_language
-from ui.main_window import MainWindow
-from ui.session import open_session
+from ui.common.language import LanguageSwitcher, system_language
+from ui.common.tasks import wait_for_all
+from ui.security.session import open_session
+from ui.startup import resume_gc, tune_gc
+from ui.window.main_window import MainWindow
 
 
 def application() -> QApplication:
@@ -25,28 +29,6 @@ def application() -> QApplication:
     app.setOrganizationName("LegalAid")
     app.setApplicationDisplayName("LegalAid")
     return app
-
-
-def resume_gc() -> None:
-    """Collect again once the first screen is shown (collection is off while the program
-    starts, legalaid/__main__.py). What start-up made is frozen first: the first collection
-    would otherwise walk all of it (~17 ms measured, before the first rows were painted)."""
-    gc.freeze()
-    gc.enable()
-
-
-def tune_gc() -> None:
-    """Keep full garbage collections short: they stop every thread, the window's too.
-
-    Called once the window has loaded what its first screen did not need: the application's
-    long-lived objects (modules, Qt wrappers, SQLAlchemy metadata) are frozen out of
-    collections, and the young generation is collected less often, so a worker allocating
-    millions of objects (a 1,000-letter batch) does not stall the window.
-    """
-    gc.enable()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
 
 
 def run_client(
@@ -67,7 +49,7 @@ def run_client(
     app = application()
     switcher = LanguageSwitcher.of(app)
     switcher.apply(language or system_language())
-    from legalaid.context import HomeState, home_state
+    from legalaid.home import HomeState, home_state
 
     fresh = home_state(home) is HomeState.NEW
     try:
@@ -78,7 +60,7 @@ def run_client(
     if ctx is None:
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
-    from ui.first_run import ask_once
+    from ui.settings.first_run import ask_once
 
     ask_once(ctx, fresh)  # a fresh home: who prints the letters (organisation, phone, staff member)
     window = MainWindow(ctx, switcher, automatic_backups=True)
@@ -88,7 +70,7 @@ def run_client(
     try:
         return app.exec()
     finally:
-        QThreadPool.globalInstance().waitForDone(30_000)
+        wait_for_all(30_000)  # the commands (a backup, a save) end before the home closes
         ctx.close()
         release_all()
         forget_pending()

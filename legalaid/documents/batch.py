@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,30 +19,26 @@ from legalaid import faults
 from legalaid.context import AppContext
 from legalaid.documents.facts import HearingFacts, load_hearings
 from legalaid.documents.files import check_file, check_folder, storage_error, write_atomic
+from legalaid.documents.letters import Cancel, Cancelled, Progress, batch_title, render
 from legalaid.documents.log import log_entries
 from legalaid.documents.model import BatchResult, Document
 from legalaid.documents.parallel import render_parallel, start_workers, workers_for
 from legalaid.documents.script import glyph_warnings
-from legalaid.documents.titles import TITLE, bilingual, check_layout, letter_title
+from legalaid.documents.titles import check_layout, letter_title
 from legalaid.documents.warnings import letter_warnings
 from legalaid.errors import NotFoundError, Problem, ValidationError
 from legalaid.files import drop_partial, new_partial
 from legalaid.i18n import N_
-from legalaid.models import HearingStatus
+from legalaid.models import DocumentLogEntry, HearingStatus
+from legalaid.services.documents import record_documents
+from legalaid.services.ops import NOTHING, OpChanges
 from legalaid.services.upcoming import upcoming
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from reportlab.platypus import Flowable
 
-# The layout (reportlab, the fonts) loads only where letters are laid out: a large batch lays
-# them out in worker processes, and the calling process (the client) never loads it.
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 MAX_DAYS = 366
-LOG_FLUSH = 50
 
 
 @dataclass
@@ -56,10 +51,6 @@ class _Written:
 
 def _written(path: Path, letters: list[HearingFacts], data: bytes) -> _Written:
     return _Written(path, letters, hashlib.sha256(data).hexdigest(), len(data))
-
-
-class _Cancelled(BaseException):
-    """Raised from inside the layout to stop it (BaseException: reportlab must not wrap it)."""
 
 
 def reminders_batch(
@@ -118,27 +109,26 @@ def reminders_batch(
                     ctx, facts, out, layout, report, stop, deterministic, today, pool, workers
                 )
             ]
-    except _Cancelled:
+    except Cancelled:
         return BatchResult(0, [], True)
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)  # done already, unless this failed
-    if not defer_log:
-        _log(ctx, written)
+    changes = NOTHING if defer_log else _log(ctx, written)
     report(len(facts), len(facts))
     pending = list(written) if defer_log else []
-    return BatchResult(len(facts), [w.path for w in written], False, warnings, pending)
+    return BatchResult(len(facts), [w.path for w in written], False, warnings, pending, changes)
 
 
 def log_batch(
     ctx: AppContext, result: BatchResult, *, path: Path | None = None, action: str = "printed"
-) -> None:
+) -> OpChanges:
     """Log the letters of a batch built with ``defer_log`` once they are saved (to ``path``)
-    or printed."""
+    or printed; returns what changed."""
     written = [
         _Written(path or w.path, w.letters, w.sha256, w.size) if path else w for w in result.pending
     ]
-    _log(ctx, written, action=action, keep_path=path is not None)
+    return _log(ctx, written, action=action, keep_path=path is not None)
 
 
 def hearings_in_range(
@@ -179,85 +169,20 @@ def _one_file(
 ) -> _Written:
     """One PDF; large batches are laid out in ``pool``'s worker processes (parallel.py)."""
     if pool is None:
-        data = _render(ctx, facts, layout, progress, cancel, deterministic, today)
+        data = render(ctx, facts, layout, progress, cancel, deterministic, today)
         write_atomic(out, data)
         return _written(out, facts, data)
-    title = _batch_title(facts)
+    title = batch_title(facts)
     try:
         if not render_parallel(
             ctx, facts, layout, workers, progress, cancel, title, today, out, pool
         ):
-            raise _Cancelled
+            raise Cancelled
     except OSError as error:
         raise storage_error(out, error) from error
     with out.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return _Written(out, facts, digest, out.stat().st_size)
-
-
-def render_letters(
-    ctx: AppContext,
-    facts: list[HearingFacts],
-    layout: str,
-    *,
-    deterministic: bool,
-    today: date | None,
-) -> bytes:
-    """Letters laid out in this process, with no progress or cancel (a worker's chunk)."""
-    return _render(ctx, facts, layout, lambda _d, _t: None, lambda: False, deterministic, today)
-
-
-def _render(
-    ctx: AppContext,
-    facts: list[HearingFacts],
-    layout: str,
-    progress: Progress,
-    cancel: Cancel,
-    deterministic: bool,
-    today: date | None,
-    done: int = 0,
-    total: int | None = None,
-) -> bytes:
-    from reportlab.platypus import PageBreak
-
-    from legalaid.documents.pdf import build_pdf
-    from legalaid.documents.reminder import letter_meta, letter_story
-
-    total = len(facts) if total is None else total
-    story: list[Flowable] = []
-    for index, item in enumerate(facts):
-        if cancel():
-            raise _Cancelled
-        if index:
-            story.append(PageBreak())
-        letter = letter_story(ctx, item, layout, today)
-        letter[0] = _with_progress(letter[0], done + index, total, progress, cancel)
-        story += letter
-    title = _batch_title(facts)
-    return build_pdf(story, letter_meta(ctx, title, deterministic))
-
-
-def _with_progress(
-    marker: Flowable, done: int, total: int, progress: Progress, cancel: Cancel
-) -> Flowable:
-    """The letter's start marker also reports progress and checks for cancel when laid out."""
-    from legalaid.documents.pdf import GroupStart
-
-    assert isinstance(marker, GroupStart)
-
-    def tick() -> None:
-        if cancel():
-            raise _Cancelled
-        progress(done, total)
-
-    marker.on_draw = tick
-    return marker
-
-
-def _batch_title(facts: list[HearingFacts]) -> str:
-    if len(facts) == 1:
-        return letter_title(facts[0])
-    return f"{bilingual(TITLE, ' / ')} ({len(facts)})"
 
 
 def _per_household(
@@ -282,7 +207,7 @@ def _per_household(
         done = 0
         for letters in groups.values():
             name = f"{_safe(letters[0].case_number)}.pdf"
-            data = _render(
+            data = render(
                 ctx, letters, layout, progress, cancel, deterministic, today, done, len(facts)
             )
             staged.append(new_partial(folder / name))
@@ -312,35 +237,32 @@ def _safe(name: str) -> str:
 
 def _log(
     ctx: AppContext, written: list[_Written], *, action: str = "saved", keep_path: bool = True
-) -> None:
+) -> OpChanges:
     """One log row per letter, with the hash and size of the file it went into."""
-    added = 0
-    with ctx.db.write() as session:
-        for item in written:
-            extra = {"letters_in_file": len(item.letters)}
-            for facts in item.letters:
-                doc = Document(
-                    "reminder",
-                    facts.case_id,
-                    [facts.hearing_id],
-                    b"",
-                    letter_title(facts),
-                    {facts.hearing_id: facts.printed()},
-                    warnings=glyph_warnings(m.name for m in facts.members),
-                )
-                rows = log_entries(
-                    ctx,
-                    doc,
-                    path=item.path if keep_path else None,
-                    sha256=item.sha256,
-                    size=item.size,
-                    extra=extra,
-                    action=action,
-                )
-                session.add_all(rows)
-                added += len(rows)
-                if added % LOG_FLUSH == 0:
-                    # Small flushes, with a pause between them, let another thread (the
-                    # client's window) run: one flush of 1,000 rows held the GIL for ~70 ms.
-                    session.flush()
-                    time.sleep(0)
+    return record_documents(ctx, _log_rows(ctx, written, action, keep_path))
+
+
+def _log_rows(
+    ctx: AppContext, written: list[_Written], action: str, keep_path: bool
+) -> Iterator[DocumentLogEntry]:
+    for item in written:
+        extra = {"letters_in_file": len(item.letters)}
+        for facts in item.letters:
+            doc = Document(
+                "reminder",
+                facts.case_id,
+                [facts.hearing_id],
+                b"",
+                letter_title(facts),
+                {facts.hearing_id: facts.printed()},
+                warnings=glyph_warnings(m.name for m in facts.members),
+            )
+            yield from log_entries(
+                ctx,
+                doc,
+                path=item.path if keep_path else None,
+                sha256=item.sha256,
+                size=item.size,
+                extra=extra,
+                action=action,
+            )

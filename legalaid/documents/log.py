@@ -36,6 +36,8 @@ from legalaid.models import (
     HearingStatus,
 )
 from legalaid.services.cases import _load_case
+from legalaid.services.documents import record_documents
+from legalaid.services.ops import OpChanges
 from legalaid.services.sql import is_postgresql
 from legalaid.services.sql import marks as sql_marks
 
@@ -48,13 +50,11 @@ ACTIONS = ("saved", "printed", "copied", "shown")
 
 def log_document(
     ctx: AppContext, doc: Document, *, path: Path | None = None, action: str | None = None
-) -> None:
+) -> OpChanges:
     """Record a generated document: one row per hearing for the papers that state a
     hearing's facts, one row otherwise. ``action`` defaults to "saved" with a path and
-    "printed" without one."""
-    with ctx.db.write() as session:
-        for entry in log_entries(ctx, doc, path=path, action=action):
-            session.add(entry)
+    "printed" without one. Returns what changed."""
+    return record_documents(ctx, log_entries(ctx, doc, path=path, action=action))
 
 
 def absolute(path: Path | None) -> str:

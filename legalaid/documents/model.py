@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid.errors import Problem
+from legalaid.services.ops import NOTHING, OpChanges
 
 
 @dataclass
@@ -35,3 +36,4 @@ class BatchResult:
     warnings: list[Problem] = field(default_factory=list)
     # With ``defer_log``: what was written, logged later by ``log_batch`` (saved or printed).
     pending: list[Any] = field(default_factory=list)
+    changes: OpChanges = NOTHING  # what logging the letters changed (nothing while deferred)

@@ -75,7 +75,7 @@ def _chunk(
     today: date | None,
     target: str,
 ) -> str:
-    from legalaid.documents.batch import render_letters
+    from legalaid.documents.letters import render_letters
 
     ctx = cast("AppContext", _RenderOnly(settings, home))
     _write_private(target, render_letters(ctx, facts, layout, deterministic=False, today=today))
@@ -129,7 +129,7 @@ def _load_modules() -> None:
     import pypdf  # noqa: F401  (join_files runs in one of these workers)
     import reportlab.platypus  # noqa: F401
 
-    import legalaid.documents.batch
+    import legalaid.documents.letters
     import legalaid.documents.reminder  # noqa: F401
 
 

@@ -4,6 +4,7 @@ from legalaid.models import hooks  # noqa: F401  (registers the session hooks)
 from legalaid.models.audit import AuditEntry
 from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
 from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex
+from legalaid.models.change import ChangeEntry, ChangeHead, Device, change_id
 from legalaid.models.document import HEARING_PAPERS, DocumentKind, DocumentLogEntry
 from legalaid.models.hearing import (
     DateSource,
@@ -31,9 +32,12 @@ __all__ = [
     "Case",
     "CaseSequence",
     "CaseStatus",
+    "ChangeEntry",
+    "ChangeHead",
     "Court",
     "Crossing",
     "DateSource",
+    "Device",
     "DocumentKind",
     "DocumentLogEntry",
     "FearScreening",
@@ -54,6 +58,7 @@ __all__ = [
     "RiskLevel",
     "Sex",
     "UTCDateTime",
+    "change_id",
     "new_id",
     "utcnow",
 ]

@@ -78,6 +78,6 @@ class Person(Record, table=True):
     nationality: str | None = Field(default=None, max_length=2)
     language: str = Field(default="es", max_length=16)
     needs_interpreter: bool = False
-    a_number: str | None = Field(default=None, unique=True, max_length=9)
+    a_number: str | None = Field(default=None, index=True, max_length=9)
     position: int = 0
     active: bool = True

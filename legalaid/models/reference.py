@@ -1,10 +1,16 @@
-"""Crossings (US ports of entry) and courts: reference data the organisation can edit."""
+"""Crossings (US ports of entry) and courts: reference data the organisation can edit.
+
+Their ids are derived from their codes (:func:`reference_id`): the same in every database.
+"""
 
 from __future__ import annotations
 
 from sqlmodel import Field
 
 from legalaid.models.base import Record
+from legalaid.reference_data import reference_id
+
+__all__ = ["Court", "Crossing", "reference_id"]
 
 
 class Crossing(Record, table=True):

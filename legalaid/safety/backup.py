@@ -39,12 +39,19 @@ from legalaid.files import (
     write_atomic,
 )
 from legalaid.i18n import N_
-from legalaid.leftovers import RESTORE_DONE, RESTORE_OLD, RESTORE_STAGING
-from legalaid.paths import HomePaths, resolve_home
+from legalaid.leftovers import (
+    LIVE_NAMES,
+    RESTORE_DONE,
+    RESTORE_OLD,
+    RESTORE_STAGING,
+    finish_restore,
+)
+from legalaid.leftovers import clean_restore as _clean
+from legalaid.leftovers import roll_back_restore as _roll_back
+from legalaid.paths import HomePaths, key_path_for, resolve_home
 from legalaid.safety.keys import database_id, unlock
 
 AUTO_PREFIX = "auto-"
-KEY_SUFFIX = ".key"
 NOT_A_BACKUP = N_("%(path)s is not a usable LegalAid backup (%(reason)s). Nothing was changed.")
 BACKUP_FAILED = N_("The backup could not be written to %(path)s: %(reason)s")
 BACKUP_DISK_FULL = N_(
@@ -87,7 +94,6 @@ NOT_IN_PLACE = N_(
 )
 BACKUP_STEPS = ("copy", "verify", "key", "rename")
 RESTORE_STEPS = ("safety", "stage", "stage-verify", "commit", "aside", "swap", "verify", "done")
-LIVE_NAMES = ("legalaid.db", "legalaid.key", "legalaid.db-wal", "legalaid.db-shm")
 
 
 class DatabaseDamaged(StorageError):
@@ -121,10 +127,6 @@ class Restored:
     safety_copy: Path | None  # the data from before, kept as a backup (None: there was none)
     key: bytes | None  # the database key of the restored data
     other_home: bool
-
-
-def key_path_for(backup: Path) -> Path:
-    return backup.with_name(backup.name + KEY_SUFFIX)
 
 
 def _stamp() -> str:
@@ -466,7 +468,7 @@ def _backup_key(
 def _keep_current(paths: HomePaths, key: bytes | None, unencrypted: bool) -> Path:
     """Back up the current database; if it cannot be opened, keep its raw files (restorable
     by ``restore`` when they are sound: a database with its key copy beside it)."""
-    from legalaid.context import open_home
+    from legalaid.home import open_home
 
     try:
         current = open_home(paths.root, key=key, unencrypted=key is None)
@@ -568,35 +570,3 @@ def _swap_in(
         _clean(paths)
     except OSError:
         pass  # the restore is done; what is left of it goes at the next start
-
-
-def _roll_back(paths: HomePaths) -> None:
-    """Put back what ``restore.old`` holds and remove what the restore brought in."""
-    root = paths.root
-    old = root / RESTORE_OLD
-    try:
-        had = set(json.loads((old / "manifest.json").read_text(encoding="utf-8"))["had"])
-    except (OSError, ValueError, KeyError, TypeError):
-        had = set(LIVE_NAMES)  # unknown: remove nothing that is not put back
-    for name in LIVE_NAMES:
-        if (old / name).exists():
-            os.replace(old / name, root / name)
-        elif name not in had or name in ("legalaid.db-wal", "legalaid.db-shm"):
-            (root / name).unlink(missing_ok=True)
-    fsync_folder(root)
-    _clean(paths)
-
-
-def _clean(paths: HomePaths) -> None:
-    for name in (RESTORE_DONE, RESTORE_OLD, f"{RESTORE_OLD}.partial", RESTORE_STAGING):
-        shutil.rmtree(paths.root / name, ignore_errors=True)
-
-
-def finish_restore(paths: HomePaths) -> None:
-    """After a kill: a restore not yet verified in place is undone (the data before it comes
-    back as it was); a verified one only has its leftovers removed. Call with the home held
-    alone."""
-    if (paths.root / RESTORE_OLD).exists():
-        _roll_back(paths)
-    else:
-        _clean(paths)

@@ -29,7 +29,7 @@ from legalaid.db import check_database_file, looks_encrypted, open_raw
 from legalaid.errors import StorageError, WrongPassphrase
 from legalaid.files import copy_private, create_private, fsync_file, fsync_folder, write_atomic
 from legalaid.i18n import N_
-from legalaid.paths import CONVERSION_JOURNAL, PLAIN_ASIDE, HomePaths, resolve_home
+from legalaid.paths import CONVERSION_JOURNAL, PLAIN_ASIDE, HomePaths, key_path_for, resolve_home
 from legalaid.safety.keys import (
     NewKey,
     create_key_file,
@@ -250,8 +250,6 @@ def _move_aside(original: Path, aside: Path) -> None:
 
 
 def _roll_backup(paths: HomePaths, backup: Path, dek: bytes) -> None:
-    from legalaid.safety.backup import key_path_for
-
     encrypting = _encrypting(backup)
     plain = backup.with_name(backup.name + PLAIN)
     if encrypting.exists():

@@ -14,8 +14,9 @@ import os
 import sys
 from dataclasses import dataclass
 
-from legalaid.context import AppContext, _ensure_writable_home
+from legalaid.context import AppContext
 from legalaid.files import use_pending_folder
+from legalaid.home import _ensure_writable_home
 from legalaid.i18n import N_, _
 from legalaid.paths import HomePaths, resolve_home
 from legalaid.server.connect import ServerError, check_url, describe
@@ -29,6 +30,9 @@ class ServerContext(AppContext):
 
     login: str = ""
     server: str = ""  # host/database, for messages
+
+    def __post_init__(self) -> None:
+        self.db.actor = lambda: self.login  # the person on each change entry: the login
 
     @property
     def actor(self) -> str:

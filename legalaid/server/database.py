@@ -12,7 +12,7 @@ What PostgreSQL refuses because of the login's role (a volunteer writing a risk 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ class ServerDatabase(Database):
         self._idle: list[Any] = []
         self._closed = False
         self.login = ""
+        self.actor: Callable[[], str] = lambda: self.login  # the change record's "who"
 
     # --- connections ----------------------------------------------------------------------
     def connect_raw(self, *, autocommit: bool = False) -> Any:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
-from legalaid.errors import ConflictError, NotFoundError, ValidationError
+from legalaid.errors import NotFoundError, ValidationError
 from legalaid.i18n import LANGUAGES, N_
 from legalaid.models import (
     Case,
@@ -34,6 +33,7 @@ from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.reference import court_by_code, crossing_by_code
 from legalaid.services.sql import lock_sequence_row, may
+from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
 
 
 @dataclass
@@ -68,6 +68,17 @@ class CaseInput:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A person of this household whose A-number is also on someone in another household."""
+
+    person_id: str
+    a_number: str  # as written (A 012-345-678)
+    other_case_id: str
+    other_case: str  # the other case's number
+    other_name: str  # the other person's given and family names
+
+
 @dataclass
 class CaseDetail:
     case: Case
@@ -77,41 +88,11 @@ class CaseDetail:
     crossing: Crossing | None = None
     court: Court | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
 
 
-CASE_FIELDS = [
-    "city",
-    "address_mx",
-    "shelter",
-    "nta_address",
-    "eoir33_filed",
-    "eoir33_filed_on",
-    "phone",
-    "whatsapp",
-    "returned_on",
-    "return_port_id",
-    "crossing_id",
-    "court_id",
-    "representative",
-    "letter_languages",
-    "notes",
-]
-CONFLICT = N_(
-    "Someone else saved this record after you opened it. "
-    "Your changes were not saved: reload to see their version."
-)
-PERSON_FIELDS = [
-    "relationship",
-    "given_names",
-    "family_names",
-    "birth_date",
-    "sex",
-    "nationality",
-    "language",
-    "needs_interpreter",
-    "a_number",
-    "active",
-]
+CASE_FIELDS = data_fields(Case, exclude=("case_number", "status", "closed_at", "is_demo"))
+PERSON_FIELDS = data_fields(Person, exclude=("case_id", "position"))
 
 
 def _today() -> date:
@@ -173,45 +154,101 @@ def person_values(data: PersonInput, errors: v.Collector) -> dict[str, Any]:
     }
 
 
-def next_case_number(session: Session, prefix: str, year: int) -> str:
-    """The next free number; on the server the sequence row stays locked (FOR UPDATE) until the
-    transaction ends, so desks opening cases at the same time get one number each."""
-    lock_sequence_row(session, prefix, year)
+def next_case_number(session: Session, prefix: str, year: int, desk: str = "") -> str:
+    """The next free case number: ``TIJ-2026-0042``, or ``TIJ-2026-B0042`` on desk ``B``.
+
+    Each desk (a laptop of the same office, its letter in the settings) has its own counter,
+    so numbers made on two laptops and brought together never collide; the letter sits after
+    the year so a desk's numbers sort in order, and the office prefix stays in front. On the
+    server the counter's row stays locked (FOR UPDATE) until the transaction ends, so desks
+    opening cases at the same time get one number each.
+    """
+    key = f"{prefix}/{desk}" if desk else prefix  # "/" is never part of a prefix
+    lock_sequence_row(session, key, year)
     seq = session.exec(
         select(CaseSequence)
-        .where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+        .where(CaseSequence.prefix == key, CaseSequence.year == year)
         .with_for_update()
     ).first()
     if seq is None:
-        seq = CaseSequence(prefix=prefix, year=year, last=0)
+        seq = CaseSequence(prefix=key, year=year, last=0)
         session.add(seq)
     while True:  # skip numbers an import already brought in
         seq.last += 1
-        number = f"{prefix}-{year}-{seq.last:04d}"
+        number = f"{prefix}-{year}-{desk}{seq.last:04d}"
         if session.exec(select(Case.id).where(Case.case_number == number)).first() is None:
             return number
 
 
+ANUMBER_TWICE = N_("The same A-number is written twice in this household.")
+
+
 def _check_anumbers_free(
-    session: Session, numbers: list[str | None], errors: v.Collector, exclude: set[str]
+    session: Session,
+    numbers: list[str | None],
+    errors: v.Collector,
+    exclude: set[str],
+    case_id: str | None = None,
 ) -> None:
+    """Refuse an A-number written twice in one household (``numbers`` together, or one of them
+    and someone else already in case ``case_id``). The same A-number in another household is
+    allowed: a possible duplicate, reported by :func:`possible_duplicates`."""
     wanted = [n for n in numbers if n]
     if len(set(wanted)) != len(wanted):
-        errors.add(N_("The same A-number is written twice in this household."), "a_number")
-    if not wanted:
+        errors.add(ANUMBER_TWICE, "a_number")
+    if not wanted or case_id is None:
         return
     taken = session.exec(
-        select(Person.a_number, Case.case_number)
-        .join(Case, col(Case.id) == col(Person.case_id))
-        .where(col(Person.a_number).in_(wanted), col(Person.id).not_in(exclude))
-    ).all()
-    for number, case_number in taken:
-        errors.add(
-            N_("The A-number %(number)s already belongs to someone in case %(case)s."),
-            "a_number",
-            number=format_anumber(number),
-            case=case_number,
+        select(Person.a_number).where(
+            col(Person.a_number).in_(wanted),
+            Person.case_id == case_id,
+            col(Person.id).not_in(exclude),
         )
+    ).first()
+    if taken is not None:
+        errors.add(ANUMBER_TWICE, "a_number", number=format_anumber(taken))
+
+
+def check_household_anumbers(session: Session, case_id: str) -> None:
+    """Refuse (ValidationError) when two people of case ``case_id`` share an A-number: what
+    the household save checks once, after every person is written (so two members whose
+    A-numbers were typed the other way round can swap them in one save)."""
+    twice = session.exec(
+        select(Person.a_number)
+        .where(Person.case_id == case_id, col(Person.a_number).is_not(None))
+        .group_by(col(Person.a_number))
+        .having(func.count() > 1)
+    ).first()
+    if twice is not None:
+        raise ValidationError(ANUMBER_TWICE, "a_number", number=format_anumber(twice))
+
+
+def possible_duplicates(session: Session, case_id: str) -> list[PossibleDuplicate]:
+    """The people of case ``case_id`` whose A-number is also on someone in another case."""
+    other = aliased(Person)
+    query = (
+        sa.select(
+            col(Person.id),
+            col(Person.a_number),
+            col(Case.id),
+            col(Case.case_number),
+            col(other.given_names),
+            col(other.family_names),
+        )
+        .join(other, col(other.a_number) == col(Person.a_number))
+        .join(Case, col(Case.id) == col(other.case_id))
+        .where(
+            col(Person.case_id) == case_id,
+            col(Person.a_number).is_not(None),
+            col(other.case_id) != case_id,
+        )
+        .order_by(col(Person.position), col(Case.case_number))
+    )
+    rows = session.execute(query).all()
+    return [
+        PossibleDuplicate(pid, format_anumber(number), other_id, other_number, f"{given} {family}")
+        for pid, number, other_id, other_number, given, family in rows
+    ]
 
 
 def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> CaseDetail:
@@ -224,7 +261,10 @@ def open_case(ctx: AppContext, data: CaseInput, people: list[PersonInput]) -> Ca
         members = [person_values(p, errors) for p in people]
         _check_anumbers_free(session, [p["a_number"] for p in members], errors, set())
         errors.check()
-        number = next_case_number(session, ctx.settings.office_prefix, _today().year)
+        settings = ctx.settings
+        number = next_case_number(
+            session, settings.office_prefix, _today().year, settings.desk_letter
+        )
         case = Case(case_number=number, **values)
         session.add(case)
         session.flush()
@@ -280,37 +320,25 @@ def _load_case(session: Session, case_id: str) -> Case:
     return case
 
 
-def _check_version(record: Any, expected: int | None) -> None:
-    if expected is not None and record.version != expected:
-        raise ConflictError(CONFLICT)
-
-
-@contextmanager
-def guarded_write(ctx: AppContext) -> Iterator[Session]:
-    """A write transaction that turns a lost optimistic-locking race into a ConflictError."""
-    try:
-        with ctx.db.write() as session:
-            yield session
-    except StaleDataError as error:
-        raise ConflictError(CONFLICT) from error
-
-
 def update_case(
     ctx: AppContext, case_id: str, expected_version: int | None, data: CaseInput
 ) -> CaseDetail:
     errors = v.Collector()
     with guarded_write(ctx) as session:
         case = _load_case(session, case_id)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         values = _case_values(session, data, errors)
         errors.check()
-        before = audit.snapshot(case, CASE_FIELDS)
-        for name, value in values.items():
-            setattr(case, name, value)
-        changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
-        if changes:
-            case.updated_at = utcnow()
-            audit.record(session, ctx.actor, "update", "case", case.id, case.id, changes)
+        edit_record(
+            session,
+            ctx.actor,
+            case,
+            None,
+            values,
+            entity="case",
+            case_id=case.id,
+            audited=CASE_FIELDS,
+        )
     return get_case(ctx, case.id)
 
 
@@ -323,23 +351,34 @@ def set_case_status(
     errors.check()
     with guarded_write(ctx) as session:
         case = _load_case(session, case_id)
-        _check_version(case, expected_version)
-        old = case.status
-        case.status = status
-        case.closed_at = None if status == CaseStatus.OPEN else utcnow()
-        case.updated_at = utcnow()
-        audit.record(
-            session, ctx.actor, "status", "case", case.id, case.id, {"status": [old, status]}
+        closed = None if status == CaseStatus.OPEN else utcnow()
+        if status == case.status:  # the same status again: nothing to write
+            closed = case.closed_at
+        edit_record(
+            session,
+            ctx.actor,
+            case,
+            expected_version,
+            {"status": status, "closed_at": closed},
+            entity="case",
+            case_id=case.id,
+            audited=["status"],
+            action="status",
         )
     return get_case(ctx, case.id)
 
 
-def add_person(ctx: AppContext, case_id: str, data: PersonInput) -> Person:
+def add_person(
+    ctx: AppContext, case_id: str, data: PersonInput, *, household_checked: bool = False
+) -> Person:
+    """Add a person to a household. ``household_checked``: the caller checks the household's
+    A-numbers itself once all its people are written (:func:`check_household_anumbers`)."""
     errors = v.Collector()
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, set())
+        same_case = None if household_checked else case.id
+        _check_anumbers_free(session, [values["a_number"]], errors, set(), same_case)
         errors.check()
         count = session.exec(
             select(func.count()).select_from(Person).where(Person.case_id == case.id)
@@ -356,24 +395,30 @@ def update_person(
     data: PersonInput,
     *,
     active: bool = True,
+    household_checked: bool = False,
 ) -> Person:
-    """Edit a person; ``active=False`` takes them off the household without deleting them."""
+    """Edit a person; ``active=False`` takes them off the household without deleting them
+    (``household_checked`` as for :func:`add_person`)."""
     errors = v.Collector()
     with guarded_write(ctx) as session:
         person = session.get(Person, person_id)
         if person is None:
             raise NotFoundError(N_("This person no longer exists."), "person")
-        _check_version(person, expected_version)
+        check_version(person, expected_version)
         values = person_values(data, errors)
-        _check_anumbers_free(session, [values["a_number"]], errors, {person.id})
+        same_case = None if household_checked else person.case_id
+        _check_anumbers_free(session, [values["a_number"]], errors, {person.id}, same_case)
         errors.check()
-        before = audit.snapshot(person, PERSON_FIELDS)
-        for name, value in {**values, "active": active}.items():
-            setattr(person, name, value)
-        person.updated_at = utcnow()
-        changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-        if changes:
-            audit.record(session, ctx.actor, "update", "person", person.id, person.case_id, changes)
+        edit_record(
+            session,
+            ctx.actor,
+            person,
+            None,
+            {**values, "active": active},
+            entity="person",
+            case_id=person.case_id,
+            audited=PERSON_FIELDS,
+        )
         _flush_unique(session)
         return person
 
@@ -403,4 +448,12 @@ def get_case(ctx: AppContext, case_id_or_number: str) -> CaseDetail:
         )  # server: lawyers only
         crossing = session.get(Crossing, case.crossing_id) if case.crossing_id else None
         court = session.get(Court, case.court_id) if case.court_id else None
-        return CaseDetail(case, list(people), list(hearings), list(risks), crossing, court)
+        return CaseDetail(
+            case,
+            list(people),
+            list(hearings),
+            list(risks),
+            crossing,
+            court,
+            duplicates=possible_duplicates(session, case.id),
+        )

@@ -29,7 +29,9 @@ from legalaid.models import (
 )
 from legalaid.services import audit
 from legalaid.services.bulk import BulkRows
+from legalaid.services.ops import NOTHING, OpChanges
 from legalaid.services.sql import may
+from legalaid.services.writes import Saved
 
 DEMO_PREFIX = "DEMO"
 DEMO_NOTE = "DATOS DE DEMOSTRACIÓN / DEMO DATA: not a real person."
@@ -169,7 +171,15 @@ class _Rng(random.Random):
 def generate_demo(
     ctx: AppContext, cases: int, seed: int = 1, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Add ``cases`` demo households; returns how many were added."""
+    """Add ``cases`` demo households; returns how many were added (see :func:`add_demo`)."""
+    return add_demo(ctx, cases, seed, progress).record
+
+
+def add_demo(
+    ctx: AppContext, cases: int, seed: int = 1, progress: Callable[[int, int], None] | None = None
+) -> Saved[int]:
+    """Add ``cases`` demo households; returns how many were added, and that everything
+    changed (the lists, the upcoming board, the counts)."""
     today = datetime.now(UTC).date()
     with ctx.db.write() as session:
         crossings = list(session.exec(select(Crossing).order_by(Crossing.code)).all())
@@ -191,7 +201,7 @@ def generate_demo(
             if progress:
                 progress(min(cases, first + batch), cases)
         audit.record(session, ctx.actor, "demo", "case", "-", None, {"cases": [0, cases]})
-    return cases
+    return Saved(cases, OpChanges.all() if cases else NOTHING)
 
 
 def _next_demo_number(session: Any, year: int) -> int:

@@ -32,24 +32,12 @@ from legalaid.models import (
 )
 from legalaid.services import audit
 from legalaid.services import validation as v
-from legalaid.services.cases import _check_version, _load_case, guarded_write
+from legalaid.services.cases import _load_case
+from legalaid.services.ops import HEARING, OpChanges
 from legalaid.services.reference import court_by_code, crossing_by_code
+from legalaid.services.writes import Saved, check_version, data_fields, edit_record, guarded_write
 
-HEARING_FIELDS = [
-    "court_id",
-    "crossing_id",
-    "starts_at",
-    "zone",
-    "report_at",
-    "kind",
-    "mode",
-    "status",
-    "outcome",
-    "source",
-    "verified_at",
-    "verified_by",
-    "notes",
-]
+HEARING_FIELDS = data_fields(Hearing, exclude=("case_id", "replaces_id"))
 CLOSED_STATUSES = {HearingStatus.POSTPONED, HearingStatus.CANCELLED}
 FAR_AHEAD_YEARS = 2  # a hearing date further away than this is asked about before it is saved
 
@@ -229,7 +217,7 @@ def _attach_people(session: Session, hearing: Hearing, case: Case, ids: list[str
         session.add(HearingAttendee(hearing_id=hearing.id, person_id=person.id))
 
 
-def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Hearing:
+def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Saved[Hearing]:
     with ctx.db.write() as session:
         case = _load_case(session, case_id)
         hearing = Hearing(case_id=case.id, **_hearing_values(session, case, data))
@@ -245,7 +233,11 @@ def schedule_hearing(ctx: AppContext, case_id: str, data: HearingInput) -> Heari
             case.id,
             audit.diff({}, audit.snapshot(hearing, HEARING_FIELDS)),
         )
-        return hearing
+        return _saved(hearing)
+
+
+def _saved(hearing: Hearing) -> Saved[Hearing]:
+    return Saved(hearing, OpChanges.of(HEARING, case=hearing.case_id))
 
 
 def _load_hearing(session: Session, hearing_id: str) -> Hearing:
@@ -257,11 +249,11 @@ def _load_hearing(session: Session, hearing_id: str) -> Hearing:
 
 def reschedule_hearing(
     ctx: AppContext, hearing_id: str, expected_version: int | None, data: HearingInput
-) -> Hearing:
+) -> Saved[Hearing]:
     """Give a hearing a new date: the old one stays, marked postponed; the new one replaces it."""
     with guarded_write(ctx) as session:
         old = _load_hearing(session, hearing_id)
-        _check_version(old, expected_version)
+        check_version(old, expected_version)
         if old.status in CLOSED_STATUSES:
             raise ValidationError(
                 N_("This hearing was already replaced or cancelled; change its newest date."),
@@ -320,7 +312,7 @@ def reschedule_hearing(
             case.id,
             {**audit.diff({}, audit.snapshot(new, HEARING_FIELDS)), "replaces_id": [None, old.id]},
         )
-        return new
+        return _saved(new)
 
 
 def _set_status(
@@ -329,36 +321,37 @@ def _set_status(
     expected_version: int | None,
     status: str,
     outcome: str | None = None,
-) -> Hearing:
+) -> Saved[Hearing]:
     with guarded_write(ctx) as session:
         hearing = _load_hearing(session, hearing_id)
-        _check_version(hearing, expected_version)
-        before = audit.snapshot(hearing, ["status", "outcome"])
-        hearing.status = status
+        values: dict[str, Any] = {"status": status}
         if outcome is not None:
             errors = v.Collector()
-            hearing.outcome = v.clean_text(outcome, "outcome", errors, v.MAX_NOTES)
+            values["outcome"] = v.clean_text(outcome, "outcome", errors, v.MAX_NOTES)
             errors.check()
-        hearing.updated_at = utcnow()
-        audit.record(
+        edit_record(
             session,
             ctx.actor,
-            status,
-            "hearing",
-            hearing.id,
-            hearing.case_id,
-            audit.diff(before, audit.snapshot(hearing, ["status", "outcome"])),
+            hearing,
+            expected_version,
+            values,
+            entity="hearing",
+            case_id=hearing.case_id,
+            audited=["status", "outcome"],
+            action=status,
         )
-        return hearing
+        return _saved(hearing)
 
 
-def cancel_hearing(ctx: AppContext, hearing_id: str, expected_version: int | None) -> Hearing:
+def cancel_hearing(
+    ctx: AppContext, hearing_id: str, expected_version: int | None
+) -> Saved[Hearing]:
     return _set_status(ctx, hearing_id, expected_version, HearingStatus.CANCELLED)
 
 
 def record_outcome(
     ctx: AppContext, hearing_id: str, expected_version: int | None, status: str, outcome: str = ""
-) -> Hearing:
+) -> Saved[Hearing]:
     """Mark a hearing attended or missed, with what happened."""
     if status not in (HearingStatus.ATTENDED, HearingStatus.MISSED):
         raise ValidationError(N_("An outcome is either attended or missed."), "status")
@@ -372,7 +365,7 @@ def mark_verified(
     by: str | None = None,
     when: datetime | None = None,
     source: str = DateSource.HOTLINE,
-) -> Hearing:
+) -> Saved[Hearing]:
     """Record that someone checked the date with the court (hotline 1-800-898-7180, portal)."""
     errors = v.Collector()
     v.choice(source, DateSource, "source", errors)
@@ -382,20 +375,19 @@ def mark_verified(
     errors.check()
     with guarded_write(ctx) as session:
         hearing = _load_hearing(session, hearing_id)
-        before = audit.snapshot(hearing, ["verified_at", "verified_by", "source"])
-        hearing.verified_at = when
-        hearing.verified_by = (by or ctx.actor)[:200]
-        hearing.source = source
-        audit.record(
+        values = {"verified_at": when, "verified_by": (by or ctx.actor)[:200], "source": source}
+        edit_record(
             session,
             ctx.actor,
-            "verify",
-            "hearing",
-            hearing.id,
-            hearing.case_id,
-            audit.diff(before, audit.snapshot(hearing, list(before))),
+            hearing,
+            None,
+            values,
+            entity="hearing",
+            case_id=hearing.case_id,
+            action="verify",
+            stamp=False,
         )
-        return hearing
+        return _saved(hearing)
 
 
 def attendees(ctx: AppContext, hearing_id: str) -> list[Person]:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlmodel import Session
 
+from legalaid.changes.capture import record_update
 from legalaid.context import AppContext
 from legalaid.models import AuditEntry, Case, Court, Hearing, HearingAttendee, Person, new_id
 from legalaid.services.bulk import BulkRows
@@ -59,7 +60,7 @@ class ImportWrite:
         (numbers the file brings itself)."""
         prefix, year = self._ctx.settings.office_prefix, date.today().year
         while True:
-            number = next_case_number(self._session, prefix, year)
+            number = next_case_number(self._session, prefix, year, self._ctx.settings.desk_letter)
             if number not in taken:
                 return number
 
@@ -131,6 +132,7 @@ class ImportWrite:
                 text(f"UPDATE person SET {column} = :value WHERE id = :id"),
                 {"value": value, "id": person_id},
             )
+            record_update(conn, "person", person_id, {column: value})  # its change entry
 
 
 def write_import(

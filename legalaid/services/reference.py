@@ -11,9 +11,11 @@ from legalaid.db import Database
 from legalaid.errors import ValidationError
 from legalaid.i18n import N_, _, using_language
 from legalaid.models import Court, Crossing
-from legalaid.reference_data import reference_data
+from legalaid.reference_data import reference_data, reference_id
 from legalaid.services import audit
 from legalaid.services import validation as v
+from legalaid.services.ops import REFERENCE, OpChanges
+from legalaid.services.writes import Saved, edit_record
 
 
 def seed_reference(db: Database) -> None:
@@ -54,6 +56,7 @@ def pending_court(session: Session, actor: str, crossing_code: str) -> Court:
             crossing_name = crossing.name_es if lang == "es" else crossing.name_en
             names[lang] = _(PENDING_COURT_NAME) % {"crossing": crossing_name}
     court = Court(
+        id=reference_id("court", code),
         code=code,
         name_es=names["es"],
         name_en=names["en"],
@@ -123,19 +126,19 @@ EDITABLE_COURT = (
 )
 
 
-def update_crossing(ctx: AppContext, code: str, **changes: Any) -> Crossing:
+def update_crossing(ctx: AppContext, code: str, **changes: Any) -> Saved[Crossing]:
     """Let the organisation correct a crossing (an address, a reporting point, report hours)."""
     return _update(ctx, "crossing", code, EDITABLE_CROSSING, changes)  # type: ignore[return-value]
 
 
-def update_court(ctx: AppContext, code: str, **changes: Any) -> Court:
+def update_court(ctx: AppContext, code: str, **changes: Any) -> Saved[Court]:
     """Let the organisation correct a court (an address that moved, a phone number)."""
     return _update(ctx, "court", code, EDITABLE_COURT, changes)  # type: ignore[return-value]
 
 
 def _update(
     ctx: AppContext, entity: str, code: str, editable: tuple[str, ...], changes: dict[str, Any]
-) -> Crossing | Court:
+) -> Saved[Crossing | Court]:
     unknown = set(changes) - set(editable)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -154,16 +157,7 @@ def _update(
     with ctx.db.write() as session:
         finder = crossing_by_code if entity == "crossing" else court_by_code
         record = finder(session, code)
-        before = audit.snapshot(record, list(clean))
-        for name, value in clean.items():
-            setattr(record, name, value)
-        audit.record(
-            session,
-            ctx.actor,
-            "update",
-            entity,
-            record.id,
-            None,
-            audit.diff(before, audit.snapshot(record, list(clean))),
+        edit_record(
+            session, ctx.actor, record, None, clean, entity=entity, case_id=None, stamp=False
         )
-        return record
+        return Saved(record, OpChanges.of(REFERENCE))

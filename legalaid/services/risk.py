@@ -26,20 +26,12 @@ from legalaid.models import (
 )
 from legalaid.services import audit
 from legalaid.services import validation as v
-from legalaid.services.cases import _check_version, _load_case, guarded_write
+from legalaid.services.cases import _load_case
+from legalaid.services.ops import NOTHING, RISK, OpChanges
+from legalaid.services.writes import Saved, data_fields, edit_record, guarded_write
 
-RISK_FIELDS = [
-    "assessed_on",
-    "author",
-    "level",
-    "factors",
-    "consent_sensitive",
-    "fear_screening",
-    "narrative_es",
-    "narrative_en",
-    "narrative_original",
-]
-INCIDENT_FIELDS = ["occurred_on", "city", "kind", "perpetrator", "reported", "description"]
+RISK_FIELDS = data_fields(RiskAssessment, exclude=("case_id",))
+INCIDENT_FIELDS = data_fields(Incident, exclude=("risk_id",))
 NEEDS_CONSENT = N_(
     "Health, disability, pregnancy and LGBTQI+ factors are recorded only with the person's "
     "consent: tick the consent box or leave those factors out."
@@ -72,6 +64,7 @@ class IncidentInput:
 class RiskDetail:
     assessment: RiskAssessment
     incidents: list[Incident]
+    changes: OpChanges = NOTHING  # what the write that returned it changed
 
 
 def factor_choices() -> list[tuple[str, str, bool]]:
@@ -176,7 +169,12 @@ def add_assessment(
         for item in incident_values:
             _add_incident_row(session, ctx.actor, risk, item)
         risk_id = risk.id
-    return get_assessment(ctx, risk_id)
+    return _changed(get_assessment(ctx, risk_id))
+
+
+def _changed(detail: RiskDetail) -> RiskDetail:
+    detail.changes = OpChanges.of(RISK, case=detail.assessment.case_id)
+    return detail
 
 
 def update_assessment(
@@ -188,31 +186,32 @@ def update_assessment(
     errors.check()
     with guarded_write(ctx) as session:
         risk = _load_risk(session, risk_id)
-        _check_version(risk, expected_version)
-        before = audit.snapshot(risk, RISK_FIELDS)
-        for name, value in values.items():
-            setattr(risk, name, value)
-        changes = audit.diff(before, audit.snapshot(risk, RISK_FIELDS))
-        if changes:
-            risk.updated_at = utcnow()
-            audit.record(
-                session, ctx.actor, "update", "risk_assessment", risk.id, risk.case_id, changes
-            )
-    return get_assessment(ctx, risk_id)
+        edit_record(
+            session,
+            ctx.actor,
+            risk,
+            expected_version,
+            values,
+            entity="risk_assessment",
+            case_id=risk.case_id,
+            audited=RISK_FIELDS,
+        )
+    return _changed(get_assessment(ctx, risk_id))
 
 
-def add_incident(ctx: AppContext, risk_id: str, data: IncidentInput) -> Incident:
+def add_incident(ctx: AppContext, risk_id: str, data: IncidentInput) -> Saved[Incident]:
     errors = v.Collector()
     values = _incident_values(data, errors)
     errors.check()
     with ctx.db.write() as session:
         risk = _load_risk(session, risk_id)
-        return _add_incident_row(session, ctx.actor, risk, values)
+        incident = _add_incident_row(session, ctx.actor, risk, values)
+        return Saved(incident, OpChanges.of(RISK, case=risk.case_id))
 
 
 def update_incident(
     ctx: AppContext, incident_id: str, expected_version: int | None, data: IncidentInput
-) -> Incident:
+) -> Saved[Incident]:
     errors = v.Collector()
     values = _incident_values(data, errors)
     errors.check()
@@ -220,18 +219,18 @@ def update_incident(
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError(N_("This incident no longer exists."), "incident")
-        _check_version(incident, expected_version)
         risk = _load_risk(session, incident.risk_id)
-        before = audit.snapshot(incident, INCIDENT_FIELDS)
-        for name, value in values.items():
-            setattr(incident, name, value)
-        changes = audit.diff(before, audit.snapshot(incident, INCIDENT_FIELDS))
-        if changes:
-            incident.updated_at = utcnow()
-            audit.record(
-                session, ctx.actor, "update", "incident", incident.id, risk.case_id, changes
-            )
-        return incident
+        edit_record(
+            session,
+            ctx.actor,
+            incident,
+            expected_version,
+            values,
+            entity="incident",
+            case_id=risk.case_id,
+            audited=INCIDENT_FIELDS,
+        )
+        return Saved(incident, OpChanges.of(RISK, case=risk.case_id))
 
 
 def get_assessment(ctx: AppContext, risk_id: str) -> RiskDetail:

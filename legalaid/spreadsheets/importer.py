@@ -247,7 +247,8 @@ class _Known:
             conn.execute(text('SELECT case_number, id FROM "case"')).all()
         )
         self.numbers = {case_id: number for number, case_id in self.cases.items()}
-        self.by_anumber: dict[str, tuple[str, NameKey]] = {}
+        # An A-number may be on two stored people (possible duplicates): every one is kept.
+        self.by_anumber: dict[str, list[tuple[str, NameKey]]] = defaultdict(list)
         self.by_case: dict[str, dict[NameKey, str | None]] = defaultdict(dict)
         self.by_name: dict[NameKey, str] = {}
         self.sizes: dict[str, int] = defaultdict(int)
@@ -256,7 +257,7 @@ class _Known:
         ):
             key = (_fold(given), _fold(family), str(born or ""))
             if a_number:
-                self.by_anumber[a_number] = (case_id, key)
+                self.by_anumber[a_number].append((case_id, key))
             self.by_case[case_id].setdefault(key, a_number)
             self.by_name.setdefault(key, case_id)
             self.sizes[case_id] += 1
@@ -671,11 +672,13 @@ def _identify(
     """The row's fate by who it is: (fate, what to tell, the earlier row it repeats)."""
     known, seen, sheet = run.known, run.seen, run.sheet
     number = row.person["a_number"]
-    if number and number in known.by_anumber:
-        stored_case, stored_key = known.by_anumber[number]
-        case = known.numbers[stored_case]
-        if stored_key == row.key:
-            return ALREADY_THERE, Problem(ALREADY_IN, None, {"case": case}), None
+    if number and known.by_anumber.get(number):
+        holders = known.by_anumber[number]
+        for stored_case, stored_key in holders:
+            if stored_key == row.key:
+                case = known.numbers[stored_case]
+                return ALREADY_THERE, Problem(ALREADY_IN, None, {"case": case}), None
+        case = known.numbers[holders[0][0]]
         return (
             REJECTED,
             Problem(

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from figures import row  # noqa: E402  (tests/benchmarks/figures.py)
 
-from legalaid.context import AppContext, open_home  # noqa: E402
+from legalaid.context import AppContext  # noqa: E402
+from legalaid.home import open_home  # noqa: E402
 from legalaid.services.cases import CaseInput, PersonInput, open_case  # noqa: E402
 from legalaid.services.demo import generate_demo  # noqa: E402
 from legalaid.services.search import count_cases, fts_query, search_cases  # noqa: E402

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.errors import LegalAidError
 from legalaid.spreadsheets.importer import import_file
 ctx = open_home(Path(sys.argv[1]), unencrypted=True)
@@ -64,7 +64,7 @@ def measure(folder: Path, source: Path, mode: str = "real") -> dict[str, Any]:
 
 
 def largest(folder: Path, rows: int) -> tuple[Path, Path, Path]:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from legalaid.services.demo import generate_demo
     from legalaid.spreadsheets.exporter import ORDER, _rows
     from legalaid.spreadsheets.tabular import HEADERS, write_csv, write_xlsx

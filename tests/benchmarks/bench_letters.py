@@ -32,9 +32,10 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from legalaid.context import AppContext, open_home  # noqa: E402
+from legalaid.context import AppContext  # noqa: E402
 from legalaid.documents import hearings_in_range, reminders_batch  # noqa: E402
 from legalaid.documents.fonts import REGULAR, register_fonts  # noqa: E402
+from legalaid.home import open_home  # noqa: E402
 from legalaid.services.demo import generate_demo  # noqa: E402
 
 

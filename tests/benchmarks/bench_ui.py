@@ -75,7 +75,7 @@ def main() -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"
-        from legalaid.context import open_home
+        from legalaid.home import open_home
         from legalaid.services.demo import generate_demo
 
         ctx = open_home(home, unencrypted=True)

@@ -95,13 +95,16 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["core", "letters", "ui"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["core", "letters", "ui", "exchange"]
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     parts = {
         "core": ("bench_core.py", ["--cases", str(args.cases)]),
         "letters": ("bench_letters.py", ["--letters", str(args.letters), "--households", "200"]),
         "ui": ("bench_ui.py", ["--cases", str(args.cases), "--letters", str(args.letters)]),
+        "exchange": ("bench_exchange.py", []),
     }
     for name, (script, extra) in parts.items():
         if name not in args.skip and (HERE / script).exists():

@@ -3,7 +3,7 @@
 measure the case list, the Upcoming view and a reminder batch, and print the figures.
 
 Nothing of the benchmark runs before "ready" but a finder on ``sys.meta_path`` that, when the
-application itself imports ``ui.main_window``, wraps ``MainWindow.show`` and the case table's
+application itself imports ``ui.window.main_window``, wraps ``MainWindow.show`` and the case table's
 ``paintEvent`` to see the first rows painted. The measuring code (measure_ui.py) is imported
 after "ready".
 
@@ -22,11 +22,11 @@ LETTERS = [1000]  # the batch's size, from the command line
 
 
 class _WatchTheWindow:
-    """Finds nothing itself: lets ``ui.main_window`` load as usual, then wraps its window's
+    """Finds nothing itself: lets ``ui.window.main_window`` load as usual, then wraps its window's
     ``show`` so the first shown window is watched until it is usable."""
 
     def find_spec(self, name, path=None, target=None):  # type: ignore[no-untyped-def]
-        if name != "ui.main_window":
+        if name != "ui.window.main_window":
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
@@ -50,7 +50,7 @@ def _wrap_show(window_class):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    table_class = sys.modules["ui.case_list"].CaseTable
+    table_class = sys.modules["ui.cases.case_list"].CaseTable
     show = window_class.show
     shown: list = []  # type: ignore[type-arg]
 

@@ -283,7 +283,7 @@ def test_first_start_of_the_client_asks_a_passphrase_and_opens_the_window(
     state = check_frozen(report, installed.app)
     assert Path(state["qt_translations"]).is_relative_to(installed.app)
     assert state["qt_spanish"] is True  # Qt's own buttons in Spanish: "Aceptar", "Cancelar"
-    assert "ui.main_window" in state["modules"]
+    assert "ui.window.main_window" in state["modules"]
     assert (installed.data / "legalaid.db").is_file()
     assert (installed.data / "legalaid.key").is_file()
 
@@ -462,8 +462,8 @@ def downgrade(home: Path, passphrase: str, target: str) -> None:
     older release had made it."""
     from alembic import command
 
-    from legalaid.context import open_home
     from legalaid.db import alembic_config
+    from legalaid.home import open_home
 
     ctx = open_home(home, passphrase=passphrase)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from legalaid.cli import build_parser
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.i18n import set_language
 from legalaid.services.cases import CaseInput, PersonInput, open_case
 

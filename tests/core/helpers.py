@@ -44,5 +44,5 @@ def hearing_in(
     day = date.today() + timedelta(days=days)
     h = schedule_hearing(
         ctx, case_id, HearingInput(court=court, crossing=crossing, day=day, at=at, **kw)
-    )  # type: ignore[arg-type]
+    ).record  # type: ignore[arg-type]
     return h.id

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.services import bulk
 from legalaid.services.demo import generate_demo
 

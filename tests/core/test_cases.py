@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import ConflictError, NotFoundError, ValidationError
+from legalaid.home import open_home
 from legalaid.services.audit import case_history
 from legalaid.services.cases import (
     CaseInput,
@@ -63,12 +64,26 @@ def test_a_household_needs_someone(ctx: AppContext) -> None:
         open_case(ctx, CaseInput(), [])
 
 
-def test_a_numbers_are_unique_among_people(ctx: AppContext) -> None:
-    first = family(ctx, a_number="012345678")
-    with pytest.raises(ValidationError) as caught:
-        family(ctx, a_number="A 012 345 678")
-    assert first.case.case_number in caught.value.message()
-    assert "A 012-345-678" in caught.value.message()
+def test_an_anumber_in_another_household_is_a_possible_duplicate(ctx: AppContext) -> None:
+    first = family(ctx, a_number="012345678", given="Rosa", family_names="Mejía")
+    second = family(ctx, a_number="A 012 345 678")  # saved: the service reports, not refuses
+    assert second.people[0].a_number == "012345678"
+    [dup] = second.duplicates
+    assert dup.person_id == second.people[0].id
+    assert (dup.a_number, dup.other_case, dup.other_case_id) == (
+        "A 012-345-678",
+        first.case.case_number,
+        first.case.id,
+    )
+    assert dup.other_name == "Rosa Mejía"
+    # Each side sees the other.
+    assert [d.other_case for d in get_case(ctx, first.case.id).duplicates] == [
+        second.case.case_number
+    ]
+    assert family(ctx, a_number="A 999-999-999").duplicates == []
+
+
+def test_an_anumber_twice_inside_one_household_is_refused(ctx: AppContext) -> None:
     with pytest.raises(ValidationError, match="dos veces"):
         open_case(
             ctx,
@@ -78,6 +93,15 @@ def test_a_numbers_are_unique_among_people(ctx: AppContext) -> None:
                 PersonInput("C", "D", a_number="012345678"),
             ],
         )
+    detail = family(ctx, a_number="A 012-345-678")
+    with pytest.raises(ValidationError, match="dos veces"):  # a new member with the same one
+        add_person(ctx, detail.case.id, PersonInput("Ana", "B", "child", a_number="012345678"))
+    child = detail.people[1]
+    with pytest.raises(ValidationError, match="dos veces"):  # a member edited to the same one
+        update_person(
+            ctx, child.id, child.version, PersonInput("Niña 0", "B", "child", a_number="012345678")
+        )
+    assert [p.a_number for p in get_case(ctx, detail.case.id).people] == ["012345678", None]
 
 
 def test_edit_case_is_audited_field_by_field(ctx: AppContext) -> None:

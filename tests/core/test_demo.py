@@ -4,7 +4,7 @@ from sqlmodel import col, func, select
 
 from legalaid.context import AppContext
 from legalaid.models import Case, Hearing, Person, RiskAssessment
-from legalaid.services.demo import generate_demo
+from legalaid.services.demo import add_demo, generate_demo
 from legalaid.services.search import count_cases, search_cases
 
 
@@ -43,3 +43,10 @@ def test_demo_can_be_added_twice_and_is_deterministic(ctx: AppContext) -> None:
     assert search_cases(ctx, "", limit=1, offset=20, order="case_number")[0].case_number.endswith(
         "000021"
     )
+
+
+def test_adding_demo_cases_says_everything_changed(ctx: AppContext) -> None:
+    added = add_demo(ctx, 5, seed=2)
+    assert added.record == 5 and count_cases(ctx) == 5
+    assert added.changes.everything and added.changes.touches("hearing", "document")
+    assert not add_demo(ctx, 0).changes  # nothing added, nothing to redraw

@@ -29,7 +29,7 @@ def test_hearing_is_an_instant_in_the_court_zone_with_report_time(ctx: AppContex
         HearingInput(
             court="ELP", crossing="ELP", day=date(2027, 1, 12), at=time(8, 30), report_at=time(4, 0)
         ),
-    )
+    ).record
     assert h.zone == "America/Denver"
     assert h.starts_at == datetime(2027, 1, 12, 15, 30, tzinfo=UTC)  # MST = UTC-7
     assert h.report_at == datetime(2027, 1, 12, 11, 0, tzinfo=UTC)
@@ -41,7 +41,7 @@ def test_report_time_defaults_to_four_hours_before(ctx: AppContext) -> None:
     case = family(ctx)
     h = schedule_hearing(
         ctx, case.case.id, HearingInput(day=date(2027, 7, 6), at=time(8, 0), court="SDG")
-    )
+    ).record
     assert h.starts_at is not None and h.report_at == h.starts_at - timedelta(hours=4)
 
 
@@ -69,7 +69,7 @@ def test_a_time_that_does_not_exist_is_refused(ctx: AppContext) -> None:
 
 def test_date_to_be_set(ctx: AppContext) -> None:
     case = family(ctx)
-    h = schedule_hearing(ctx, case.case.id, HearingInput(court="SDG"))
+    h = schedule_hearing(ctx, case.case.id, HearingInput(court="SDG")).record
     assert h.status == "to_be_set" and h.starts_at is None
 
 
@@ -77,13 +77,13 @@ def test_rescheduling_keeps_the_old_date_in_the_history(ctx: AppContext) -> None
     case = family(ctx)
     first = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0))
-    )
+    ).record
     second = reschedule_hearing(
         ctx,
         first.id,
         first.version,
         HearingInput(court="SDG", day=date(2027, 3, 2), at=time(13, 0), source="tear_sheet"),
-    )
+    ).record
     history = get_case(ctx, case.case.id).hearings
     assert [(h.status, h.replaces_id) for h in history] == [
         ("postponed", None),
@@ -100,7 +100,7 @@ def test_rescheduling_to_the_same_date_or_to_no_date_is_refused(ctx: AppContext)
     case = family(ctx)
     first = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0))
-    )
+    ).record
     same = HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0), source="tear_sheet")
     with pytest.raises(ValidationError) as refused:
         reschedule_hearing(ctx, first.id, first.version, same)
@@ -120,7 +120,7 @@ def test_rescheduling_to_the_same_date_or_to_no_date_is_refused(ctx: AppContext)
         first.id,
         first.version,
         HearingInput(court="SDG", day=date(2027, 2, 2), at=time(13, 0)),
-    )
+    ).record
     assert moved.status == "scheduled"
 
 
@@ -128,16 +128,16 @@ def test_a_hearing_moved_earlier_is_still_on_top_of_the_history(ctx: AppContext)
     case = family(ctx)
     first = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 6, 2), at=time(8, 0))
-    )
+    ).record
     earlier = reschedule_hearing(
         ctx, first.id, first.version, HearingInput(court="SDG", day=date(2027, 3, 2), at=time(8, 0))
-    )
+    ).record
     later = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 9, 1), at=time(8, 0))
-    )
+    ).record
     old = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2026, 1, 5), at=time(8, 0))
-    )
+    ).record
     record_outcome(ctx, old.id, old.version, "attended")
     ordered = history_order(get_case(ctx, case.case.id).hearings)
     assert [h.id for h in ordered] == [earlier.id, later.id, first.id, old.id]
@@ -159,14 +159,14 @@ def test_outcome_cancel_and_verification(ctx: AppContext) -> None:
     case = family(ctx)
     h = schedule_hearing(
         ctx, case.case.id, HearingInput(court="SDG", day=date(2027, 2, 2), at=time(8, 0))
-    )
-    verified = mark_verified(ctx, h.id)
+    ).record
+    verified = mark_verified(ctx, h.id).record
     assert verified.verified_by == "Ana Tester" and verified.source == "hotline"
-    missed = record_outcome(ctx, h.id, verified.version, "missed", "No llegó el transporte")
+    missed = record_outcome(ctx, h.id, verified.version, "missed", "No llegó el transporte").record
     assert missed.status == "missed" and missed.outcome == "No llegó el transporte"
     with pytest.raises(ValidationError):
         record_outcome(ctx, h.id, None, "postponed")
-    other = schedule_hearing(ctx, case.case.id, HearingInput(court="SDG"))
-    assert cancel_hearing(ctx, other.id, other.version).status == "cancelled"
+    other = schedule_hearing(ctx, case.case.id, HearingInput(court="SDG")).record
+    assert cancel_hearing(ctx, other.id, other.version).record.status == "cancelled"
     with pytest.raises(ValidationError, match="futuro"):
         mark_verified(ctx, h.id, when=datetime.now(UTC) + timedelta(days=2))

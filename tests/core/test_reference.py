@@ -29,11 +29,11 @@ def test_every_crossing_and_court_from_the_facts_is_seeded(ctx: AppContext) -> N
 def test_the_organisation_can_correct_reference_data(ctx: AppContext) -> None:
     court = update_court(
         ctx, "ELP", address="700 E. San Antonio Ave., Suite 750, El Paso, TX", confirmed=True
-    )
+    ).record
     assert court.confirmed and court.version == 2
     crossing = update_crossing(
         ctx, "sys", reporting_point_es="PedWest, carril 3", report_hours_before=3.5
-    )
+    ).record
     assert crossing.reporting_point_es == "PedWest, carril 3"
     with pytest.raises(ValidationError, match="entre 0 y 12"):
         update_crossing(ctx, "SYS", report_hours_before=30)

@@ -92,10 +92,10 @@ def test_edits_use_the_version_counter(ctx: AppContext) -> None:
 def test_incidents_are_added_and_edited(ctx: AppContext) -> None:
     case = family(ctx)
     risk = add_assessment(ctx, case.case.id, RiskInput()).assessment
-    incident = add_incident(ctx, risk.id, IncidentInput(kind="threat", city="Mexicali"))
+    incident = add_incident(ctx, risk.id, IncidentInput(kind="threat", city="Mexicali")).record
     edited = update_incident(
         ctx, incident.id, incident.version, IncidentInput(kind="assault", reported=True)
-    )
+    ).record
     assert (edited.kind, edited.reported, edited.city) == ("assault", True, "")
     [listed] = list_assessments(ctx, case.case.id)
     assert [i.kind for i in listed.incidents] == ["assault"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from alembic import command
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.db import Database, alembic_config, fold
+from legalaid.home import open_home
 from legalaid.services.cases import PersonInput, add_person, update_person
 from legalaid.services.demo import generate_demo
 from legalaid.services.search import search_cases

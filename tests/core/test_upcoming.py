@@ -45,7 +45,7 @@ def test_json_has_the_fields_and_offsets(ctx: AppContext) -> None:
 def test_flags_verified_and_missed(ctx: AppContext) -> None:
     a = family(ctx)
     hid = hearing_in(ctx, a.case.id, 1)
-    h = mark_verified(ctx, hid)
+    h = mark_verified(ctx, hid).record
     assert upcoming(ctx, 7)[0].flags == []
     record_outcome(ctx, hid, h.version, "missed")
     assert upcoming(ctx, 7)[0].flags == ["missed"]
@@ -59,7 +59,7 @@ def test_reminder_outdated_after_a_reschedule_until_a_new_one_is_printed(ctx: Ap
     assert upcoming(ctx, 7)[0].flags == []
     row = upcoming(ctx, 7)[0]
     later = HearingInput(court="SDG", crossing="SYS", day=row.hearing_at.date(), at=time(13, 0))
-    new = reschedule_hearing(ctx, hid, None, later).id
+    new = reschedule_hearing(ctx, hid, None, later).record.id
     mark_verified(ctx, new)
     [moved] = upcoming(ctx, 7)
     assert moved.hearing_id == new and moved.flags == ["reminder_outdated"]

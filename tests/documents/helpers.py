@@ -72,7 +72,7 @@ def hearing(
     court: str = "SDG",
 ) -> str:
     data = HearingInput(court=court, crossing=crossing, day=day, at=at)
-    return schedule_hearing(ctx, case_id, data).id
+    return schedule_hearing(ctx, case_id, data).record.id
 
 
 def text_of(pdf: bytes) -> str:

@@ -49,6 +49,9 @@ def test_one_pdf_with_a_letter_per_hearing_by_report_time(ctx: AppContext, out_d
     assert [p.name for p in out_dir.iterdir()] == ["semana.pdf"]  # no temporary files left
     logged = documents_for_case(ctx, numbers[0])
     assert len(logged) == 1 and logged[0].file == str(out) and logged[0].kind == "reminder"
+    # What changed: the document log of the three households whose letters were logged.
+    assert result.changes.kinds == {"document"}
+    assert len(result.changes.cases) == 3 and logged[0].case_id in result.changes.cases
 
 
 def test_only_one_crossing_and_one_file_per_household(ctx: AppContext, out_dir: Path) -> None:

@@ -27,7 +27,8 @@ def test_log_keeps_kind_case_hearing_who_when_hash_and_printed_facts(ctx: AppCon
     hearing_id = hearing(ctx, case.case.id)
     letter = reminder_letter(ctx, hearing_id)
     assert documents_for_case(ctx, case.case.id) == []  # building alone logs nothing
-    log_document(ctx, letter)
+    changes = log_document(ctx, letter)
+    assert changes.kinds == {"document"} and changes.cases == {case.case.id}
     add_assessment(ctx, case.case.id, RiskInput(level="low"))
     log_document(ctx, risk_note(ctx, case.case.id))
     newest, first = documents_for_case(ctx, case.case.case_number)
@@ -48,7 +49,7 @@ def test_reschedule_makes_the_reminder_outdated_until_reprinted(ctx: AppContext)
     assert outdated_reminders(ctx, [old]) == set()
     new = reschedule_hearing(
         ctx, old, None, HearingInput(court="SDG", crossing="SYS", day=HEARING_DAY, at=time(13, 0))
-    ).id
+    ).record.id
     assert outdated_reminders(ctx, [new]) == {new}  # the family holds a letter saying 8:00
     log_document(ctx, reminder_letter(ctx, new))
     assert outdated_reminders(ctx, [new]) == set()

@@ -20,7 +20,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.db import Database
 from legalaid.documents import (
     crossing_list,
@@ -33,6 +33,7 @@ from legalaid.documents.facts import load_hearings
 from legalaid.documents.log import document_rows
 from legalaid.documents.message import message_document, message_text
 from legalaid.formatting import clock, local_time, long_date, zone_name
+from legalaid.home import open_home
 from legalaid.i18n import using_language
 from legalaid.services.hearings import HearingInput, reschedule_hearing
 from legalaid.services.upcoming import upcoming
@@ -76,7 +77,7 @@ def test_cards_crossing_lists_and_messages_count_for_out_of_date(
 
     log_document(ctx, paper(old))  # type: ignore[arg-type]
     assert outdated_reminders(ctx, [old]) == set()
-    new = reschedule_hearing(ctx, old, None, LATER).id
+    new = reschedule_hearing(ctx, old, None, LATER).record.id
     assert outdated_reminders(ctx, [new]) == {new}  # the paper said 8:00
     log_document(ctx, paper(new))  # type: ignore[arg-type]
     assert outdated_reminders(ctx, [new]) == set()
@@ -86,7 +87,7 @@ def test_a_new_letter_does_not_cover_the_old_cards_the_household_carries(ctx: Ap
     case = household(ctx, EIGHT[:1])
     old = hearing(ctx, case.case.id)
     log_document(ctx, wallet_cards(ctx, case.case.id))
-    new = reschedule_hearing(ctx, old, None, LATER).id
+    new = reschedule_hearing(ctx, old, None, LATER).record.id
     log_document(ctx, reminder_letter(ctx, new))
     assert outdated_reminders(ctx, [new]) == {new}  # the cards still say 8:00
     log_document(ctx, wallet_cards(ctx, case.case.id))
@@ -156,7 +157,7 @@ def test_the_log_rows_say_which_paper_is_out_of_date(ctx: AppContext) -> None:
     old = hearing(ctx, case.case.id)
     log_document(ctx, reminder_letter(ctx, old))
     assert [r.outdated for r in document_rows(ctx, case.case.id)] == [False]
-    new = reschedule_hearing(ctx, old, None, LATER).id
+    new = reschedule_hearing(ctx, old, None, LATER).record.id
     assert [r.outdated for r in document_rows(ctx, case.case.id)] == [True]
     log_document(ctx, reminder_letter(ctx, new))
     assert [r.outdated for r in document_rows(ctx, case.case.id)] == [False, True]

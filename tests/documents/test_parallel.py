@@ -81,7 +81,7 @@ CALLER = """
 import sys
 from pathlib import Path
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.documents import parallel, reminders_batch
 
 OFF = sys.argv[3] == "off"

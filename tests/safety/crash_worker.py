@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def do_import(home: str, source: str, dry_run: bool = False) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from legalaid.spreadsheets.importer import import_file
 
     ctx = open_home(home, unencrypted=True)
@@ -23,7 +23,7 @@ def do_import(home: str, source: str, dry_run: bool = False) -> None:
 
 
 def do_edits(home: str, log: str, passphrase: str) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from legalaid.services.cases import CaseInput, PersonInput, open_case, update_case
 
     ctx = open_home(home, passphrase=passphrase)

@@ -25,7 +25,7 @@ def main(args: list[str]) -> None:
 
         print(replace_home_recovery_key(HomePaths(home), args[2]), flush=True)
     elif command == "hold":
-        from legalaid.context import open_home
+        from legalaid.home import open_home
         from legalaid.homelock import set_program
 
         set_program(args[2])

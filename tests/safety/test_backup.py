@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.safety.backup import auto_backup, backup_to, inspect_backup, restore
 from legalaid.safety.keys import unlock
 from legalaid.services.cases import CaseInput, update_case

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.db import open_raw
+from legalaid.home import open_home
 from legalaid.safety.keys import unlock
 
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -126,7 +126,9 @@ def test_kill_during_a_10000_row_import(tmp_path: Path) -> None:
     # SIGKILL inside the rejects file's few milliseconds of writing leaves its temporary file
     # (removed by the next start's sweep); no run here has landed there so far
     print("partial files left in the folders:", partial)
-    assert len(outcomes) == IMPORT_RUNS + DRY_RUNS
+    # The kills land anywhere in the import, nearly all before its one commit at the end: at
+    # least one real import must have been cut and rolled back, or no kill tested anything.
+    assert any(command == "import" and people == 0 for command, people, _r in outcomes)
 
 
 @pytest.mark.slow

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.safety.backup import BACKUP_STEPS, RESTORE_STEPS, auto_backup, backup_to, restore
 from legalaid.services.demo import generate_demo
 from tests.safety.conftest import dump
@@ -28,7 +28,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     if not shutil.which("mount"):
         pytest.skip("no mount command here")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", str(mount)],
         capture_output=True,
         text=True,
     )

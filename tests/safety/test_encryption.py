@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import HomeState, home_state, open_home
 from legalaid.errors import StorageError
+from legalaid.home import HomeState, home_state, open_home
 from legalaid.paths import HomePaths
 from legalaid.safety.backup import auto_backup
 from legalaid.safety.convert import PLAIN_ASIDE, encrypt_home, finish_conversion

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from legalaid.services.demo import generate_demo
 from legalaid.spreadsheets.exporter import export_file

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from legalaid import homelock
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.homelock import HomeInUse
 from legalaid.safety.backup import auto_backup, restore
 from legalaid.services.demo import generate_demo

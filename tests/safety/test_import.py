@@ -144,7 +144,7 @@ def test_a_file_without_name_columns_is_refused(ctx: AppContext, tmp_path: Path)
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_imports_back_unchanged(ctx: AppContext, tmp_path: Path, suffix: str) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
 
     generate_demo(ctx, 40, seed=11)
     path = tmp_path / f"todo{suffix}"

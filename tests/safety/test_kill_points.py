@@ -21,8 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from legalaid.context import open_home
 from legalaid.documents.parallel import STEPS as BATCH_STEPS
+from legalaid.home import open_home
 from legalaid.paths import HomePaths
 from legalaid.safety.backup import (
     BACKUP_STEPS,

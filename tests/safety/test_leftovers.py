@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.errors import StorageError
 from legalaid.files import partial, write_atomic
+from legalaid.home import open_home
 from tests.safety.faulty import KILLED, environment, stray_files
 
 KILL_MID_WRITE = """
 import os, signal, sys
 from pathlib import Path
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.files import new_partial
 ctx = open_home(sys.argv[1], unencrypted=True)
 tmp = new_partial(Path(sys.argv[2]))

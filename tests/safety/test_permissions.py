@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.safety.backup import auto_backup, backup_to, restore
 from legalaid.services.demo import generate_demo
 from tests.safety.faulty import PASS, cli, passfile, readable_by_others

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import open_home
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.safety.backup import (
     OtherHomeBackup,
     auto_backup,

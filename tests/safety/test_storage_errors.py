@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
 from legalaid.errors import StorageError
+from legalaid.home import open_home
 from legalaid.services.demo import generate_demo
 from tests.core.helpers import family
 

@@ -12,7 +12,7 @@ from tests.core.helpers import family
 
 SAVE = """
 import sys
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.errors import ConflictError
 from legalaid.services.cases import CaseInput, update_case
 ctx = open_home(sys.argv[1], unencrypted=True)
@@ -47,6 +47,9 @@ def test_second_process_saving_an_old_version_is_refused(ctx: AppContext) -> Non
 
 def test_the_refused_person_can_reload_and_save(ctx: AppContext, tmp_path: Path) -> None:
     detail = family(ctx)
-    _save(ctx, detail.case.id, detail.case.version, "Lupita")
+    assert _save(ctx, detail.case.id, detail.case.version, "Lupita") == "saved"
+    assert _save(ctx, detail.case.id, detail.case.version, "Tomás").startswith("refused:")
     fresh = get_case(ctx, detail.case.id).case.version
+    assert fresh == detail.case.version + 1  # Lupita's save, and only hers
     assert _save(ctx, detail.case.id, fresh, "Tomás") == "saved"
+    assert get_case(ctx, detail.case.id).case.shelter == "Tomás"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from legalaid.context import AppContext
 from legalaid.services.demo import generate_demo
-from ui.language import LanguageSwitcher
-from ui.tasks import TaskRunner
+from ui.common.language import LanguageSwitcher
+from ui.common.tasks import TaskRunner, wait_for_all
 
 
 class UnexpectedDialog(AssertionError):
@@ -58,7 +58,7 @@ def _qt_state(qapp: QApplication, _no_real_dialogs: None) -> Iterator[None]:
     switcher = LanguageSwitcher.of(qapp)
     switcher.apply("es")
     yield
-    QThreadPool.globalInstance().waitForDone(30_000)
+    wait_for_all(30_000)
     QCoreApplication.processEvents()
     for window in qapp.topLevelWidgets():
         window.close()
@@ -71,7 +71,7 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
     task_runner = TaskRunner()
     yield task_runner
     task_runner.cancel_all()
-    QThreadPool.globalInstance().waitForDone(30_000)
+    wait_for_all(30_000)
     QCoreApplication.processEvents()
 
 
@@ -83,7 +83,7 @@ def demo_ctx(ctx: AppContext) -> AppContext:
 
 def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
     """The main window shown, with what it loads behind its first screen loaded."""
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(ctx, LanguageSwitcher.of(QApplication.instance()), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(window)

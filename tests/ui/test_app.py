@@ -7,15 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from legalaid.context import AppContext, open_home
+from legalaid.context import AppContext
+from legalaid.home import open_home
 from legalaid.services.search import count_cases
 from tests.ui.conftest import main_window, wait_idle
 from ui import app as app_module
-from ui import session
-from ui.case_editor import CaseEditor
-from ui.main_window import MainWindow
-from ui.settings_dialog import SettingsDialog
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.editor.case_editor import CaseEditor
+from ui.security import session
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.settings.settings_dialog import SettingsDialog
+from ui.window.main_window import MainWindow
 
 
 def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +71,7 @@ def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypat
         return int(dialog.result())
 
     monkeypatch.setattr(SettingsDialog, "exec", exec_)
-    window.settings_action.trigger()
+    window.menus.settings_action.trigger()
     saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
     assert saved["office_prefix"] == "MXL" and saved["language"] == "en"
     assert saved["organisation"]["name"] == "Casa del Migrante de ejemplo"
@@ -87,7 +88,7 @@ def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -
             window.close()
         return 0
 
-    from ui.first_run import OrganisationDialog
+    from ui.settings.first_run import OrganisationDialog
 
     asked: list[str] = []  # a fresh home asks who prints the letters, before the window
     monkeypatch.setattr(
@@ -213,12 +214,38 @@ def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monke
 
 def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     window = main_window(qtbot, ctx)
-    window.language_actions["en"].trigger()
+    window.menus.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
-    assert window.language_box.currentData() == "en"
+    assert window.menus.language_box.currentData() == "en"
     saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
     assert saved["language"] == "en"
-    window.language_box.setCurrentIndex(window.language_box.findData("es"))
-    window.language_box.activated.emit(window.language_box.currentIndex())
+    window.menus.language_box.setCurrentIndex(window.menus.language_box.findData("es"))
+    window.menus.language_box.activated.emit(window.menus.language_box.currentIndex())
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — expedientes y audiencias")
-    assert window.language_actions["es"].isChecked()
+    assert window.menus.language_actions["es"].isChecked()
+
+
+def test_the_desk_letter_is_typed_in_settings_and_numbers_new_cases(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, monkeypatch
+) -> None:
+    from tests.ui.keys import type_into
+
+    window = main_window(qtbot, ctx)
+
+    def exec_(dialog: SettingsDialog) -> int:
+        type_into(dialog.desk, "7")
+        dialog.save()
+        assert dialog.errors.labels["desk_letter"].isVisibleTo(dialog)
+        assert dialog.errors.labels["desk_letter"].text()
+        type_into(dialog.desk, "b", clear=True)
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SettingsDialog, "exec", exec_)
+    window.menus.settings_action.trigger()
+    saved = json.loads(Path(ctx.home.settings).read_text(encoding="utf-8"))
+    assert saved["desk_letter"] == "B"
+    from legalaid.services.cases import CaseInput, PersonInput, open_case
+
+    detail = open_case(ctx, CaseInput(crossing="SYS"), [PersonInput("Ana", "Ruiz", "principal")])
+    assert detail.case.case_number.split("-")[-1] == "B0001"

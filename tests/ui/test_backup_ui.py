@@ -7,14 +7,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from legalaid.context import HomeState, home_state
+from legalaid.home import HomeState, home_state
 from legalaid.safety.backup import backup_to
 from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
-from ui.passphrase_dialog import CHANGE, PassphraseDialog
-from ui.preview import PreviewDialog
-from ui.unlock import RecoveryKeyDialog
+from ui.printing.preview import PreviewDialog
+from ui.security.passphrase_dialog import CHANGE, PassphraseDialog
+from ui.security.unlock import RecoveryKeyDialog
 
 PASSPHRASE = "una frase larga de prueba"
 NEW_PASSPHRASE = "otra frase todavía más larga"
@@ -49,7 +49,7 @@ def test_back_up_to_a_folder(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  
     usb.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(usb)))
     told = recorder(monkeypatch, "information")
-    window.backup_action.trigger()
+    window.menus.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(told))
     written = list(usb.glob("legalaid-*.db"))
     assert len(written) == 1 and str(written[0]) in told[0][1]
@@ -74,7 +74,7 @@ def test_restore_brings_back_the_old_data_and_keeps_the_current(  # type: ignore
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     told = recorder(monkeypatch, "information")
-    window.restore_action.trigger()
+    window.menus.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=15_000)
     assert "se guarda la base de datos actual como respaldo" in asked[0]
     assert count_cases(ctx) == 1
@@ -96,7 +96,7 @@ def test_a_damaged_backup_changes_nothing(qtbot, ctx, tmp_path: Path, monkeypatc
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
     )
     warned = recorder(monkeypatch, "warning")
-    window.restore_action.trigger()
+    window.menus.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(warned))
     assert "no es un respaldo" in warned[0][1] and "No se cambió nada" in warned[0][1]
     assert count_cases(ctx) == 1
@@ -116,7 +116,8 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # ty
 ) -> None:
     family(ctx, given="Rosa", family_names="Peña Ibáñez")
     window = main_window(qtbot, ctx)
-    assert window.encrypt_action.isVisible() and not window.passphrase_action.isVisible()
+    menus = window.menus
+    assert menus.encrypt_action.isVisible() and not menus.passphrase_action.isVisible()
     shown_keys: list[str] = []
     monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: shown_keys.append(d.key.text()) or 1)
 
@@ -127,11 +128,13 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # ty
         return int(dialog.result())
 
     monkeypatch.setattr(PassphraseDialog, "exec", encrypt)
-    window.encrypt_action.trigger()
+    window.menus.encrypt_action.trigger()
     assert home_state(ctx.home.root) is HomeState.ENCRYPTED and ctx.encrypted
     assert count_cases(ctx) == 1 and shown_keys
     assert "encrypted" not in window.location.text() and "cifrada" in window.location.text()
-    assert window.passphrase_action.isVisible() and not window.encrypt_action.isVisible()
+    assert menus.passphrase_action.isVisible() and not menus.encrypt_action.isVisible()
+    # The recovery sheet is laid out on a worker (not the window's thread), then previewed.
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(PreviewDialog)))
     previews = [w for w in window.findChildren(PreviewDialog) if w.isVisible()]
     assert len(previews) == 1 and previews[0].pdf.pageCount() >= 1
     previews[0].close()
@@ -144,7 +147,7 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # ty
         return int(dialog.result())
 
     monkeypatch.setattr(PassphraseDialog, "exec", change)
-    window.passphrase_action.trigger()
+    window.menus.passphrase_action.trigger()
     window.lock()
     window.lock_page.passphrase.setText(PASSPHRASE)
     window.lock_page.try_unlock()
@@ -159,7 +162,7 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # ty
         return int(dialog.result())
 
     monkeypatch.setattr(PassphraseDialog, "exec", sheet)
-    window.recovery_action.trigger()
+    window.menus.recovery_action.trigger()
     previews = [w for w in window.findChildren(PreviewDialog) if w.isVisible()]
     assert len(previews) == 1 and previews[0].document.title == "Hoja de recuperación"
 
@@ -173,7 +176,7 @@ def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) 
         "getSaveFileName",
         staticmethod(lambda *a, **k: (str(target), "Archivo CSV (*.csv)")),
     )
-    window.export_action.trigger()
+    window.menus.export_action.trigger()
     qtbot.waitUntil(lambda: "Se export" in window.statusBar().currentMessage())
     assert (tmp_path / "expedientes.csv").stat().st_size > 0
     assert "2 personas" in window.statusBar().currentMessage()
@@ -182,7 +185,7 @@ def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) 
 def test_a_damaged_database_is_reported_once_with_what_to_do(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from legalaid.services.demo import generate_demo
     from tests.safety.test_backup import damage_a_page
 
@@ -232,7 +235,7 @@ def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file
 ) -> None:
     """The window restores itself (its connections closed first, the home held alone, opened
     again after): what it saves next is in the live file another process reads."""
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from tests.ui.test_case_editor import type_text
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
@@ -247,7 +250,7 @@ def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
     )
     told = recorder(monkeypatch, "information")
-    window.restore_action.trigger()  # no passphrase asked: a backup of this same folder
+    window.menus.restore_action.trigger()  # no passphrase asked: a backup of this same folder
     qtbot.waitUntil(lambda: bool(told), timeout=15_000)
     wait_idle(qtbot, window.runner)
     editor = window.new_case()
@@ -272,7 +275,7 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
 ) -> None:
     import signal
 
-    from legalaid.context import open_home
+    from legalaid.home import open_home
     from tests.safety.test_home_lock import _holder
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
@@ -289,7 +292,7 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
             QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
         )
         warned = recorder(monkeypatch, "warning")
-        window.restore_action.trigger()
+        window.menus.restore_action.trigger()
         qtbot.waitUntil(lambda: bool(warned), timeout=15_000)
         assert "legalaid import" in warned[0][1] and f"proceso {holder.pid}" in warned[0][1]
         wait_idle(qtbot, window.runner)
@@ -303,7 +306,7 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
 def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    from legalaid.context import open_home
+    from legalaid.home import open_home
 
     ctx = open_home(tmp_path / "home", passphrase=PASSPHRASE)
     family(ctx, given="Rosa", family_names="De Aquí")
@@ -332,7 +335,7 @@ def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # typ
 
     monkeypatch.setattr(PassphraseDialog, "exec", backup_passphrase)
     told = recorder(monkeypatch, "information")
-    window.restore_action.trigger()
+    window.menus.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=15_000)
     assert "otra carpeta de LegalAid" in asked[0] and "frase de acceso" in asked[0]
     assert "frase de acceso (o la clave de recuperación) del respaldo restaurado" in told[0][1]

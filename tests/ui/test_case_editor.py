@@ -11,9 +11,9 @@ from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import press
-from ui import conflict
-from ui.case_editor import CaseEditor
-from ui.reference import load_reference
+from ui.common.reference import load_reference
+from ui.editor import conflict
+from ui.editor.case_editor import CaseEditor
 
 
 def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -102,10 +102,11 @@ def test_a_refused_step_saves_nothing_of_the_household(qtbot, ctx, runner) -> No
     principal, child = editor.household.people[0], editor.household.people[1]
     principal.given.clear()
     type_text(principal.given, "José Ángel")
-    type_text(child.a_number, "A 111-222-333")  # Rosa's, in the other case: refused
+    type_text(child.a_number, "A 012-345-678")  # the principal's, in the same household: refused
     save_and_wait(qtbot, editor, runner)
+    assert "dos veces" in child.errors.labels["a_number"].text()
     assert "Mejía" not in child.errors.labels["a_number"].text()
-    assert other.case.case_number in child.errors.labels["a_number"].text()
+    assert other.case.case_number not in child.errors.labels["a_number"].text()
     assert editor.error.text().startswith("Todavía no se guardó")
     after = get_case(ctx, mine.case.id)  # nothing of this save reached the database
     assert after.case.phone == before.case.phone and after.case.version == before.case.version
@@ -196,3 +197,30 @@ def tab_out():  # type: ignore[no-untyped-def]
     """Press Tab once, through the window, and say where the cursor went."""
     press(QApplication.focusWidget(), Qt.Key.Key_Tab)
     return QApplication.focusWidget()
+
+
+def test_an_anumber_of_another_household_warns_and_links_to_it(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+    other = family(ctx, a_number="A 012-345-678", given="Rosa", family_names="López Ruiz")
+    editor = new_editor(qtbot, ctx, runner)
+    person = editor.household.people[0]
+    type_text(person.given, "Rosa María")
+    type_text(person.family, "López")
+    type_text(person.a_number, "012345678")
+    editor.save_action.trigger()
+    wait_idle(qtbot, runner)
+    assert editor.detail is not None, editor.error.text()  # saved: a warning, not a refusal
+    bar = editor.duplicates_bar
+    assert bar.isVisibleTo(editor)
+    assert "Posible duplicado" in bar.text() and "A 012-345-678" in bar.text()
+    assert other.case.case_number in bar.text() and "Rosa López Ruiz" in bar.text()
+    with qtbot.waitSignal(editor.open_other) as opened:
+        bar.linkActivated.emit(other.case.id)  # the link a click on the case number follows
+    assert opened.args == [other.case.id]
+    from ui.common.language import LanguageSwitcher
+
+    LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
+    QApplication.processEvents()
+    assert "Possible duplicate" in bar.text()
+    reopened = new_editor(qtbot, ctx, runner, other.case.id)  # the other side warns too
+    assert reopened.duplicates_bar.isVisibleTo(reopened)
+    assert editor.detail.case.case_number in reopened.duplicates_bar.text()

@@ -6,8 +6,8 @@ from legalaid.context import AppContext
 from legalaid.services.search import count_cases
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
-from ui.case_list import CaseListPanel
-from ui.case_model import FIRST_SCREEN, PAGE, CaseListModel, CaseQuery
+from ui.cases.case_list import CaseListPanel
+from ui.cases.case_model import FIRST_SCREEN, PAGE, CaseListModel, CaseQuery
 
 
 def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: AppContext) -> None:
@@ -28,8 +28,8 @@ def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: A
 def test_pages_load_where_the_view_looks_and_never_all(
     qtbot, runner, demo_ctx: AppContext, monkeypatch
 ) -> None:
-    monkeypatch.setattr("ui.case_model.PAGE", 20)
-    monkeypatch.setattr("ui.case_model.MAX_PAGES", 3)
+    monkeypatch.setattr("ui.cases.case_model.PAGE", 20)
+    monkeypatch.setattr("ui.cases.case_model.MAX_PAGES", 3)
     model = CaseListModel(demo_ctx, runner)
     model.refresh()
     wait_idle(qtbot, runner)
@@ -93,7 +93,7 @@ HORIZONTAL = Qt.Orientation.Horizontal
 def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runner, ctx) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    from ui.language import LanguageSwitcher
+    from ui.common.language import LanguageSwitcher
 
     panel = CaseListPanel(ctx, runner)
     qtbot.addWidget(panel)
@@ -114,7 +114,7 @@ def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runn
 
 
 def test_the_model_speaks_qt_s_numbers_for_roles_and_alignment() -> None:
-    from ui import case_model
+    from ui.cases import case_model
 
     assert Qt.ItemDataRole.DisplayRole.value == case_model.DISPLAY
     assert Qt.ItemDataRole.ToolTipRole.value == case_model.TOOLTIP

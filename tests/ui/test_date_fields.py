@@ -25,9 +25,9 @@ from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import focus, press, type_into, type_keys
 from tests.ui.test_case_editor import new_editor
-from ui.case_editor import CaseEditor
-from ui.hearing_dialog import HearingDialog
-from ui.language import LanguageSwitcher
+from ui.common.language import LanguageSwitcher
+from ui.editor.case_editor import CaseEditor
+from ui.editor.hearing_dialog import HearingDialog
 
 JAN_14 = date(2027, 1, 14)
 CTRL = Qt.KeyboardModifier.ControlModifier

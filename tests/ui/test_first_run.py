@@ -11,18 +11,18 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.i18n import current_language
 from tests.core.helpers import family, hearing_in
 from tests.documents.helpers import text_of
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.keys import focus, press, type_into, type_keys
 from tests.ui.walk import foreign_texts, shown_texts
-from ui import docs
-from ui.language import LanguageSwitcher
-from ui.preview import PreviewDialog, show_document
-from ui.session import open_session
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.common.language import LanguageSwitcher
+from ui.printing import papers
+from ui.printing.preview import PreviewDialog, show_document
+from ui.security.session import open_session
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
 
 PASSPHRASE = "una frase larga de prueba"
 KEY = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"
@@ -118,7 +118,7 @@ def test_the_recovery_sheet_is_printed_from_the_key_dialog(qtbot, ctx, monkeypat
     qtbot.waitUntil(lambda: dialog.findChild(PreviewDialog) is not None, timeout=30_000)
     preview = dialog.findChild(PreviewDialog)
     assert preview.isVisible()  # type: ignore[union-attr]
-    text = text_of(docs.pdf_bytes(preview.document))  # type: ignore[union-attr]
+    text = text_of(papers.pdf_bytes(preview.document))  # type: ignore[union-attr]
     assert KEY in text
     answers(monkeypatch, QMessageBox.StandardButton.Yes)
     dialog.accept()
@@ -128,7 +128,7 @@ def test_the_recovery_sheet_is_printed_from_the_key_dialog(qtbot, ctx, monkeypat
 def test_print_to_file_proposes_a_file_that_can_be_written(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
     case = family(ctx)
     hearing_in(ctx, case.case.id, 5)
-    letter = docs.reminder_for_case(ctx, case.case.id)
+    letter = papers.reminder_for_case(ctx, case.case.id)
     assert "/" in letter.title  # "Recordatorio de audiencia / Hearing reminder — ..."
     preview = show_document(ctx, runner, letter, None)
     qtbot.waitExposed(preview)

@@ -11,9 +11,9 @@ from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor
-from ui.hearing_dialog import HearingDialog
-from ui.hearings_tab import HearingHistoryModel
-from ui.reference import load_reference
+from ui.common.reference import load_reference
+from ui.editor.hearing_dialog import HearingDialog
+from ui.editor.hearings_tab import HearingHistoryModel
 
 
 def answer_dialog(qtbot, monkeypatch, fill) -> list[HearingDialog]:  # type: ignore[no-untyped-def]

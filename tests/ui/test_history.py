@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
-from ui.case_editor import CaseEditor
-from ui.language import LanguageSwitcher
-from ui.reference import Reference, load_reference
+from ui.common.language import LanguageSwitcher
+from ui.common.reference import Reference, load_reference
+from ui.editor.case_editor import CaseEditor
 
 
 def rows(editor: CaseEditor) -> list[tuple[str, str, str, list[str]]]:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from legalaid.services.search import count_cases
 from tests.ui.conftest import wait_idle
-from ui.importing import Importer
+from ui.window.importing import Importer
 
 
 def test_a_refused_file_is_explained_not_a_traceback(  # type: ignore[no-untyped-def]
@@ -82,7 +82,7 @@ def test_a_court_to_be_confirmed_is_flagged_on_the_upcoming_board(  # type: igno
 
     from legalaid.spreadsheets.importer import import_file
     from tests.ui.test_upcoming_ui import panel_for
-    from ui.upcoming_model import FLAG_COLUMN
+    from ui.upcoming.upcoming_model import FLAG_COLUMN
 
     day = date.today() + timedelta(days=2)
     source = tmp_path / "nogales.csv"

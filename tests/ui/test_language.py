@@ -10,19 +10,19 @@ from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
 from legalaid.i18n import current_language
 from legalaid.services.cases import get_case
+from legalaid.services.households import CaseDraft
 from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
-from ui.conflict import ConflictDialog
-from ui.drafts import CaseDraft
-from ui.hearing_dialog import HearingDialog
-from ui.incident_dialog import IncidentDialog
-from ui.main_window import MainWindow
-from ui.preview import PreviewDialog
-from ui.settings_dialog import SettingsDialog
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
-from ui.welcome import WelcomePanel
+from ui.editor.conflict import ConflictDialog
+from ui.editor.hearing_dialog import HearingDialog
+from ui.editor.incident_dialog import IncidentDialog
+from ui.printing.preview import PreviewDialog
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.settings.settings_dialog import SettingsDialog
+from ui.window.main_window import MainWindow
+from ui.window.welcome import WelcomePanel
 
 
 def open_everything(qtbot, ctx: AppContext, window: MainWindow) -> list[QWidget]:  # type: ignore[no-untyped-def]
@@ -75,6 +75,10 @@ def switch(qtbot, window: MainWindow, code: str) -> None:  # type: ignore[no-unt
 def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     window = main_window(qtbot, ctx)
     windows = open_everything(qtbot, ctx, window)
+    returned_on = windows[1].household.returned_on  # a date the program shows, not one typed
+    returned_on.set_value(date(2026, 1, 14))
+    assert returned_on.text() == "14 ene 2026"
+    assert returned_on.readback.text() == "miércoles, 14 de enero de 2026"
     spanish = [t for w in windows for t in visible_texts(w)]
     assert foreign_texts(spanish, "es") == [], foreign_texts(spanish, "es")
     assert "Expediente" in spanish and "Cancelar" in spanish
@@ -83,11 +87,11 @@ def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) 
     english = [t for w in windows for t in visible_texts(w)]
     assert foreign_texts(english, "en") == []
     assert "Case" in english and "Cancel" in english  # ours and Qt's own buttons
-    editor = windows[1]
-    assert any(m in editor.household.returned_on.text() for m in ("Jan", "Feb", "Mar", "Apr")) or (
-        editor.household.returned_on.text() == ""
-    )
+    assert returned_on.text() == "Jan 14, 2026"  # the month's name in the new language
+    assert returned_on.readback.text() == "Wednesday, January 14, 2026"
     switch(qtbot, window, "es")
+    assert returned_on.text() == "14 ene 2026"
+    assert returned_on.readback.text() == "miércoles, 14 de enero de 2026"
     spanish_again = [t for w in windows for t in visible_texts(w)]
     assert foreign_texts(spanish_again, "es") == []
     assert sorted(spanish_again) == sorted(spanish)  # nothing lost or left behind on the way

@@ -8,11 +8,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, screen_texts, visible_texts
-from ui.settings_dialog import SettingsDialog
+from ui.settings.settings_dialog import SettingsDialog
 
 PASSPHRASE = "una frase larga de prueba"
 
@@ -31,11 +31,11 @@ def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot,
     assert window.locked and window.stack.currentWidget() is window.lock_page
     shown = screen_texts()
     assert not [t for t in shown if "Peña" in t or "Rosa" in t or "Tapachula" in t], shown
-    assert not editor.isVisible() and not window.new_action.isEnabled()
+    assert not editor.isVisible() and not window.menus.new_action.isEnabled()
     assert "modo de demostración" in window.lock_page.intro.text()
     assert not window.lock_page.passphrase.isVisible()
     qtbot.mouseClick(window.lock_page.button, Qt.MouseButton.LeftButton)
-    assert not window.locked and editor.isVisible() and window.new_action.isEnabled()
+    assert not window.locked and editor.isVisible() and window.menus.new_action.isEnabled()
     assert editor.notes.toPlainText() == "Llamar a la hermana en Tapachula"
     assert window.stack.currentWidget() is window.views
 
@@ -104,7 +104,7 @@ def test_settings_for_lock_and_backups_are_checked_and_applied(qtbot, ctx, monke
         return int(dialog.result())
 
     monkeypatch.setattr(SettingsDialog, "exec", exec_)
-    window.settings_action.trigger()
+    window.menus.settings_action.trigger()
     settings = ctx.settings
     assert (settings.lock_after_minutes, settings.backup_keep, settings.backup_every_hours) == (
         5,
@@ -166,7 +166,7 @@ def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_pat
 
 
 def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.lock import IdleWatcher
+    from ui.security.lock import IdleWatcher
 
     watcher = IdleWatcher(5)
     assert watcher.watching and watcher.timer.isActive()
@@ -198,7 +198,7 @@ def test_locked_with_a_hearing_dialog_open_the_passphrase_is_typed_where_it_show
     from PySide6.QtGui import QGuiApplication
 
     from tests.ui.keys import focus, type_keys
-    from ui.hearing_dialog import HearingDialog
+    from ui.editor.hearing_dialog import HearingDialog
 
     ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
     try:

@@ -14,9 +14,9 @@ from tests.ui.conftest import main_window, wait_idle
 from tests.ui.test_case_editor import new_editor
 from tests.ui.test_history import rows
 from tests.ui.walk import visible_texts
-from ui.conflict import comparison
-from ui.language import LanguageSwitcher
-from ui.reference import load_reference
+from ui.common.language import LanguageSwitcher
+from ui.common.reference import load_reference
+from ui.editor.conflict import comparison
 
 RAW = re.compile(r"\bes,en\b|America/|\b[a-z]+_[a-z_]+\b|\b(?:SYS|ELP|SDG|CAL|BRO|LRD|EGP|NOG)\b")
 

@@ -20,10 +20,10 @@ from legalaid.settings import load_settings
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.test_upcoming_ui import panel_for, select_row
-from ui import first_run
-from ui import preview as preview_module
-from ui.documents_tab import DocumentsTab
-from ui.preview import PreviewDialog
+from ui.editor.documents_tab import DocumentsTab
+from ui.printing import preview as preview_module
+from ui.printing.preview import PreviewDialog
+from ui.settings import first_run
 
 
 def with_phone(ctx: AppContext) -> AppContext:

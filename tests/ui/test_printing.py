@@ -21,10 +21,10 @@ from legalaid.services.demo import generate_demo
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
-from ui import batch as batch_module
-from ui import preview as preview_module
-from ui.preview import PreviewDialog
-from ui.upcoming import UpcomingPanel
+from ui.printing import batch as batch_module
+from ui.printing import preview as preview_module
+from ui.printing.preview import PreviewDialog
+from ui.upcoming.panel import UpcomingPanel
 
 
 def pdf_printer(path: Path) -> QPrinter:

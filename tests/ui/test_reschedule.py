@@ -14,7 +14,7 @@ from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import press, type_into
 from tests.ui.test_case_editor import new_editor
-from ui.hearing_dialog import HearingDialog
+from ui.editor.hearing_dialog import HearingDialog
 
 
 def reschedule(qtbot, editor, monkeypatch, fill) -> HearingDialog:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor, type_text
-from ui.incident_dialog import IncidentDialog
+from ui.editor.incident_dialog import IncidentDialog
 
 
 def previews() -> list:  # type: ignore[type-arg]

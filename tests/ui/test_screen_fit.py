@@ -24,23 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from legalaid.context import open_home
+from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from tests.conftest import SCREENS
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.keys import press, type_into
 from tests.ui.test_case_editor import new_editor
-from ui import docs
-from ui.conflict import ConflictDialog
-from ui.hearing_dialog import HearingDialog
-from ui.incident_dialog import IncidentDialog
-from ui.passphrase_dialog import CHANGE, PassphraseDialog
-from ui.prefs import Prefs
-from ui.preview import show_document
-from ui.reference import load_reference
-from ui.settings_dialog import SettingsDialog
-from ui.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.common.prefs import Prefs
+from ui.common.reference import load_reference
+from ui.editor.conflict import ConflictDialog
+from ui.editor.hearing_dialog import HearingDialog
+from ui.editor.incident_dialog import IncidentDialog
+from ui.printing import papers
+from ui.printing.preview import show_document
+from ui.security.passphrase_dialog import CHANGE, PassphraseDialog
+from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
+from ui.settings.settings_dialog import SettingsDialog
 
 SCREEN = os.environ.get("LEGALAID_TEST_SCREEN", "1366x768")
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +152,7 @@ def test_dialogs_fit_even_when_they_show_every_message(qtbot, ctx, runner) -> No
 def test_the_preview_fits_with_save_and_print(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
     case = family(ctx)
     hearing_in(ctx, case.case.id, 5)
-    letter = docs.reminder_for_case(ctx, case.case.id)
+    letter = papers.reminder_for_case(ctx, case.case.id)
     preview = show_document(ctx, runner, letter, None)
     qtbot.waitExposed(preview)
     assert outside(preview) == []

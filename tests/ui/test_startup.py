@@ -19,9 +19,9 @@ CHILD = """
 import json, sys, time
 import PySide6.QtCore
 from ui.app import application
-from ui.language import LanguageSwitcher
-from ui.main_window import MainWindow
-from legalaid.context import open_home
+from ui.common.language import LanguageSwitcher
+from ui.window.main_window import MainWindow
+from legalaid.home import open_home
 
 HEAVY = {heavy!r}
 app = application()
@@ -88,9 +88,10 @@ def test_first_rows_come_before_the_orm_and_the_rest_loads_behind(demo_ctx: AppC
 
 
 def test_pyside_is_told_which_modules_use_it_instead_of_reading_them() -> None:
-    import ui
+    from ui import startup
 
     known = sys.modules["shibokensupport.feature"].pyside_feature_dict  # type: ignore[attr-defined]
-    assert known["ui.main_window"] == 0 and known["ui.case_editor"] == 0  # they use PySide6
+    # they use PySide6
+    assert known["ui.window.main_window"] == 0 and known["ui.editor.case_editor"] == 0
     assert known["legalaid.documents.batch"] == -1 and known["legalaid.db"] == -1  # never
-    assert ui.load_pyside() >= 0  # again: harmless
+    assert startup.name_pyside_modules() >= 0  # again: harmless

@@ -9,8 +9,8 @@ from legalaid.context import AppContext
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
-from ui.upcoming import UpcomingPanel
-from ui.upcoming_model import FLAG_COLUMN, UpcomingModel
+from ui.upcoming.panel import UpcomingPanel
+from ui.upcoming.upcoming_model import FLAG_COLUMN, UpcomingModel
 
 
 def panel_for(qtbot, ctx: AppContext, runner) -> UpcomingPanel:  # type: ignore[no-untyped-def]
@@ -98,7 +98,7 @@ def test_daily_crossing_list_opens_in_the_preview(qtbot, ctx, runner) -> None:  
 
 
 def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
-    from ui.upcoming_model import Listing
+    from ui.upcoming.upcoming_model import Listing
 
     panel = panel_for(qtbot, ctx, runner)
     panel._loaded(Listing([], hearings=12_345, not_verified=1_200, missed=1))
@@ -107,7 +107,7 @@ def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -
 
 
 def test_the_rows_read_in_the_new_language_after_a_switch(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
-    from ui.language import LanguageSwitcher
+    from ui.common.language import LanguageSwitcher
 
     case = family(ctx)
     hearing_in(ctx, case.case.id, 1, at=time(13, 30))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.settings_dialog import OWN_NAMES
+from ui.settings.settings_dialog import OWN_NAMES
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 # Qt's own words (qtbase_es.qm) on dialog buttons and context menus.

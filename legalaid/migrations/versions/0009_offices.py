@@ -1,14 +1,14 @@
 """Offices: this home's office identity and keys, and the offices it exchanges records with.
 
 Revision ID: 0009_offices
-Revises: 0005_papers
+Revises: 0008_anumber_index
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_offices"
-down_revision = "0005_papers"
+down_revision = "0008_anumber_index"
 branch_labels = None
 depends_on = None
 

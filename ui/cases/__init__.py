@@ -1,0 +1,1 @@
+"""The Cases view: the searchable, sortable list of households."""

@@ -1,0 +1,1 @@
+"""What every part of the client uses: background tasks, widgets, screens, preferences, language."""

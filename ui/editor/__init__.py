@@ -1,0 +1,1 @@
+"""The case editor window: household and people, hearings, risk, history, documents."""

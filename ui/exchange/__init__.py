@@ -1,0 +1,1 @@
+"""Exchange with other offices: this office's identity and the offices it trusts."""

@@ -1,0 +1,1 @@
+"""Keeping the data safe: the lock, the passphrase dialogs, opening a home, backups and restore."""

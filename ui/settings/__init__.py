@@ -1,0 +1,1 @@
+"""The settings dialog and the first start's questions about the organisation."""

@@ -1,0 +1,1 @@
+"""The Upcoming hearings view: hearings grouped by date and crossing, with batch reminders."""

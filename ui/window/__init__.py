@@ -1,0 +1,1 @@
+"""The main window: its menus, views, status bar, welcome page, import and demo cases."""

@@ -1,0 +1,63 @@
+"""The main window's status bar: how many cases (all, open) and which database it works on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from legalaid.context import AppContext
+from legalaid.formatting import number
+from legalaid.i18n import _, ngettext
+from legalaid.services.search import count_cases
+from ui.common.tasks import TaskRunner
+
+
+class StatusCounts(QObject):
+    """The counts are read again only when data change (a save, an import, a restore)."""
+
+    counted = Signal(int)  # all cases: 0 is an empty database
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.ctx, self.runner = ctx, runner
+        self.counts = QLabel()  # all cases
+        self.open_counts = QLabel()  # open cases
+        self.location = QLabel()
+        self.location.setObjectName("databaseLocation")
+        self.values: tuple[int, int] | None = None  # all cases, open cases
+        bar = window.statusBar()
+        for label in (self.counts, self.open_counts, self.location):
+            bar.addPermanentWidget(label)
+
+    def refresh(self) -> None:
+        ctx = self.ctx
+        self.runner.query(
+            lambda _c: (count_cases(ctx), count_cases(ctx, status="open")),
+            done=self._show,
+            owner=self,
+        )
+
+    def _show(self, counts: tuple[int, int]) -> None:
+        self.values = counts
+        self.retranslate()
+        self.counted.emit(counts[0])
+
+    def retranslate(self) -> None:
+        self.location.setToolTip(_("The database this window works on"))
+        path = self.ctx.home.database
+        if bool(getattr(self.ctx, "encrypted", False)):
+            self.location.setText(_("%(path)s · encrypted") % {"path": path})
+            self.location.setStyleSheet("")
+        else:
+            self.location.setText(_("%(path)s · NOT encrypted (demo mode)") % {"path": path})
+            self.location.setStyleSheet("color: #b00020;")
+        if self.values is None:
+            return
+        total, open_cases = self.values
+        # Two labels, each one whole sentence for the translators (no glued pieces).
+        self.counts.setText(
+            ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
+        )
+        self.open_counts.setText(
+            ngettext("%(count)s open", "%(count)s open", open_cases) % {"count": number(open_cases)}
+        )
