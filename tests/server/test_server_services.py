@@ -67,6 +67,9 @@ def test_the_login_is_who_in_the_history(office: Office, tmp_path: Path) -> None
         hearing_in(ctx, case.case.id, 3)
         entries = case_history(ctx, case.case.id)
         assert entries and {e.actor for e in entries} == {office.volunteer}
+        with office.superuser() as conn:  # the change record names the login too
+            actors = {row[0] for row in conn.execute("SELECT DISTINCT actor FROM change_log")}
+        assert actors == {office.volunteer}
         assert len(get_case(ctx, case.case.id).hearings) == 1
         assert [r.case_number for r in upcoming(ctx, 7)] == [case.case.case_number]
     finally:
