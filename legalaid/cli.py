@@ -193,8 +193,13 @@ def open_context(args: argparse.Namespace) -> Any:
     """The home folder named by --home (or the environment), unlocked, opened and migrated.
 
     An encrypted home asks for its passphrase (three tries at a terminal); a new home asks for a
-    new one twice and shows the recovery key once.
+    new one twice and shows the recovery key once. With --server: the office server, as the
+    login of its address (legalaid.server.context).
     """
+    if getattr(args, "server", None):
+        from legalaid.server.context import open_server
+
+        return open_server(args.server, args.home)
     from legalaid.home import HomeState, home_state, open_home
     from legalaid.safety import passphrase as ask
     from legalaid.safety.keys import WrongPassphrase
@@ -259,9 +264,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "Added %(count)d demo cases in %(seconds).1f s to %(path)s",
             count,
         )
-        % {"count": count, "seconds": seconds, "path": ctx.home.database}
+        % {"count": count, "seconds": seconds, "path": _where(ctx)}
     )
     return 0
+
+
+def _where(ctx: Any) -> str:
+    """The database a command wrote to: the server's host/database, or the local file."""
+    return str(getattr(ctx, "server", "") or ctx.home.database)
 
 
 def progress_printer() -> Callable[[int, int], None]:
@@ -372,11 +382,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
-    if args.server and args.command != "server":
+    if args.server:
         # By name, like every module of COMMAND_MODULES: they import this module.
         server_commands = importlib.import_module("legalaid.server.commands")
-        status: int = server_commands.not_in_server_mode(args.command)
-        return status
+        if args.command not in server_commands.SERVER_COMMANDS:
+            status: int = server_commands.not_in_server_mode(args.command, args.server)
+            return status
     if args.command is None:
         return _open_client(args, parser)
     gc.enable()  # off while the program started (legalaid/__main__.py)

@@ -235,6 +235,7 @@ class Database:
     """One SQLite database file: engine, sessions, plain read connections and migrations."""
 
     QUERY_POOL = 4  # idle read connections kept open (a few worker threads read at once)
+    dialect = "sqlite"  # the server's database says "postgresql" (legalaid.services.sql)
 
     def __init__(self, path: Path, key: bytes | None = None) -> None:
         self.path = path

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +38,8 @@ from legalaid.models import (
 from legalaid.services.cases import _load_case
 from legalaid.services.documents import record_documents
 from legalaid.services.ops import OpChanges
+from legalaid.services.sql import is_postgresql
+from legalaid.services.sql import marks as sql_marks
 
 MAX_CHAIN = 50  # reschedules followed back; a real chain is a handful long
 _PAPER_KINDS = "(" + ", ".join(f"'{kind}'" for kind in HEARING_PAPERS) + ")"
@@ -166,19 +168,23 @@ def _outdated_chunk(session: Session, ids: list[str]) -> set[str]:
     # the row where max() was found. A hearing printed forty times is read, and its JSON
     # decoded, once per kind.
     latest: dict[str, dict[str, tuple[Any, Any]]] = {}
-    rows = session.exec(
-        select(
-            DocumentLogEntry.hearing_id,
-            DocumentLogEntry.kind,
-            func.max(DocumentLogEntry.at),
-            DocumentLogEntry.details,
-        )
-        .where(
-            col(DocumentLogEntry.kind).in_(HEARING_PAPERS),
-            col(DocumentLogEntry.hearing_id).in_(every),
-        )
-        .group_by(col(DocumentLogEntry.hearing_id), col(DocumentLogEntry.kind))
-    ).all()
+    rows: Sequence[Any]
+    if is_postgresql(session):
+        rows = _latest_papers_pg(session, every)
+    else:
+        rows = session.exec(
+            select(
+                DocumentLogEntry.hearing_id,
+                DocumentLogEntry.kind,
+                func.max(DocumentLogEntry.at),
+                DocumentLogEntry.details,
+            )
+            .where(
+                col(DocumentLogEntry.kind).in_(HEARING_PAPERS),
+                col(DocumentLogEntry.hearing_id).in_(every),
+            )
+            .group_by(col(DocumentLogEntry.hearing_id), col(DocumentLogEntry.kind))
+        ).all()
     for hearing_id, kind, at, details in rows:
         if hearing_id:
             latest.setdefault(hearing_id, {})[kind] = (at, details or {})
@@ -192,6 +198,26 @@ def _outdated_chunk(session: Session, ids: list[str]) -> set[str]:
         if any(_differs(paper[1].get("facts", {}), facts) for paper in newest.values()):
             found.add(hearing_id)
     return found
+
+
+def _latest_papers_pg(session: Session, hearings: list[str]) -> list[Any]:
+    """PostgreSQL has no bare columns: the newest row of each (hearing, kind) by DISTINCT ON."""
+    from sqlalchemy.dialects.postgresql import distinct_on
+
+    hearing_id, kind = col(DocumentLogEntry.hearing_id), col(DocumentLogEntry.kind)
+    return list(
+        session.exec(
+            select(
+                DocumentLogEntry.hearing_id,
+                DocumentLogEntry.kind,
+                DocumentLogEntry.at,
+                DocumentLogEntry.details,
+            )
+            .where(kind.in_(HEARING_PAPERS), hearing_id.in_(hearings))
+            .ext(distinct_on(hearing_id, kind))
+            .order_by(hearing_id, kind, col(DocumentLogEntry.at).desc())
+        ).all()
+    )
 
 
 def _differs(printed: dict[str, str], now: dict[str, str]) -> bool:
@@ -355,7 +381,7 @@ def _live_facts(session: Session, hearing_ids: set[str | None]) -> dict[str, dic
     if not wanted:
         return {}
     conn = session.connection()
-    marks = ",".join("?" * len(wanted))
+    marks = sql_marks(conn, len(wanted))
     case_ids = [
         row[0]
         for row in conn.exec_driver_sql(
@@ -364,7 +390,7 @@ def _live_facts(session: Session, hearing_ids: set[str | None]) -> dict[str, dic
     ]
     if not case_ids:
         return {}
-    marks = ",".join("?" * len(case_ids))
+    marks = sql_marks(conn, len(case_ids))
     rows = conn.exec_driver_sql(
         f"SELECT id, replaces_id, status FROM hearing WHERE case_id IN ({marks})", tuple(case_ids)
     ).all()

@@ -9,6 +9,7 @@ from sqlalchemy import event, inspect
 from sqlmodel import Session
 
 from legalaid.models.case import Case, Person
+from legalaid.services.sql import raw_connection
 from legalaid.sort_keys import sync_sort_names
 
 
@@ -24,5 +25,4 @@ def _sort_names_after_flush(session: Session, _context: Any) -> None:
         elif isinstance(obj, Case) and obj in session.new:
             case_ids.add(obj.id)
     if case_ids:
-        raw = session.connection().connection.driver_connection
-        sync_sort_names(raw, case_ids)
+        sync_sort_names(raw_connection(session.connection()), case_ids)

@@ -121,12 +121,45 @@ def usage_error(message: str) -> int:
     return 2
 
 
-def not_in_server_mode(command: str | None) -> int:
-    """``--server`` given to a command that works only on this computer's database so far."""
+# The commands that work on the office server (``legalaid --server URL COMMAND``).
+SERVER_COMMANDS = frozenset(
+    {
+        "server",
+        "demo",
+        "cases",
+        "upcoming",
+        "crossings",
+        "import",
+        "export",
+        "history",
+        "documents",
+        "reminders",
+        "risk-note",
+        "cards",
+        "crossing-list",
+        "message",
+        "duplicates",
+    }
+)
+
+
+def not_in_server_mode(command: str | None, url: str = "") -> int:
+    """``--server`` given to a command that works only on this computer's database."""
+    if command == "backup":
+        from legalaid.server.database import BACKUP_ON_SERVER, pg_dump_command
+
+        print(
+            "legalaid: " + _(BACKUP_ON_SERVER) % {"command": pg_dump_command(url)},
+            file=sys.stderr,
+        )
+        return 1
     if command is None:
         return usage_error(_("The client cannot open an office server yet; leave out --server."))
     return usage_error(
-        _("The command %(command)s does not work with an office server yet; leave out --server.")
+        _(
+            "The command %(command)s works only on this computer's database, not with an "
+            "office server; leave out --server."
+        )
         % {"command": command}
     )
 

@@ -51,7 +51,23 @@ def init_server(url: str, admin: str | None = None, password: str | None = None)
         else:
             _add(conn, admin, "admin", password or "")
             first = admin
+    _seed_reference(url)
     return InitResult(dbname, first, len(tables))
+
+
+def _seed_reference(url: str) -> None:
+    """The shipped crossings and courts (only administrators may change them later)."""
+    from legalaid.reference_data import reference_missing
+    from legalaid.server.database import ServerDatabase
+
+    db = ServerDatabase(url)
+    try:
+        if reference_missing(db):
+            from legalaid.services.reference import seed_reference
+
+            seed_reference(db)
+    finally:
+        db.dispose()
 
 
 def add_user(url: str, name: str, role: str, password: str) -> None:

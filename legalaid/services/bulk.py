@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Integer, Table
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, Table
 from sqlmodel.sql.sqltypes import AutoString
 
 from legalaid.changes.capture import record_inserts
@@ -34,6 +34,7 @@ from legalaid.models import (
     RiskAssessment,
 )
 from legalaid.models.base import UTCDateTime
+from legalaid.services.sql import POSTGRESQL, dialect_of, raw_connection
 from legalaid.sort_keys import sort_key, sync_sort_names, write_sort_names
 
 ORDER = (Case, Person, Hearing, HearingAttendee, RiskAssessment, Incident, AuditEntry)
@@ -58,7 +59,10 @@ def _people_indexed_per_case(raw: Any, case_ids: list[str]) -> Iterator[None]:
     puts them back), and each household touched is refreshed once by the case trigger, the
     same SQL, and its people's rows written in one statement. A household of three was indexed
     seven times, now three; the per-person rows took a quarter of generating demo cases when
-    written by the trigger, person by person."""
+    written by the trigger, person by person. (PostgreSQL's triggers index row by row.)"""
+    if dialect_of(raw) == POSTGRESQL:
+        yield
+        return
     found = {
         name: sql
         for name, sql in raw.execute(
@@ -105,7 +109,7 @@ class BulkRows:
         people_elsewhere = {
             row["case_id"] for row in self.tables[Person] if row["case_id"] not in keys
         }
-        raw = conn.connection.driver_connection
+        raw = raw_connection(conn)
         households = sorted({row["case_id"] for row in self.tables[Person]})
         written: dict[str, list[dict[str, Any]]] = {}
         with _people_indexed_per_case(raw, households):
@@ -158,14 +162,32 @@ FAST: list[tuple[type[Any], Callable[[Any], Any]]] = [
 ]
 
 
+def _utc_naive(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+# PostgreSQL's columns take the values themselves (psycopg adapts them).
+FAST_PG: list[tuple[type[Any], Callable[[Any], Any]]] = [
+    (UTCDateTime, _utc_naive),
+    (Date, lambda value: value),
+    (Boolean, bool),
+]
+
+
 def _converter(conn: Any, column: Column[Any]) -> tuple[Callable[[Any], Any] | None, bool]:
     """(how a value is stored, whether None goes through it too)."""
     kind = column.type
-    for known, convert in FAST:
+    for known, convert in FAST_PG if conn.dialect.name == POSTGRESQL else FAST:
         if isinstance(kind, known):
             return convert, False
     if isinstance(kind, Integer | AutoString):
         return None, False  # stored as given
+    if isinstance(kind, JSON) and conn.dialect.name == POSTGRESQL:
+        from psycopg.types.json import Json
+
+        return Json, True  # None too: a JSON null, as the ORM writes it
     # Anything else (JSON: None is stored as 'null'): SQLAlchemy's own processor.
     processor: Callable[[Any], Any] | None = kind.bind_processor(conn.dialect)
     return processor, True

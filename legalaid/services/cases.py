@@ -32,6 +32,7 @@ from legalaid.models import (
 from legalaid.services import audit
 from legalaid.services import validation as v
 from legalaid.services.reference import court_by_code, crossing_by_code
+from legalaid.services.sql import lock_sequence_row, may
 from legalaid.services.writes import check_version, data_fields, edit_record, guarded_write
 
 
@@ -158,11 +159,16 @@ def next_case_number(session: Session, prefix: str, year: int, desk: str = "") -
 
     Each desk (a laptop of the same office, its letter in the settings) has its own counter,
     so numbers made on two laptops and brought together never collide; the letter sits after
-    the year so a desk's numbers sort in order, and the office prefix stays in front.
+    the year so a desk's numbers sort in order, and the office prefix stays in front. On the
+    server the counter's row stays locked (FOR UPDATE) until the transaction ends, so desks
+    opening cases at the same time get one number each.
     """
     key = f"{prefix}/{desk}" if desk else prefix  # "/" is never part of a prefix
+    lock_sequence_row(session, key, year)
     seq = session.exec(
-        select(CaseSequence).where(CaseSequence.prefix == key, CaseSequence.year == year)
+        select(CaseSequence)
+        .where(CaseSequence.prefix == key, CaseSequence.year == year)
+        .with_for_update()
     ).first()
     if seq is None:
         seq = CaseSequence(prefix=key, year=year, last=0)
@@ -431,11 +437,15 @@ def get_case(ctx: AppContext, case_id_or_number: str) -> CaseDetail:
                 col(Hearing.starts_at).is_(None), col(Hearing.starts_at), col(Hearing.created_at)
             )
         ).all()
-        risks = session.exec(
-            select(RiskAssessment)
-            .where(RiskAssessment.case_id == case.id)
-            .order_by(col(RiskAssessment.assessed_on))
-        ).all()
+        risks = (
+            session.exec(
+                select(RiskAssessment)
+                .where(RiskAssessment.case_id == case.id)
+                .order_by(col(RiskAssessment.assessed_on))
+            ).all()
+            if may(session, "risk_assessment")
+            else []
+        )  # server: lawyers only
         crossing = session.get(Crossing, case.crossing_id) if case.crossing_id else None
         court = session.get(Court, case.court_id) if case.court_id else None
         return CaseDetail(

@@ -30,6 +30,7 @@ from legalaid.models import (
 from legalaid.services import audit
 from legalaid.services.bulk import BulkRows
 from legalaid.services.ops import NOTHING, OpChanges
+from legalaid.services.sql import may
 from legalaid.services.writes import Saved
 
 DEMO_PREFIX = "DEMO"
@@ -186,11 +187,16 @@ def add_demo(
         start = _next_demo_number(session, today.year)
         rng = _Rng(f"{seed}:{start}")  # a second run goes on with new numbers and new ids
         conn = session.connection()
+        # On the office server only lawyers write risk data: others' demo households have none.
+        with_risk = may(session, "risk_assessment", "INSERT")
         batch = 2000
         for first in range(0, cases, batch):
             rows = BulkRows()
             for i in range(first, min(cases, first + batch)):
                 _household(rng, rows, start + i, rng.choice(crossings), courts, today)
+            if not with_risk:
+                rows.tables[RiskAssessment].clear()
+                rows.tables[Incident].clear()
             rows.write(conn)
             if progress:
                 progress(min(cases, first + batch), cases)

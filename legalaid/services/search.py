@@ -28,6 +28,7 @@ from typing import Any
 
 from legalaid.anumber import looks_like_anumber, parse_anumber
 from legalaid.context import AppContext
+from legalaid.services.sql import POSTGRESQL, SQLITE, dialect_of
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 8
@@ -47,7 +48,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "crossing": ("x.code", "s.rowid"),
     "status": ("c.status", "s.rowid"),
     # Cases without a coming hearing last ('9999' after any date), computed once a case.
-    "next_hearing": (f"coalesce({NEXT_HEARING}, '9999')", "s.rowid"),
+    "next_hearing": (f"coalesce({NEXT_HEARING}, {{no_hearing}})", "s.rowid"),
     "updated": ("c.updated_at", "s.rowid"),
 }
 # Orders that read the case or crossing tables (the others need only the search table).
@@ -86,19 +87,89 @@ def _cleaned(raw: str) -> str:
     return unicodedata.normalize("NFC", raw.replace("\x00", " "))[:500]
 
 
-def fts_query(raw: str) -> str | None:
-    """A safe FTS5 expression: every word as a prefix, all required; None when nothing to find."""
+def fts_query(raw: str, dialect: str = SQLITE) -> str | None:
+    """A safe FTS5 expression (on PostgreSQL a tsquery text): every word as a prefix, all
+    required; None when nothing to find."""
     cleaned = _cleaned(raw)
     if looks_like_anumber(cleaned):
-        return f'"{parse_anumber(cleaned)}"'
+        return _term(parse_anumber(cleaned) or "", False, dialect)
     if _PARTIAL_ANUMBER.fullmatch(cleaned.strip()):
         digits = "".join(ch for ch in cleaned if ch.isdigit())
         # Under three digits every A-number matches: wait for more rather than list them all.
-        return f'"{digits}"*' if len(digits) >= 3 else None
+        return _term(digits, True, dialect) if len(digits) >= 3 else None
     tokens = name_tokens(raw)
     if not tokens:
         return None
-    return " AND ".join(f'"{t}"*' for t in tokens)
+    return _all_of(tokens, True, dialect)
+
+
+def _term(token: str, prefix: bool, dialect: str) -> str:
+    if dialect == POSTGRESQL:  # a tsquery lexeme; words are \w+, so never a quote in them
+        return f"'{token}':*" if prefix else f"'{token}'"
+    return f'"{token}"*' if prefix else f'"{token}"'
+
+
+def _all_of(tokens: list[str], prefix: bool, dialect: str) -> str:
+    joiner = " & " if dialect == POSTGRESQL else " AND "
+    return joiner.join(_term(t, prefix, dialect) for t in tokens)
+
+
+@dataclass(frozen=True)
+class _FullText:
+    """The full-text search's SQL on one database (``{param}``: the query's parameter)."""
+
+    source: str  # the index joined to case_search s
+    match: str  # the condition on the case index
+    rowid: str  # the index's row (newest last)
+    count: str  # matches counted on the index alone
+    person: str  # case_search rows whose one person matches
+    case: str  # case index rows that match
+
+
+FULL_TEXT = {
+    SQLITE: _FullText(
+        source="case_fts f JOIN case_search s ON s.rowid = f.rowid",
+        match="case_fts MATCH {param}",
+        rowid="f.rowid",
+        count="SELECT count(*) FROM case_fts WHERE case_fts MATCH {param}",
+        person=(
+            "SELECT ps.case_rowid FROM person_fts JOIN person_search ps"
+            " ON ps.rowid = person_fts.rowid WHERE person_fts MATCH {param}"
+        ),
+        case="SELECT rowid FROM case_fts WHERE case_fts MATCH {param}",
+    ),
+    # legalaid/migrations/pg.py: tsvector columns kept by triggers, unaccented, lower case.
+    POSTGRESQL: _FullText(
+        source="case_search s",
+        match="s.tsv @@ to_tsquery('public.legalaid_search', {param})",
+        rowid="s.rowid",
+        count=(
+            "SELECT count(*) FROM case_search s"
+            " WHERE s.tsv @@ to_tsquery('public.legalaid_search', {param})"
+        ),
+        person=(
+            "SELECT ps.case_rowid FROM person_search ps"
+            " WHERE ps.tsv @@ to_tsquery('public.legalaid_search', {param})"
+        ),
+        case=(
+            "SELECT rowid FROM case_search"
+            " WHERE tsv @@ to_tsquery('public.legalaid_search', {param})"
+        ),
+    ),
+}
+# Cases without a coming hearing sort last: after any date.
+NO_HEARING = {SQLITE: "'9999'", POSTGRESQL: "'infinity'::timestamp"}
+# PostgreSQL ran the next-hearing subquery once a case (0.30 s a page at 10,000 cases): there
+# the coming hearings are grouped once and joined instead.
+PG_NEXT_HEARINGS = """LEFT JOIN (SELECT h.case_id, min(h.starts_at) AS first FROM hearing h
+    WHERE h.status = 'scheduled' AND h.starts_at >= :now GROUP BY h.case_id) nh
+    ON nh.case_id = c.id"""
+PG_NEXT_HEARING_KEY = "coalesce(nh.first, 'infinity'::timestamp)"
+# The page of a ranked search, in the order of the ids given (a JSON list).
+IDS_PAGE = {
+    SQLITE: "SELECT value AS id FROM json_each(:ids)",
+    POSTGRESQL: "SELECT value AS id FROM jsonb_array_elements_text(CAST(:ids AS jsonb)) value",
+}
 
 
 def name_tokens(raw: str) -> list[str]:
@@ -130,7 +201,11 @@ CROSSING_JOIN = "LEFT JOIN crossing x ON x.id = c.crossing_id"
 
 
 def _query(
-    search: str, crossing: str | None, status: str | None, order: str = DEFAULT_ORDER
+    search: str,
+    crossing: str | None,
+    status: str | None,
+    order: str = DEFAULT_ORDER,
+    dialect: str = SQLITE,
 ) -> _Query:
     where: list[str] = []
     params: dict[str, Any] = {}
@@ -141,7 +216,8 @@ def _query(
     joins = CASE_JOIN if joined else ""
     if crossing or order == "crossing":
         joins += f" {CROSSING_JOIN}"
-    match = fts_query(search) if search.strip() and not number else None
+    match = fts_query(search, dialect) if search.strip() and not number else None
+    fts = FULL_TEXT[dialect]
     if number:
         # Walk the case-number index backwards: newest numbers first, no sort of all matches.
         source = f"case_search s {joins}"
@@ -151,14 +227,14 @@ def _query(
         plain = 'SELECT count(*) FROM "case" c WHERE c.case_number >= :lo AND c.case_number < :hi'
 
     elif match:
-        source = f"case_fts f JOIN case_search s ON s.rowid = f.rowid {joins}"
-        where.append("case_fts MATCH :match")
+        source = f"{fts.source} {joins}"
+        where.append(fts.match.format(param=":match"))
         params["match"] = match
-        rowid, plain = "f.rowid", "SELECT count(*) FROM case_fts WHERE case_fts MATCH :match"
+        rowid, plain = fts.rowid, fts.count.format(param=":match")
     else:
         source, rowid, plain = f"case_search s {joins}", "s.rowid", 'SELECT count(*) FROM "case"'
         if search.strip():
-            where.append("0")  # only punctuation: nothing can match
+            where.append("0" if dialect == SQLITE else "false")  # only punctuation: no match
     filters: list[str] = []
     if crossing:
         filters.append("x.code = :crossing")
@@ -191,33 +267,32 @@ def _query(
 # newest first straight from the full-text index (a compound SELECT with one ORDER BY sorted
 # every match: 0.1-0.25 s for one letter at 100,000 cases). Each tier leaves out what an earlier
 # one found; those sets are small (whole words, or every word in one person's name).
-PERSON_MATCH = (
-    "SELECT ps.case_rowid FROM person_fts JOIN person_search ps ON ps.rowid = person_fts.rowid"
-    " WHERE person_fts MATCH {param}"
-)
-CASE_MATCH = "SELECT rowid FROM case_fts WHERE case_fts MATCH {param}"
 TIER_SQL = "SELECT s.case_id FROM {source} WHERE {where}{filters} ORDER BY {rowid} DESC"
 
 
-def _tiers(query: _Query, tokens: list[str]) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+def _tiers(
+    query: _Query, tokens: list[str], dialect: str = SQLITE
+) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     """The tiers' queries (rows newest first, and their count) and the extra parameters."""
-    exact = " AND ".join(f'"{t}"' for t in tokens)
+    fts = FULL_TEXT[dialect]
+    exact = _all_of(tokens, False, dialect)
     joins, filters = query.joins, query.filters
-    fts_source = f"case_fts f JOIN case_search s ON s.rowid = f.rowid {joins}"
+    fts_source = f"{fts.source} {joins}"
     plain_source = f"case_search s {joins}"
+    match_exact, match = fts.match.format(param=":exact"), fts.match.format(param=":match")
     if len(tokens) == 1:  # one word: whole word first, then as the start of a word
-        whole = CASE_MATCH.format(param=":exact")
+        whole = fts.case.format(param=":exact")
         arms = [
-            (fts_source, "case_fts MATCH :exact", "f.rowid"),
-            (fts_source, f"case_fts MATCH :match AND f.rowid NOT IN ({whole})", "f.rowid"),
+            (fts_source, match_exact, fts.rowid),
+            (fts_source, f"{match} AND {fts.rowid} NOT IN ({whole})", fts.rowid),
         ]
     else:
-        one_whole = PERSON_MATCH.format(param=":exact")
-        one_start = PERSON_MATCH.format(param=":match")
+        one_whole = fts.person.format(param=":exact")
+        one_start = fts.person.format(param=":match")
         arms = [
             (plain_source, f"s.rowid IN ({one_whole})", "s.rowid"),
             (plain_source, f"s.rowid IN ({one_start}) AND s.rowid NOT IN ({one_whole})", "s.rowid"),
-            (fts_source, f"case_fts MATCH :match AND f.rowid NOT IN ({one_start})", "f.rowid"),
+            (fts_source, f"{match} AND {fts.rowid} NOT IN ({one_start})", fts.rowid),
         ]
     tiers = []
     for source, where, rowid in arms:
@@ -227,9 +302,11 @@ def _tiers(query: _Query, tokens: list[str]) -> tuple[list[tuple[str, str]], dic
     return tiers, {"exact": exact}
 
 
-def _ranked_ids(conn: Any, query: _Query, tokens: list[str], limit: int, offset: int) -> list[str]:
+def _ranked_ids(
+    conn: Any, query: _Query, tokens: list[str], limit: int, offset: int, dialect: str = SQLITE
+) -> list[str]:
     """The case ids of one page, best tier first: a tier is counted only to skip past it."""
-    tiers, extra = _tiers(query, tokens)
+    tiers, extra = _tiers(query, tokens, dialect)
     params = {**query.params, **extra}
     ids: list[str] = []
     skip, need = max(0, offset), max(0, limit)
@@ -258,7 +335,7 @@ PAGE_SQL = """SELECT s.case_id AS id FROM {source}
 LIST_SQL = """
 WITH page AS (
   SELECT id, row_number() OVER () AS n FROM (
-    {page}))
+    {page}) AS q)
 SELECT c.id, c.case_number, c.status, c.updated_at, x.code AS crossing_code,
   (SELECT p.given_names || ' ' || p.family_names FROM person p
      WHERE p.case_id = c.id ORDER BY p.position LIMIT 1) AS principal,
@@ -271,8 +348,13 @@ ORDER BY page.n
 """
 
 
-def _order_sql(order: str, descending: bool, rowid: str) -> str:
-    terms = [t.replace("{rowid}", rowid) for t in SORT_KEYS.get(order, SORT_KEYS[DEFAULT_ORDER])]
+def _order_sql(order: str, descending: bool, rowid: str, dialect: str = SQLITE) -> str:
+    terms = [
+        t.replace("{rowid}", rowid).replace("{no_hearing}", NO_HEARING[dialect])
+        for t in SORT_KEYS.get(order, SORT_KEYS[DEFAULT_ORDER])
+    ]
+    if dialect == POSTGRESQL and order == "next_hearing":
+        terms[0] = PG_NEXT_HEARING_KEY
     if descending:
         terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
     return ", ".join(terms)
@@ -291,16 +373,20 @@ def search_cases(
 ) -> list[CaseRow]:
     """One page of cases matching ``search`` and the filters, in the chosen order."""
     order = order if order in SORT_KEYS else DEFAULT_ORDER
-    query = _query(search, crossing, status, order)
+    dialect = dialect_of(ctx.db)
+    query = _query(search, crossing, status, order, dialect)
     tokens = name_tokens(search) if "match" in query.params else []
     ranked = bool(tokens) and order == DEFAULT_ORDER and not descending
     if ranked:
-        page = "SELECT value AS id FROM json_each(:ids)"  # in the order given
+        page = IDS_PAGE[dialect]  # in the order given
     else:
+        source = query.source
+        if dialect == POSTGRESQL and order == "next_hearing":
+            source += f" {PG_NEXT_HEARINGS}"
         page = PAGE_SQL.format(
-            source=query.source,
+            source=source,
             where=query.where,
-            order=_order_sql(order, descending, query.rowid),
+            order=_order_sql(order, descending, query.rowid, dialect),
         )
     sql = LIST_SQL.format(page=page, next_hearing=NEXT_HEARING)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # the stored text form
@@ -308,7 +394,7 @@ def search_cases(
     with ctx.db.query() as conn:
         if ranked:
             params = {
-                "ids": json.dumps(_ranked_ids(conn, query, tokens, limit, offset)),
+                "ids": json.dumps(_ranked_ids(conn, query, tokens, limit, offset, dialect)),
                 "now": now,
             }
         cursor = conn.execute(sql, params)
@@ -374,7 +460,7 @@ def _score(wanted: list[tuple[re.Pattern[str], re.Pattern[str]]], folded: str) -
 def count_cases(
     ctx: AppContext, search: str = "", *, crossing: str | None = None, status: str | None = None
 ) -> int:
-    query = _query(search, crossing, status)
+    query = _query(search, crossing, status, dialect=dialect_of(ctx.db))
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
     with ctx.db.query() as conn:
         return int(conn.execute(sql, query.params).fetchone()[0])

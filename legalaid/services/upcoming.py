@@ -14,6 +14,7 @@ from legalaid.anumber import format_anumber
 from legalaid.context import AppContext
 from legalaid.models import HearingStatus, utcnow
 from legalaid.services.reference import crossing_by_code, is_pending_court
+from legalaid.services.sql import POSTGRESQL, dialect_of
 
 VERIFY_WITHIN = timedelta(days=7)
 
@@ -105,6 +106,19 @@ FROM hearing_attendee a JOIN person p ON p.id = a.person_id
 WHERE a.hearing_id IN (SELECT value FROM json_each(:ids))
 ORDER BY a.hearing_id, p.position
 """
+# PostgreSQL: no unary plus on text (its planner picks the window's index itself), and the
+# JSON list of ids read with jsonb.
+PG_FORMS = (
+    ("+h.status", "h.status"),
+    ("json_each(:ids)", "jsonb_array_elements_text(CAST(:ids AS jsonb))"),
+)
+
+
+def _dialect_sql(sql: str, dialect: str) -> str:
+    if dialect == POSTGRESQL:
+        for sqlite_form, pg_form in PG_FORMS:
+            sql = sql.replace(sqlite_form, pg_form)
+    return sql
 
 
 def upcoming(
@@ -127,14 +141,16 @@ def upcoming(
         if crossing:
             params["crossing"] = crossing_by_code(session, crossing).code
         conn = session.connection()
+        dialect = dialect_of(conn)
         where = "AND (x.code = :crossing OR r.code = :crossing)" if crossing else ""
-        query = text(UPCOMING_SQL.format(crossing=where))
+        query = text(_dialect_sql(UPCOMING_SQL.format(crossing=where), dialect))
         for r in conn.execute(query, params).mappings():  # row by row: no list of SQL rows
             if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
                 result.append(_row(r, now, shared))
         by_id = {row.hearing_id: row for row in result}
         ids = json.dumps(list(by_id))
-        for hearing_id, given, family, a_number in conn.execute(text(ATTENDEES_SQL), {"ids": ids}):
+        attendees = text(_dialect_sql(ATTENDEES_SQL, dialect))
+        for hearing_id, given, family, a_number in conn.execute(attendees, {"ids": ids}):
             row = by_id[hearing_id]
             row.names.append(f"{given} {family}")
             if a_number:

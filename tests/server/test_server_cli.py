@@ -118,10 +118,10 @@ def test_a_short_password_is_refused(pg_database: str, tmp_path: Path) -> None:
     assert "al menos 10 caracteres" in done.stderr
 
 
-def test_other_commands_say_server_mode_is_not_there_yet() -> None:
-    done = run("--server", "postgresql://ana@server/legalaid", "cases", lang="en")
+def test_local_only_commands_say_they_do_not_work_on_the_server() -> None:
+    done = run("--server", "postgresql://ana@server/legalaid", "encrypt", lang="en")
     assert done.returncode == 2
-    assert "does not work with an office server yet" in done.stderr
+    assert "works only on this computer's database, not with an office server" in done.stderr
     client = run("--server", "postgresql://ana@server/legalaid")
     assert client.returncode == 2
     assert "--server" in client.stderr

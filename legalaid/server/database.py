@@ -1,0 +1,194 @@
+"""The office server's database with the interface of :class:`legalaid.db.Database`.
+
+Sessions (``read``/``write``/``connect``) are SQLAlchemy's over psycopg 3; ``query`` gives a
+plain psycopg connection (autocommit) that takes the statements written for sqlite3
+(legalaid.services.sql.PgConnection). Every connection is opened by libpq from the URL as
+given, plus the password when one was asked at the terminal (kept in memory only).
+
+What PostgreSQL refuses because of the login's role (a volunteer writing a risk note) becomes a
+:class:`ServerError` that says so, never a traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from legalaid.db import Database
+from legalaid.errors import StorageError
+from legalaid.i18n import N_
+from legalaid.server.connect import ServerError, _reason, check_url, describe
+from legalaid.services.sql import POSTGRESQL, PgConnection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+NOT_ALLOWED = N_(
+    "The server refused: the login %(user)s may not do this (risk data is for lawyers; "
+    "crossings, courts and users are for administrators). The server said: %(reason)s"
+)
+LOST = N_("The connection to the server %(server)s failed: %(reason)s")
+REFUSED = N_("The server refused: %(reason)s")
+
+
+class ServerDatabase(Database):
+    """LegalAid's database on the office's PostgreSQL server, as one login."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, url: str, password: str | None = None) -> None:
+        self.url = check_url(url)
+        self.path = Path(describe(url))  # for messages only: host/database
+        self.encrypted = False  # the server's disks and TLS are its administrator's
+        self._key = None
+        self._password = password
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._engine: Engine | None = None
+        self._writer: Engine | None = None
+        self._idle: list[Any] = []
+        self._closed = False
+        self.login = ""
+        self.actor: Callable[[], str] = lambda: self.login  # the change record's "who"
+
+    # --- connections ----------------------------------------------------------------------
+    def connect_raw(self, *, autocommit: bool = False) -> Any:
+        """A new psycopg connection as this login."""
+        import psycopg
+
+        extra: dict[str, Any] = {} if self._password is None else {"password": self._password}
+        try:
+            return psycopg.connect(self.url, autocommit=autocommit, **extra)
+        except psycopg.OperationalError as error:
+            raise ServerError(
+                N_("Could not connect to the server %(server)s: %(reason)s"),
+                server=describe(self.url),
+                reason=_reason(error),
+            ) from None
+
+    def _make_engine(self) -> Engine:
+        if self._closed:
+            raise StorageError(N_("The connection to the server was closed."))
+        if self._engine is None:
+            from sqlalchemy import create_engine
+
+            self._engine = create_engine(
+                "postgresql+psycopg://",
+                creator=self.connect_raw,
+                pool_size=4,
+                max_overflow=4,
+                pool_pre_ping=True,
+            )
+        return self._engine
+
+    @contextmanager
+    def query(self) -> Iterator[Any]:
+        """A plain connection for hand-written reads (autocommit: one snapshot a statement)."""
+        with self._lock:
+            if self._closed:
+                raise StorageError(N_("The connection to the server was closed."))
+            conn = self._idle.pop() if self._idle else None
+        with self._mapped_errors():
+            if conn is None:
+                conn = PgConnection(self.connect_raw(autocommit=True))
+            try:
+                yield conn
+            except BaseException:
+                conn.close()
+                raise
+        with self._lock:
+            if len(self._idle) < self.QUERY_POOL and not self._closed:
+                self._idle.append(conn)
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    @contextmanager
+    def _mapped_errors(self) -> Iterator[None]:
+        import psycopg
+        from sqlalchemy import exc as sa_exc
+
+        try:
+            yield
+        except (psycopg.Error, sa_exc.DBAPIError) as error:
+            original = getattr(error, "orig", None) or error
+            if not isinstance(original, psycopg.Error) or isinstance(
+                original, psycopg.errors.IntegrityError
+            ):
+                raise  # the services turn integrity errors into their own messages
+            if isinstance(original, psycopg.errors.InsufficientPrivilege):
+                raise ServerError(
+                    NOT_ALLOWED, user=self.login or "?", reason=_reason(original)
+                ) from None
+            if isinstance(original, psycopg.OperationalError):
+                raise ServerError(
+                    LOST, server=describe(self.url), reason=_reason(original)
+                ) from None
+            raise ServerError(REFUSED, reason=_reason(original)) from None
+
+    # --- schema ---------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        with self.query() as conn:
+            try:
+                rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            except conn.OperationalError:
+                return None
+        return str(rows[0][0]) if rows else None
+
+    def upgrade(self, revision: str = "head") -> None:
+        """The server's schema is upgraded by its administrator (``legalaid server init``)."""
+        from legalaid.migrations import HEAD
+
+        found = self.current_revision()
+        if found != (HEAD if revision == "head" else revision):
+            raise ServerError(
+                N_(
+                    "The server's database is not at this version of LegalAid (it is at "
+                    "%(found)s). Its administrator runs `legalaid server init` to set it up or "
+                    "upgrade it."
+                ),
+                found=found or "—",
+            )
+
+    def integrity_ok(self) -> bool:
+        return True  # PostgreSQL checks its own pages; amcheck is its administrator's
+
+    def backup_into(self, dest: Path) -> None:
+        raise ServerError(BACKUP_ON_SERVER, command=pg_dump_command(self.url))
+
+    def open_raw(self, path: Path) -> Any:
+        raise ServerError(BACKUP_ON_SERVER, command=pg_dump_command(self.url))
+
+    def dispose(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            engine = self._engine
+        for conn in idle:
+            conn.close()
+        if engine is not None:
+            engine.dispose()
+
+
+BACKUP_ON_SERVER = N_(
+    "The office server is not backed up from a desk: its administrator backs it up on the "
+    "server with pg_dump, for example: %(command)s"
+)
+
+
+def pg_dump_command(url: str) -> str:
+    """The pg_dump command for the server's database (custom format, no login nor password in
+    it: the administrator runs it as a PostgreSQL superuser)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:
+        parts = {}
+    dbname = str(parts.get("dbname") or "legalaid")
+    host = parts.get("host")
+    where = f" -h {host}" if host else ""
+    return f"pg_dump{where} -Fc -f {dbname}-$(date +%F).dump {dbname}"
