@@ -61,6 +61,8 @@ RISK_TABLES = frozenset({"risk_assessment", "incident"})
 EXCHANGED = frozenset(CAPTURED - {"case_sequence", "crossing", "court"})
 # Bookkeeping of every save: two edits of other fields both move it, never a conflict.
 NO_CONFLICT = frozenset({"updated_at"})
+# The tables whose changes from another office the case's history shows.
+AUDITED = frozenset({"case", "person", "hearing", "risk_assessment", "incident"})
 NAMESPACE = uuid.UUID("5b0c39e6-43f6-4f53-9d8e-6f1e0c1d9a11")
 
 NOT_TRUSTED = N_(
@@ -84,6 +86,7 @@ CHANGED_ENTRY = N_(
 )
 TOO_LARGE = N_("%(path)s is too large to be an exchange file.")
 NO_CONFLICT_FOUND = N_("There is no open conflict %(conflict)s.")
+NO_SUCH_SIDE = N_("Choose a value by its number, from 1 to %(count)d.")
 
 
 @dataclass
@@ -342,6 +345,8 @@ class _Applier:
         self.tables = SQLModel.metadata.tables
         self.touched_cases: set[str] = set()
         self.new_cases: list[str] = []
+        self.inserts: list[Entry] = []
+        self.to_record: list[tuple[Any, ...]] = []
         self.latest_hlc = ""
 
     # the change record ---------------------------------------------------------------
@@ -353,9 +358,8 @@ class _Applier:
         ).first()
 
     def record(self, entry: Entry) -> None:
-        self.conn.exec_driver_sql(
-            "INSERT INTO change_log (device, seq, table_name, row_id, case_id, op, fields,"
-            " bases, hlc, actor, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """Keep the entry as it came (written with the next batch, before any lookup)."""
+        self.to_record.append(
             (
                 entry.device,
                 entry.seq,
@@ -368,9 +372,57 @@ class _Applier:
                 entry.hlc,
                 entry.actor,
                 entry.schema,
-            ),
+            )
         )
         self.latest_hlc = max(self.latest_hlc, entry.hlc)
+
+    def flush(self) -> None:
+        """Write the run of inserts waiting, then the entries waiting, in one statement each
+        per table (a file of new households is mostly long runs of one table)."""
+        run, self.inserts = self.inserts, []
+        start = 0
+        while start < len(run):
+            end = start
+            while end < len(run) and run[end].table == run[start].table:
+                end += 1
+            self._insert_rows(run[start:end])
+            start = end
+        if self.to_record:
+            self.conn.exec_driver_sql(
+                "INSERT INTO change_log (device, seq, table_name, row_id, case_id, op, fields,"
+                " bases, hlc, actor, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.to_record,
+            )
+            self.to_record = []
+
+    def _insert_rows(self, group: list[Entry]) -> None:
+        table = self.tables[group[0].table]
+        ids = [e.row_id for e in group]
+        present: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            present.update(
+                r[0] for r in self.conn.execute(sa_select(table.c.id).where(table.c.id.in_(chunk)))
+            )
+        names = [c.name for c in table.columns if c.name not in LOCAL_COLUMNS and c.name != "id"]
+        rows = []
+        for entry in group:
+            if entry.row_id in present:
+                continue
+            present.add(entry.row_id)
+            row = {n: _decode(table.c[n], entry.fields.get(n)) for n in names}
+            row["id"] = entry.row_id
+            if "version" in table.c:
+                row["version"] = 1
+            rows.append(row)
+            if entry.table == "case":
+                self.summary.households_new.add(entry.row_id)
+                self.new_cases.append(entry.row_id)
+                self.audit(
+                    entry, "received", {"case_number": [None, entry.fields.get("case_number")]}
+                )
+        if rows:
+            self.conn.execute(table.insert(), rows)
 
     def heads(self, entry: Entry) -> dict[str, str]:
         found = self.conn.exec_driver_sql(
@@ -423,18 +475,6 @@ class _Applier:
         row = self.conn.execute(sa_select(table.c[name]).where(table.c.id == entry.row_id)).first()
         return None if row is None else json.loads(dumps(row[0]))
 
-    def insert_row(self, entry: Entry) -> None:
-        table = self.tables[entry.table]
-        values = {
-            name: _decode(table.c[name], value)
-            for name, value in entry.fields.items()
-            if name in table.c and name not in LOCAL_COLUMNS
-        }
-        values["id"] = entry.row_id
-        if "version" in table.c:
-            values["version"] = 1
-        self.conn.execute(table.insert().values(**values))
-
     def update_row(self, entry: Entry, values: dict[str, Any]) -> None:
         table = self.tables[entry.table]
         decoded = {
@@ -449,15 +489,13 @@ class _Applier:
         if entry.case_id:
             self.touched_cases.add(entry.case_id)
         if entry.op == "insert":
-            if not self.exists(entry):
-                self.insert_row(entry)
-                if entry.table == "case":
-                    self.summary.households_new.add(entry.row_id)
-                    self.new_cases.append(entry.row_id)
-            if entry.table == "conflict_decision":
-                self.decided(entry.row_id)
+            self.inserts.append(entry)
             self.record(entry)
+            if entry.table == "conflict_decision":
+                self.flush()
+                self.decided(entry.row_id)
             return
+        self.flush()  # the rows and entries before this one are in place for its lookups
         if entry.op == "delete":
             if self.exists(entry):
                 table = self.tables[entry.table]
@@ -471,58 +509,150 @@ class _Applier:
         if entry.case_id:
             self.summary.households_updated.add(entry.case_id)
         heads = self.heads(entry)
-        this = entry.id
-        apply: dict[str, Any] = {}
         new_heads = dict(heads)
+        apply: dict[str, Any] = {}
         for name, value in entry.fields.items():
-            local = heads.get(name, heads.get("*"))
-            base = entry.bases.get(name)
-            if local is None or local == base:
-                apply[name] = value  # one edit after another
-                new_heads[name] = this
-                continue
-            mine = self.change(local)
-            later = mine is None or (entry.hlc, entry.device, entry.seq) > (
-                mine[0],
-                *_split(local),
-            )
-            if later:
-                apply[name] = value
-                new_heads[name] = this
-            if name in NO_CONFLICT:
-                continue
-            here = self.current(entry, name)  # the value of the change made here
-            theirs = json.loads(dumps(value))
-            if here == theirs:
-                continue  # the same value twice: no conflict
-            self.open_conflict(
-                entry, name, base, local, mine, here, theirs, this if later else local
-            )
+            shown = self.update_field(entry, name, value, heads.get(name, heads.get("*")))
+            if shown is not None:
+                new_heads[name] = shown[0]
+                if shown[0] == entry.id:
+                    apply[name] = value
+                elif shown[1] is not _SAME:
+                    apply[name] = shown[1]
         if apply and self.exists(entry):
+            before = {name: self.current(entry, name) for name in apply}
             self.update_row(entry, apply)
+            self.audit(
+                entry,
+                "update",
+                {
+                    name: [before[name], json.loads(dumps(value))]
+                    for name, value in apply.items()
+                    if name not in NO_CONFLICT and before[name] != json.loads(dumps(value))
+                },
+            )
         self.record(entry)
         self.write_heads(entry, new_heads)
 
-    def open_conflict(
+    def audit(self, entry: Entry, action: str, changes: dict[str, Any]) -> None:
+        """The history shows what came from another office: who made it there, and where."""
+        if not changes or entry.table not in AUDITED:
+            return
+        from legalaid.services import audit
+
+        who = f"{entry.actor or '—'} ({self.summary.office})"
+        audit.record(self.session, who, action, entry.table, entry.row_id, entry.case_id, changes)
+
+    def update_field(
+        self, entry: Entry, name: str, value: Any, local: str | None
+    ) -> tuple[str, Any] | None:
+        """(the field's head afterwards, the value to show or _SAME) for one field of a
+        remote update; None when the field stays as it is."""
+        base = entry.bases.get(name)
+        theirs = json.loads(dumps(value))
+        tip = {"change": entry.id, "value": theirs, "by": entry.actor, "at": entry.hlc}
+        conflict = None if name in NO_CONFLICT else self.open_conflict_on(entry, name)
+        if conflict is not None:
+            return self.join(conflict, entry, name, base, tip, local)
+        if local is None or local == base:
+            return entry.id, _SAME  # one edit after another
+        mine = self.change(local)
+        mine_key = (mine[0], *_split(local)) if mine else ("", "", 0)
+        later = entry.key() > mine_key
+        here = self.current(entry, name)
+        if name in NO_CONFLICT or here == theirs:
+            return (entry.id, _SAME) if later else None  # the same value: no conflict
+        ours = {
+            "change": local,
+            "value": here,
+            "by": mine[1] if mine else "",
+            "at": mine[0] if mine else "",
+        }
+        self.create_conflict(entry, name, base, [ours, tip])
+        winner = entry.id if later else local
+        return winner, (_SAME if later else here)
+
+    def open_conflict_on(self, entry: Entry, name: str) -> Any:
+        from legalaid.models import Conflict
+
+        return self.session.exec(
+            select(Conflict).where(
+                Conflict.table_name == entry.table,
+                Conflict.row_id == entry.row_id,
+                Conflict.field == name,
+                Conflict.state == "open",
+            )
+        ).first()
+
+    def join(
         self,
+        conflict: Any,
         entry: Entry,
         name: str,
         base: str | None,
-        local: str,
-        mine: tuple[str, str, Any] | None,
-        here: Any,
-        theirs: Any,
-        provisional: str,
+        tip: dict[str, Any],
+        local: str | None,
+    ) -> tuple[str, Any]:
+        """A change to a field already in conflict: it continues one line (its base is that
+        line's tip) or is one more line; the provisional value is the latest tip's."""
+        tips: list[dict[str, Any]] = json.loads(conflict.tips)
+        ids = [t["change"] for t in tips]
+        self.continue_local(tips, name, local)
+        ids = [t["change"] for t in tips]
+        if entry.id not in ids:
+            if base in ids:
+                tips[ids.index(base)] = tip
+            else:
+                tips.append(tip)
+        return self.settle(conflict, tips)
+
+    def continue_local(self, tips: list[dict[str, Any]], name: str, local: str | None) -> None:
+        """An edit made here on a line of the conflict (based on its tip) continues that line."""
+        ids = [t["change"] for t in tips]
+        step, seen = local, 0
+        while step and step not in ids and seen < 50:
+            held = self.change(step)
+            if held is None:
+                return
+            bases = self.bases_of(step)
+            step, seen = bases.get(name), seen + 1
+        if step and step in ids and local not in ids and local is not None:
+            held = self.change(local)
+            value = held[2].get(name) if held else None
+            tips[ids.index(step)] = {
+                "change": local,
+                "value": value,
+                "by": held[1] if held else "",
+                "at": held[0] if held else "",
+            }
+
+    def bases_of(self, ident: str) -> dict[str, Any]:
+        device, seq = _split(ident)
+        row = self.conn.exec_driver_sql(
+            "SELECT bases FROM change_log WHERE device = ? AND seq = ?", (device, seq)
+        ).first()
+        return {} if row is None else dict(json.loads(row[0]))
+
+    def settle(self, conflict: Any, tips: list[dict[str, Any]]) -> tuple[str, Any]:
+        latest = max(tips, key=lambda t: (t["at"], *_split(t["change"])))
+        conflict.tips = dumps(tips)
+        conflict.provisional = latest["change"]
+        if len({dumps(t["value"]) for t in tips}) == 1:
+            conflict.state = "merged"  # every line came to the same value
+        self.session.add(conflict)
+        self.session.flush()
+        return latest["change"], latest["value"]
+
+    def create_conflict(
+        self, entry: Entry, name: str, fork: str | None, tips: list[dict[str, Any]]
     ) -> None:
         from legalaid.models import Conflict, ConflictDecision
 
-        ident = conflict_id(entry.table, entry.row_id, name, local, entry.id)
-        if self.session.get(Conflict, ident) is not None:
-            return
-        first_is_local = local < entry.id
-        local_side = (local, dumps(here), mine[1] if mine else "", mine[0] if mine else "")
-        remote_side = (entry.id, dumps(theirs), entry.actor, entry.hlc)
-        first, second = (local_side, remote_side) if first_is_local else (remote_side, local_side)
+        ident = str(uuid.uuid5(NAMESPACE, f"{entry.table}|{entry.row_id}|{name}|{fork or ''}"))
+        found = self.session.get(Conflict, ident)
+        if found is not None:  # closed before: a new line reopens it under a new fork
+            ident = str(uuid.uuid5(NAMESPACE, f"{ident}|{entry.id}"))
+        latest = max(tips, key=lambda t: (t["at"], *_split(t["change"])))
         decided = self.session.get(ConflictDecision, ident) is not None
         self.session.add(
             Conflict(
@@ -531,16 +661,9 @@ class _Applier:
                 row_id=entry.row_id,
                 case_id=entry.case_id,
                 field=name,
-                base=base,
-                first_change=first[0],
-                first_value=first[1],
-                first_actor=first[2],
-                first_at=first[3],
-                second_change=second[0],
-                second_value=second[1],
-                second_actor=second[2],
-                second_at=second[3],
-                provisional=provisional,
+                fork=fork,
+                tips=dumps(tips),
+                provisional=latest["change"],
                 state="resolved" if decided else "open",
             )
         )
@@ -548,14 +671,42 @@ class _Applier:
         if not decided:
             self.summary.conflicts += 1
 
-    def decided(self, conflict: str) -> None:
-        from legalaid.models import Conflict
+    def decided(self, conflict_id: str) -> None:
+        """A decision arrived: its conflict closes; a line it did not decide over (a change
+        made meanwhile, without seeing it) is a conflict of its own."""
+        from legalaid.models import Conflict, ConflictDecision
 
-        found = self.session.get(Conflict, conflict)
-        if found is not None and found.state != "resolved":
-            found.state = "resolved"
-            self.session.flush()
         self.summary.decisions += 1
+        found = self.session.get(Conflict, conflict_id)
+        decision = self.session.get(ConflictDecision, conflict_id)
+        if found is None or decision is None or found.state != "open":
+            return
+        over = set(json.loads(decision.over)) | {decision.change}
+        tips = json.loads(found.tips)
+        left = [t for t in tips if t["change"] not in over]
+        found.state = "resolved"
+        self.session.add(found)
+        self.session.flush()
+        if left:
+            mine = next((t for t in tips if t["change"] == decision.change), None)
+            if mine is not None and any(dumps(t["value"]) != dumps(mine["value"]) for t in left):
+                entry = Entry(
+                    "",
+                    0,
+                    found.table_name,
+                    found.row_id,
+                    found.case_id,
+                    "update",
+                    {},
+                    {},
+                    "",
+                    "",
+                    "",
+                )
+                self.create_conflict(entry, found.field, decision.change, [mine, *left])
+
+
+_SAME = object()
 
 
 def _split(ident: str) -> tuple[str, int]:
@@ -631,10 +782,11 @@ def import_file(
         applier = _Applier(ctx, session, summary)
         entries.sort(key=Entry.key)
         half = len(entries) // 2
+        held_ids = _held(conn, {e.device for e in entries})
         for index, entry in enumerate(entries):
             if index == half:
                 faults.reached(OPERATION_IN, "halfway")
-            held = applier.stored(entry)
+            held = applier.stored(entry) if (entry.device, entry.seq) in held_ids else None
             if held is not None:
                 same = (held[0], held[1], held[2], json.loads(held[3]), json.loads(held[4])) == (
                     entry.table,
@@ -651,6 +803,7 @@ def import_file(
             summary.changes += 1
             if progress is not None and index % 500 == 0:
                 progress(index, len(entries))
+        applier.flush()
         _observe(conn, applier.latest_hlc)
         # A household received from an office is shared back with it: it has it already.
         for case_id in applier.new_cases:
@@ -679,6 +832,19 @@ def import_file(
     return summary
 
 
+def _held(conn: Any, devices: set[str]) -> set[tuple[str, int]]:
+    """The (device, seq) of every change held here from ``devices``."""
+    found: set[tuple[str, int]] = set()
+    for device in devices:
+        found.update(
+            (device, int(seq))
+            for (seq,) in conn.exec_driver_sql(
+                "SELECT seq FROM change_log WHERE device = ?", (device,)
+            )
+        )
+    return found
+
+
 def _observe(conn: Any, latest: str) -> None:
     """This copy's clock moves past the newest change received, so its next change sorts after."""
     if not latest:
@@ -702,14 +868,16 @@ def _keep_for_later(ctx: AppContext, path: Path, file_id: bytes) -> Path:
 # --- conflicts -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ConflictView:
+    """An open conflict as a person reads it: the value before, each line's value with who
+    and when, and the value shown meanwhile."""
+
     id: str
     case_number: str | None
     table: str
     row_id: str
     field: str
     base_value: Any
-    first: dict[str, Any]
-    second: dict[str, Any]
+    sides: list[dict[str, Any]]
     provisional: Any
 
     def as_json(self) -> dict[str, Any]:
@@ -720,8 +888,7 @@ class ConflictView:
             "row_id": self.row_id,
             "field": self.field,
             "before": self.base_value,
-            "first": self.first,
-            "second": self.second,
+            "sides": self.sides,
             "provisional": self.provisional,
         }
 
@@ -734,11 +901,11 @@ def open_conflicts(ctx: AppContext) -> list[ConflictView]:
         rows = session.exec(
             select(Conflict).where(Conflict.state == "open").order_by(col(Conflict.detected_at))
         ).all()
-        applier = _Reader(session.connection())
+        reader = _Reader(session.connection())
         for c in rows:
             case = session.get(Case, c.case_id) if c.case_id else None
-            first = json.loads(c.first_value)
-            second = json.loads(c.second_value)
+            tips = sorted(json.loads(c.tips), key=lambda t: t["change"])
+            shown = next((t["value"] for t in tips if t["change"] == c.provisional), None)
             out.append(
                 ConflictView(
                     c.id,
@@ -746,20 +913,9 @@ def open_conflicts(ctx: AppContext) -> list[ConflictView]:
                     c.table_name,
                     c.row_id,
                     c.field,
-                    applier.value_of(c.base, c.field),
-                    {
-                        "value": first,
-                        "by": c.first_actor,
-                        "at": c.first_at,
-                        "change": c.first_change,
-                    },
-                    {
-                        "value": second,
-                        "by": c.second_actor,
-                        "at": c.second_at,
-                        "change": c.second_change,
-                    },
-                    first if c.provisional == c.first_change else second,
+                    reader.value_of(c.fork, c.field),
+                    tips,
+                    shown,
                 )
             )
     return out
@@ -779,10 +935,10 @@ class _Reader:
         return None if row is None else json.loads(row[0]).get(name)
 
 
-def resolve(ctx: AppContext, conflict: str, *, keep: str | None = None, value: Any = None) -> Any:
-    """Decide a conflict: keep ``"first"`` or ``"second"``, or give ``value``. The field gets
-    the value through the ORM (recorded like any edit, based on the provisional change) and
-    the decision is recorded too, so both travel to the other offices."""
+def resolve(ctx: AppContext, conflict: str, *, keep: int | None = None, value: Any = None) -> Any:
+    """Decide a conflict: keep side ``keep`` (1, 2, ... as listed) or give ``value``. The field
+    gets the value through the ORM (recorded like any edit, based on the value shown) and the
+    decision is recorded with the changes it decided over, so both travel to the offices."""
     from sqlmodel import SQLModel
 
     from legalaid.models import Conflict, ConflictDecision
@@ -795,18 +951,26 @@ def resolve(ctx: AppContext, conflict: str, *, keep: str | None = None, value: A
             if len(matches) != 1:
                 raise NotFoundError(NO_CONFLICT_FOUND, conflict=conflict)
             found = matches[0]
-        if keep == "first":
-            chosen = json.loads(found.first_value)
-        elif keep == "second":
-            chosen = json.loads(found.second_value)
+        tips = sorted(json.loads(found.tips), key=lambda t: t["change"])
+        if keep is not None:
+            if not 1 <= keep <= len(tips):
+                raise ValidationError(NO_SUCH_SIDE, count=len(tips))
+            chosen = tips[keep - 1]["value"]
         else:
             chosen = value
         table = SQLModel.metadata.tables[found.table_name]
-        model = _model_of(found.table_name)
-        record = session.get(model, found.row_id)
+        record = session.get(_model_of(found.table_name), found.row_id)
         if record is not None:
             setattr(record, found.field, _decode(table.c[found.field], chosen))
             session.add(record)
+            session.flush()
+        conn = session.connection()
+        heads = conn.exec_driver_sql(
+            "SELECT heads FROM change_head WHERE table_name = ? AND row_id = ?",
+            (found.table_name, found.row_id),
+        ).first()
+        written = json.loads(heads[0]).get(found.field, "") if heads else ""
+        over = [t["change"] for t in tips]
         session.add(
             ConflictDecision(
                 id=found.id,
@@ -815,10 +979,13 @@ def resolve(ctx: AppContext, conflict: str, *, keep: str | None = None, value: A
                 row_id=found.row_id,
                 field=found.field,
                 value=dumps(chosen),
+                over=dumps(over),
+                change=written,
                 decided_by=ctx.actor,
             )
         )
         found.state = "resolved"
+        session.add(found)
         session.flush()
         return chosen
 

@@ -76,8 +76,9 @@ def register(sub: Any) -> dict[str, Handler]:
     )
     resolve.add_argument("conflict", metavar=_("CONFLICT"))
     choice = resolve.add_mutually_exclusive_group(required=True)
-    choice.add_argument("--keep-first", action="store_true", help=_("keep the first value"))
-    choice.add_argument("--keep-second", action="store_true", help=_("keep the second value"))
+    choice.add_argument(
+        "--keep", type=int, metavar="N", help=_("keep value number N, as `conflicts` lists them")
+    )
     choice.add_argument("--value", metavar=_("TEXT"), help=_("write this value instead"))
     return {
         "share": cmd_share,
@@ -144,22 +145,28 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return 0
     for c in found:
         print(
-            _(
-                "%(id)s  %(case)s  %(field)s: before %(before)s; first %(first)s (%(first_by)s); "
-                "second %(second)s (%(second_by)s); shown meanwhile: %(shown)s"
-            )
+            _("%(id)s  case %(case)s, %(field)s (before: %(before)s):")
             % {
                 "id": c.id[:8],
                 "case": c.case_number or "—",
                 "field": c.field,
                 "before": json.dumps(c.base_value, ensure_ascii=False),
-                "first": json.dumps(c.first["value"], ensure_ascii=False),
-                "first_by": c.first["by"] or "—",
-                "second": json.dumps(c.second["value"], ensure_ascii=False),
-                "second_by": c.second["by"] or "—",
-                "shown": json.dumps(c.provisional, ensure_ascii=False),
             }
         )
+        for number, side in enumerate(c.sides, 1):
+            line = (
+                _("  %(number)d. %(value)s — %(by)s (shown meanwhile)")
+                if side["value"] == c.provisional
+                else _("  %(number)d. %(value)s — %(by)s")
+            )
+            print(
+                line
+                % {
+                    "number": number,
+                    "value": json.dumps(side["value"], ensure_ascii=False),
+                    "by": side["by"] or "—",
+                }
+            )
     print(
         ngettext("%(count)d open conflict", "%(count)d open conflicts", len(found))
         % {"count": len(found)}
@@ -171,8 +178,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from legalaid.exchange.sync import resolve
 
     ctx = open_context(args)
-    keep = "first" if args.keep_first else "second" if args.keep_second else None
-    value = resolve(ctx, args.conflict, keep=keep, value=args.value)
+    value = resolve(ctx, args.conflict, keep=args.keep, value=args.value)
     print(
         _("Decided: %(value)s. The decision goes to the other offices with the next exchange.")
         % {"value": json.dumps(value, ensure_ascii=False)}

@@ -50,8 +50,11 @@ class ExchangeSent(SQLModel, table=True):
 
 
 class Conflict(SQLModel, table=True):
-    """Two changes to one field, each made without having seen the other, with different
-    values. Its id is derived from the two changes, so every office names it the same."""
+    """Changes to one field made without seeing each other, with different values. Its id is
+    derived from the row, the field and the change they all forked from (``fork``), so every
+    office names it the same whatever order the changes arrive in; ``tips`` holds each line's
+    latest change (id, value, who, when) and ``provisional`` the one shown meanwhile (the
+    latest by the clock, the same at every office)."""
 
     __tablename__ = "conflict"
     id: str = Field(primary_key=True, max_length=36)
@@ -59,22 +62,16 @@ class Conflict(SQLModel, table=True):
     row_id: str = Field(max_length=36, index=True)
     case_id: str | None = Field(default=None, max_length=36, index=True)
     field: str = Field(max_length=64)
-    base: str | None = Field(default=None, max_length=80)  # the change both were based on
-    first_change: str = Field(max_length=80)
-    first_value: str = Field(sa_type=Text)  # JSON
-    first_actor: str = ""
-    first_at: str = Field(default="", max_length=32)  # the change's clock reading
-    second_change: str = Field(max_length=80)
-    second_value: str = Field(sa_type=Text)
-    second_actor: str = ""
-    second_at: str = Field(default="", max_length=32)
-    provisional: str = Field(max_length=80)  # the change whose value shows meanwhile
-    state: str = Field(default="open", max_length=8)  # open, resolved
+    fork: str | None = Field(default=None, max_length=80)
+    tips: str = Field(default="[]", sa_type=Text)  # JSON list of {change, value, by, at}
+    provisional: str = Field(max_length=80)
+    state: str = Field(default="open", max_length=8)  # open, resolved, merged
     detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ConflictDecision(SQLModel, table=True):
-    """A person's decision on a conflict: it travels, and closes the conflict everywhere."""
+    """A person's decision on a conflict: it travels, and closes the conflict everywhere.
+    ``over`` names the changes decided over; one that arrives later is a new conflict."""
 
     __tablename__ = "conflict_decision"
     id: str = Field(primary_key=True, max_length=36)  # the conflict's id
@@ -83,5 +80,7 @@ class ConflictDecision(SQLModel, table=True):
     row_id: str = Field(max_length=36)
     field: str = Field(max_length=64)
     value: str = Field(sa_type=Text)  # JSON of the value kept or typed
+    over: str = Field(default="[]", sa_type=Text)  # JSON list of change ids
+    change: str = Field(default="", max_length=80)  # the change that wrote the value
     decided_by: str = ""
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -108,8 +108,9 @@ def test_two_offices_conflict_resolve_and_converge(
     assert [c.id for c in seen_tij] == [c.id for c in seen_mxl]
     conflict = seen_tij[0]
     assert conflict.field == "city" and conflict.base_value == "Tijuana, B.C."
-    assert {conflict.first["value"], conflict.second["value"]} == {"Tijuana Centro", "Mexicali"}
-    assert {conflict.first["by"], conflict.second["by"]} == {"Ana (Tijuana)", "Luis (Mexicali)"}
+    assert {s["value"] for s in conflict.sides} == {"Tijuana Centro", "Mexicali"}
+    assert {s["by"] for s in conflict.sides} == {"Ana (Tijuana)", "Luis (Mexicali)"}
+    assert seen_tij[0].sides == seen_mxl[0].sides
     # Meanwhile both show the same provisional value; the other fields merged without a word.
     shown_tij, shown_mxl = get_case(tij, case.case_number), get_case(mxl, case.case_number)
     assert shown_tij.case.city == shown_mxl.case.city == conflict.provisional
@@ -117,7 +118,7 @@ def test_two_offices_conflict_resolve_and_converge(
     assert shown_tij.case.whatsapp == shown_mxl.case.whatsapp == "+52 686 222"
 
     # A person decides at Tijuana; the decision travels and closes it at Mexicali.
-    kept = "second" if conflict.second["value"] == "Mexicali" else "first"
+    kept = 1 + [s["value"] for s in conflict.sides].index("Mexicali")
     sync.resolve(tij, conflict.id, keep=kept)
     assert sync.open_conflicts(tij) == []
     _p, decided = send(tij, mxl, tmp_path, "6")

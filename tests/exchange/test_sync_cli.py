@@ -57,6 +57,14 @@ def test_two_offices_from_the_command_line(tmp_path: Path) -> None:
     assert [c["id"] for c in at_tij] == [c["id"] for c in at_mxl] and len(at_tij) == 1
     conflict = at_tij[0]
     assert conflict["field"] == "city" and conflict["case_number"] == number
+    assert sorted(side["value"] for side in conflict["sides"]) == [
+        "Mexicali, B.C.",
+        "Tijuana Centro",
+    ]
+    text = ok("conflicts", home=mxl, lang="es")
+    assert "(se muestra mientras tanto)" in text and "1 conflicto abierto" in text
+    wrong = run("resolve", conflict["id"][:8], "--keep", "3", home=tij, lang="en")
+    assert wrong.returncode == 1 and "from 1 to 2" in wrong.stderr
     assert at_tij[0]["provisional"] == at_mxl[0]["provisional"]
     ok("resolve", conflict["id"][:8], "--value", "Tijuana (Zona Norte)", home=tij)
     assert ok("conflicts", "--json", home=tij) == ""
@@ -64,5 +72,8 @@ def test_two_offices_from_the_command_line(tmp_path: Path) -> None:
     assert ok("conflicts", "--json", home=mxl) == ""
     show = [json.loads(ok("cases", "--json", "--search", number, home=h))[0] for h in (tij, mxl)]
     assert show[0] == show[1]
-    history = ok("history", number, home=mxl)
-    assert "Tijuana (Zona Norte)" in history or "city" in history
+    history = ok("history", number, home=mxl)  # what came from Tijuana, and who made it there
+    assert "city: Mexicali, B.C. → Tijuana (Zona Norte)" in history or (
+        "→ Tijuana (Zona Norte)" in history
+    )
+    assert "(Albergue Juventud 2000)" in history and "received" in history

@@ -113,6 +113,7 @@ ACTIONS = {
     ("update", "risk_assessment"): N_("Changed the risk assessment"),
     ("add", "incident"): N_("Recorded an incident"),
     ("import", "case"): N_("Imported from a spreadsheet"),
+    ("received", "case"): N_("Received from another office"),
     ("update", "incident"): N_("Changed an incident"),
 }
 
