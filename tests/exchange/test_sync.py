@@ -199,3 +199,49 @@ def test_only_shared_cases_travel_and_risk_only_to_offices_that_receive_it(
     sync.import_file(mxl, path)
     assert [r["id"] for r in rows(mxl)["case"]] == [shared.id]
     assert json.loads(json.dumps(sync.shared_with(mxl, shared.id))) == ["Albergue Juventud 2000"]
+
+
+def test_an_anumber_in_conflict_stops_the_reminder_until_decided(
+    offices: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from legalaid.documents.facts import load_hearings
+    from legalaid.errors import ValidationError
+    from legalaid.services.cases import PersonInput, update_person
+    from legalaid.services.upcoming import upcoming
+
+    tij, mxl = offices
+    case = family(tij).case
+    hearing = hearing_in(tij, case.id, 5)
+    sync.share_case(tij, case.case_number, "MXL")
+    send(tij, mxl, tmp_path, "1")
+    for ctx, number in ((tij, "A 111-222-333"), (mxl, "A 444-555-666")):
+        person = get_case(ctx, case.case_number).people[0]
+        data = PersonInput(
+            person.given_names,
+            person.family_names,
+            person.relationship,
+            person.birth_date,
+            person.sex,
+            person.nationality or "",
+            a_number=number,
+        )
+        update_person(ctx, person.id, person.version, replace(data))
+    send(tij, mxl, tmp_path, "2")
+    send(mxl, tij, tmp_path, "3")
+    for ctx in (tij, mxl):
+        with pytest.raises(ValidationError) as refused:
+            load_hearings(ctx, [hearing])
+        assert "Decide the conflict first" in refused.value.message("en")
+        assert case.case_number in refused.value.message("en")
+        flags = next(r.flags for r in upcoming(ctx, 14) if r.hearing_id == hearing)
+        assert "in_conflict" in flags
+    [conflict] = sync.open_conflicts(tij)
+    assert conflict.field == "a_number"
+    sync.resolve(tij, conflict.id, keep=1)
+    send(tij, mxl, tmp_path, "4")
+    for ctx in (tij, mxl):
+        assert load_hearings(ctx, [hearing])[0].case_number == case.case_number
+        flags = next(r.flags for r in upcoming(ctx, 14) if r.hearing_id == hearing)
+        assert "in_conflict" not in flags
