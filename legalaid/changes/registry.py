@@ -38,6 +38,7 @@ EXEMPT: dict[str, str] = {
     "exchange_file": "the exchange files this home wrote and read",
     "exchange_sent": "which change went in which exchange file sent",
     "conflict": "found by each office itself, under the same id (the decision travels)",
+    "office_device": "which office each device belongs to, as its exchange files say",
 }
 
 # SQLite's FTS5 keeps each full-text index's data in shadow tables named after it.

@@ -254,6 +254,9 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
             office.id, office.name, office.prefix, _b64(office.sign_public), _b64(office.kem_public)
         )
         entries = _entries_for(session.connection(), office.id, office.receives_risk)
+        session_devices = [
+            r[0] for r in session.connection().exec_driver_sql("SELECT id FROM device")
+        ]
         received = session.exec(
             select(ExchangeFile.id)
             .where(ExchangeFile.office_id == office.id, ExchangeFile.direction == "received")
@@ -267,6 +270,7 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
         "app": __version__,
         "recipient": office.id,
         "acks": list(received),
+        "devices": own_devices(session_devices),
         "changes": len(entries),
     }
     payload = "\n".join(dumps(e.as_json()) for e in entries).encode("utf-8")
@@ -293,6 +297,11 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
             )
     faults.reached(OPERATION_OUT, "recorded")
     return Exported(office.name, len(entries), len({e.case_id for e in entries}), path)
+
+
+def own_devices(devices: list[str]) -> list[str]:
+    """This home's devices, for the header: the receiver learns which office made a change."""
+    return sorted(devices)[:1000]
 
 
 def _b64(text: str) -> bytes:
@@ -568,7 +577,7 @@ class _Applier:
             "by": mine[1] if mine else "",
             "at": mine[0] if mine else "",
         }
-        self.create_conflict(entry, name, base, [ours, tip])
+        self.create_conflict(entry, name, self.fork(local, base, name), [ours, tip])
         winner = entry.id if later else local
         return winner, (_SAME if later else here)
 
@@ -625,6 +634,23 @@ class _Applier:
                 "by": held[1] if held else "",
                 "at": held[0] if held else "",
             }
+
+    def chain(self, ident: str | None, name: str) -> list[str]:
+        """``ident`` and the changes of field ``name`` it was based on, newest first."""
+        out: list[str] = []
+        while ident and ident not in out and len(out) < 500:
+            out.append(ident)
+            ident = self.bases_of(ident).get(name)
+        return out
+
+    def fork(self, local: str, base: str | None, name: str) -> str | None:
+        """The newest change both lines descend from (the remote line starts at ``base``):
+        the same at every office, whichever line it holds."""
+        ours = set(self.chain(local, name))
+        for ident in self.chain(base, name):
+            if ident in ours:
+                return ident
+        return None
 
     def bases_of(self, ident: str) -> dict[str, Any]:
         device, seq = _split(ident)
@@ -771,6 +797,13 @@ def import_file(
             summary.already = True
             return summary
         conn = session.connection()
+        devices = [str(d) for d in header.get("devices", [])][:1000]
+        if devices:
+            conn.exec_driver_sql(
+                "INSERT INTO office_device (device, office_id) VALUES (?, ?)"
+                " ON CONFLICT (device) DO NOTHING",
+                [(d, opened.sender.office_id) for d in devices],
+            )
         acks = [str(a) for a in header.get("acks", [])][:1000]
         if acks:
             marks = ", ".join("?" for _ in acks)
@@ -893,6 +926,47 @@ class ConflictView:
         }
 
 
+def count_open_conflicts(ctx: AppContext) -> int:
+    with ctx.db.query() as conn:
+        row = conn.execute("SELECT count(*) FROM conflict WHERE state = 'open'").fetchone()
+    return int(row[0])
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One exchange file written or read, for the history a person sees."""
+
+    direction: str  # sent, received
+    office: str
+    at: datetime
+    changes: int
+    acknowledged: bool
+    actor: str
+
+
+def exchange_history(ctx: AppContext, limit: int = 200) -> list[FileRecord]:
+    from legalaid.models import ExchangeFile, Office
+
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(ExchangeFile, Office.name)
+            .join(Office, col(Office.id) == col(ExchangeFile.office_id))
+            .order_by(col(ExchangeFile.at).desc())
+            .limit(limit)
+        ).all()
+    return [
+        FileRecord(f.direction, name, f.at, f.changes, f.acknowledged, f.actor) for f, name in rows
+    ]
+
+
+def trusted_offices(ctx: AppContext) -> list[str]:
+    from legalaid.models import Office
+
+    with ctx.db.read() as session:
+        names = session.exec(select(Office.name).where(Office.state == "trusted")).all()
+    return sorted(names)
+
+
 def open_conflicts(ctx: AppContext) -> list[ConflictView]:
     from legalaid.models import Case, Conflict
 
@@ -902,9 +976,12 @@ def open_conflicts(ctx: AppContext) -> list[ConflictView]:
             select(Conflict).where(Conflict.state == "open").order_by(col(Conflict.detected_at))
         ).all()
         reader = _Reader(session.connection())
+        offices = _device_offices(session.connection())
         for c in rows:
             case = session.get(Case, c.case_id) if c.case_id else None
             tips = sorted(json.loads(c.tips), key=lambda t: t["change"])
+            for tip in tips:
+                tip["office"] = offices.get(_split(tip["change"])[0], "")
             shown = next((t["value"] for t in tips if t["change"] == c.provisional), None)
             out.append(
                 ConflictView(
@@ -919,6 +996,21 @@ def open_conflicts(ctx: AppContext) -> list[ConflictView]:
                 )
             )
     return out
+
+
+def _device_offices(conn: Any) -> dict[str, str]:
+    """Device id -> office name: this home's own devices, and those exchange files named."""
+    found = {
+        device: name
+        for device, name in conn.exec_driver_sql(
+            "SELECT d.device, o.name FROM office_device d JOIN office o ON o.id = d.office_id"
+        )
+    }
+    own = conn.exec_driver_sql("SELECT name FROM office WHERE state = 'self'").first()
+    if own is not None:
+        for (device,) in conn.exec_driver_sql("SELECT id FROM device"):
+            found[device] = own[0]
+    return found
 
 
 class _Reader:

@@ -155,9 +155,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         )
         for number, side in enumerate(c.sides, 1):
             line = (
-                _("  %(number)d. %(value)s — %(by)s (shown meanwhile)")
+                _("  %(number)d. %(value)s — %(by)s, %(office)s (shown meanwhile)")
                 if side["value"] == c.provisional
-                else _("  %(number)d. %(value)s — %(by)s")
+                else _("  %(number)d. %(value)s — %(by)s, %(office)s")
             )
             print(
                 line
@@ -165,6 +165,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                     "number": number,
                     "value": json.dumps(side["value"], ensure_ascii=False),
                     "by": side["by"] or "—",
+                    "office": side.get("office") or "—",
                 }
             )
     print(

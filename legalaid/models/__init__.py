@@ -24,7 +24,14 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
-from legalaid.models.sync import CaseShare, Conflict, ConflictDecision, ExchangeFile, ExchangeSent
+from legalaid.models.sync import (
+    CaseShare,
+    Conflict,
+    ConflictDecision,
+    ExchangeFile,
+    ExchangeSent,
+    OfficeDevice,
+)
 
 __all__ = [
     "HEARING_PAPERS",
@@ -55,6 +62,7 @@ __all__ = [
     "Incident",
     "IncidentKind",
     "Office",
+    "OfficeDevice",
     "OfficeSecret",
     "OfficeState",
     "Person",

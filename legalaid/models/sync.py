@@ -84,3 +84,12 @@ class ConflictDecision(SQLModel, table=True):
     change: str = Field(default="", max_length=80)  # the change that wrote the value
     decided_by: str = ""
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OfficeDevice(SQLModel, table=True):
+    """Which office a device (a copy of a database that numbers changes) belongs to, as that
+    office's exchange files say: a conflict shows which office each change came from."""
+
+    __tablename__ = "office_device"
+    device: str = Field(primary_key=True, max_length=36)
+    office_id: str = Field(foreign_key="office.id", max_length=36)

@@ -111,6 +111,10 @@ def test_two_offices_conflict_resolve_and_converge(
     assert {s["value"] for s in conflict.sides} == {"Tijuana Centro", "Mexicali"}
     assert {s["by"] for s in conflict.sides} == {"Ana (Tijuana)", "Luis (Mexicali)"}
     assert seen_tij[0].sides == seen_mxl[0].sides
+    assert {s["office"] for s in conflict.sides} == {
+        "Albergue Juventud 2000",
+        "Casa del Migrante Mexicali",
+    }
     # Meanwhile both show the same provisional value; the other fields merged without a word.
     shown_tij, shown_mxl = get_case(tij, case.case_number), get_case(mxl, case.case_number)
     assert shown_tij.case.city == shown_mxl.case.city == conflict.provisional

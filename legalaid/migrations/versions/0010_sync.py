@@ -78,9 +78,15 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_conflict_decision_case_id", "conflict_decision", ["case_id"])
+    op.create_table(
+        "office_device",
+        sa.Column("device", sa.String(36), primary_key=True),
+        sa.Column("office_id", sa.String(36), sa.ForeignKey("office.id"), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("office_device")
     op.drop_index("ix_conflict_decision_case_id", table_name="conflict_decision")
     op.drop_table("conflict_decision")
     op.drop_index("ix_conflict_case_id", table_name="conflict")
