@@ -729,7 +729,13 @@ class _Applier:
                     "",
                     "",
                 )
-                self.create_conflict(entry, found.field, decision.change, [mine, *left])
+                # The conflict an office finds that gets that line after the decision: forked
+                # where the line and the decision meet.
+                first = min(left, key=lambda t: t["change"])
+                fork = self.fork(
+                    decision.change, self.bases_of(first["change"]).get(found.field), found.field
+                )
+                self.create_conflict(entry, found.field, fork, [mine, *left])
 
 
 _SAME = object()
