@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "legalaid.server.commands",
     "legalaid.exchange.commands",
     "legalaid.edit_commands",
+    "legalaid.exchange.sync_commands",
 )
 
 

@@ -80,6 +80,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "not_verified": NP_("flag", "Not verified in 7 days"),
         "reminder_outdated": NP_("flag", "Reminder out of date"),
         "court_to_confirm": NP_("flag", "Court to be confirmed"),
+        "in_conflict": NP_("flag", "Conflict between offices: not printable"),
     },
 }
 

@@ -18,6 +18,7 @@ CAPTURED = frozenset(
         "crossing",
         "court",
         "case_sequence",
+        "conflict_decision",
     }
 )
 
@@ -33,6 +34,11 @@ EXEMPT: dict[str, str] = {
     "person_fts": "full-text index of person_search",
     "office": "which offices this home trusts: each office's own decision, never exchanged",
     "office_secret": "this office's private keys, which never leave the database",
+    "case_share": "which cases this office shares with which office: its own decision",
+    "exchange_file": "the exchange files this home wrote and read",
+    "exchange_sent": "which change went in which exchange file sent",
+    "conflict": "found by each office itself, under the same id (the decision travels)",
+    "office_device": "which office each device belongs to, as its exchange files say",
 }
 
 # SQLite's FTS5 keeps each full-text index's data in shadow tables named after it.

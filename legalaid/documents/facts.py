@@ -123,6 +123,13 @@ NOT_PRINTABLE = N_(
 )
 
 
+IN_CONFLICT = N_(
+    "Not printed: two offices changed this hearing's date, time, place or crossing, or an "
+    "A-number of the household, without seeing each other's change (%(cases)s). Decide the "
+    "conflict first (File > Exchange with offices, or `legalaid conflicts`)."
+)
+
+
 def load_hearings(ctx: AppContext, hearing_ids: list[str]) -> list[HearingFacts]:
     """Facts of scheduled hearings, in the order given; raises if one cannot be printed."""
     with ctx.db.read() as session:
@@ -154,6 +161,12 @@ def _load_chunk(session: Session, ids: list[str]) -> dict[str, HearingFacts]:
     by_code = {x.code: x for x in every_crossing}
     courts = _by_id(session, Court, {h.court_id for h, _c in rows})
     members = _members(session, ids)
+    from legalaid.exchange.blocking import blocked_hearings
+
+    blocked = blocked_hearings(session.connection(), [(h.id, c.id) for h, c in rows])
+    if blocked:
+        numbers = sorted({c.case_number for h, c in rows if h.id in blocked})
+        raise ValidationError(IN_CONFLICT, "hearing", cases=", ".join(numbers))
     out: dict[str, HearingFacts] = {}
     for hearing, case in rows:
         crossing = crossings.get(hearing.crossing_id or "")

@@ -24,6 +24,14 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
+from legalaid.models.sync import (
+    CaseShare,
+    Conflict,
+    ConflictDecision,
+    ExchangeFile,
+    ExchangeSent,
+    OfficeDevice,
+)
 
 __all__ = [
     "HEARING_PAPERS",
@@ -31,15 +39,20 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseSequence",
+    "CaseShare",
     "CaseStatus",
     "ChangeEntry",
     "ChangeHead",
+    "Conflict",
+    "ConflictDecision",
     "Court",
     "Crossing",
     "DateSource",
     "Device",
     "DocumentKind",
     "DocumentLogEntry",
+    "ExchangeFile",
+    "ExchangeSent",
     "FearScreening",
     "Hearing",
     "HearingAttendee",
@@ -49,6 +62,7 @@ __all__ = [
     "Incident",
     "IncidentKind",
     "Office",
+    "OfficeDevice",
     "OfficeSecret",
     "OfficeState",
     "Person",

@@ -158,7 +158,21 @@ def upcoming(
         del by_id, ids
     result.sort(key=lambda r: (r.report_at, r.crossing, r.case_number))
     _flag_outdated_reminders(ctx, result)
+    _flag_conflicts(ctx, result)
     return result
+
+
+def _flag_conflicts(ctx: AppContext, rows: list[UpcomingHearing]) -> None:
+    """'in_conflict': an open conflict between offices blocks the hearing's reminder."""
+    from legalaid.exchange.blocking import blocked_hearings
+
+    if not rows:
+        return
+    with ctx.db.query() as conn:
+        blocked = blocked_hearings(conn, [(r.hearing_id, r.case_id) for r in rows])
+    for row in rows:
+        if row.hearing_id in blocked:
+            row.flags.append("in_conflict")
 
 
 def _flag_outdated_reminders(ctx: AppContext, rows: list[UpcomingHearing]) -> None:

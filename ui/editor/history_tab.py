@@ -113,6 +113,7 @@ ACTIONS = {
     ("update", "risk_assessment"): N_("Changed the risk assessment"),
     ("add", "incident"): N_("Recorded an incident"),
     ("import", "case"): N_("Imported from a spreadsheet"),
+    ("received", "case"): N_("Received from another office"),
     ("update", "incident"): N_("Changed an incident"),
 }
 
@@ -210,21 +211,37 @@ class HistoryTab(Translatable, QWidget):
 
     @staticmethod
     def field_name(field: str) -> str:
+        return ChangeText.field_name(field)
+
+    def value(self, entry: Any, field: str, value: Any) -> str:
+        return ChangeText(self.reference).value(entry.entity, entry.changes, field, value)
+
+
+class ChangeText:
+    """A stored field and value as a person reads them, in the current language: labels for
+    codes, names for crossings and courts, dates and times in words (the history and the
+    conflicts between offices show them alike)."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+
+    @staticmethod
+    def field_name(field: str) -> str:
         name = FIELD_NAMES.get(field)
         return _(name) if name else field
 
-    def value(self, entry: Any, field: str, value: Any) -> str:
+    def value(self, entity: str, changes: Any, field: str, value: Any) -> str:
         try:
-            return self._value(entry, field, value)
+            return self._value(entity, changes, field, value)
         except Exception:  # an odd stored value is shown as it is, never as a traceback
             return str(value)
 
-    def _value(self, entry: Any, field: str, value: Any) -> str:
+    def _value(self, entity: str, changes: Any, field: str, value: Any) -> str:
         if value is None or value == "" or value == []:
             return "—"
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
-        group = CODE_GROUPS.get((entry.entity, field))
+        group = CODE_GROUPS.get((entity, field))
         if group is not None:
             return label(group, str(value))
         if field in ("crossing_id", "return_port_id"):
@@ -237,7 +254,7 @@ class HistoryTab(Translatable, QWidget):
             return format_anumber(str(value)) or str(value)
         if field == "nationality":
             return country_name(str(value)) or str(value)
-        if field == "language" and entry.entity == "person":
+        if field == "language" and entity == "person":
             return language_name(str(value)) or str(value)
         if field == "narrative_original":
             return language_name(str(value)) or str(value)
@@ -254,7 +271,7 @@ class HistoryTab(Translatable, QWidget):
         if isinstance(value, str):
             moment = _parse(value)
             if isinstance(moment, datetime):
-                zone = self._zone(entry)
+                zone = self._zone(changes)
                 day = medium_date(moment.astimezone(ZoneInfo(zone)).date())
                 return f"{day}, {clock_with_zone(moment, zone)}"
             if isinstance(moment, date):
@@ -268,8 +285,8 @@ class HistoryTab(Translatable, QWidget):
         return named(item)
 
     @staticmethod
-    def _zone(entry: Any) -> str:
-        zone = (entry.changes or {}).get("zone")
+    def _zone(changes: Any) -> str:
+        zone = (changes or {}).get("zone")
         if isinstance(zone, list) and zone and zone[-1]:
             return str(zone[-1])
         return str(LOCALTZ)

@@ -27,6 +27,7 @@ from legalaid.context import AppContext
 from legalaid.i18n import _
 from legalaid.services import ops
 from legalaid.services.ops import OpChanges
+from ui import exchange
 from ui.cases.case_list import CaseListPanel
 from ui.common.language import LanguageSwitcher
 from ui.common.prefs import Prefs
@@ -129,7 +130,8 @@ class MainWindow(Translatable, QMainWindow):
             (m.demo_action, self.demo.ask_and_load),
             (m.import_action, self.importer.choose_and_import),
             (m.settings_action, self.settings.edit),
-            (m.offices_action, self.show_offices),
+            (m.offices_action, partial(exchange.open_offices, self)),
+            (m.exchange_action, partial(exchange.open_exchange, self)),
             (m.quit_action, self.close),
             (m.cases_action, partial(self.show_view, 0)),
             (m.upcoming_action, partial(self.show_view, 1)),
@@ -165,11 +167,6 @@ class MainWindow(Translatable, QMainWindow):
             lambda total: self._show_page(self.welcome if total == 0 else self.views)
         )
         self.views.currentChanged.connect(self._view_changed)
-
-    def show_offices(self) -> None:
-        from ui.exchange.offices_dialog import OfficesDialog
-
-        OfficesDialog(self.ctx, self.runner, self).open()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("LegalAid — cases and hearings"))

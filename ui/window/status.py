@@ -24,21 +24,30 @@ class StatusCounts(QObject):
         self.open_counts = QLabel()  # open cases
         self.location = QLabel()
         self.location.setObjectName("databaseLocation")
+        # The badge: conflicts between offices waiting for a person (hidden when none).
+        self.conflicts = QLabel()
+        self.conflicts.setObjectName("conflictsBadge")
+        self.conflicts.setStyleSheet(
+            "background: #b00020; color: white; border-radius: 8px; padding: 1px 8px;"
+        )
+        self.conflicts.hide()
         self.values: tuple[int, int] | None = None  # all cases, open cases
+        self.conflict_count = 0
         bar = window.statusBar()
-        for label in (self.counts, self.open_counts, self.location):
+        for label in (self.conflicts, self.counts, self.open_counts, self.location):
             bar.addPermanentWidget(label)
 
     def refresh(self) -> None:
         ctx = self.ctx
         self.runner.query(
-            lambda _c: (count_cases(ctx), count_cases(ctx, status="open")),
+            lambda _c: (count_cases(ctx), count_cases(ctx, status="open"), _conflicts(ctx)),
             done=self._show,
             owner=self,
         )
 
-    def _show(self, counts: tuple[int, int]) -> None:
-        self.values = counts
+    def _show(self, counts: tuple[int, int, int]) -> None:
+        self.values = counts[0], counts[1]
+        self.conflict_count = counts[2]
         self.retranslate()
         self.counted.emit(counts[0])
 
@@ -51,6 +60,16 @@ class StatusCounts(QObject):
         else:
             self.location.setText(_("%(path)s · NOT encrypted (demo mode)") % {"path": path})
             self.location.setStyleSheet("color: #b00020;")
+        self.conflicts.setVisible(self.conflict_count > 0)
+        self.conflicts.setText(
+            ngettext(
+                "%(count)s conflict between offices",
+                "%(count)s conflicts between offices",
+                self.conflict_count,
+            )
+            % {"count": number(self.conflict_count)}
+        )
+        self.conflicts.setToolTip(_("File > Exchange with offices: a person decides each one"))
         if self.values is None:
             return
         total, open_cases = self.values
@@ -61,3 +80,10 @@ class StatusCounts(QObject):
         self.open_counts.setText(
             ngettext("%(count)s open", "%(count)s open", open_cases) % {"count": number(open_cases)}
         )
+
+
+def _conflicts(ctx: AppContext) -> int:
+    """Open conflicts between offices (none on a database from before the exchange)."""
+    from legalaid.exchange.sync import count_open_conflicts
+
+    return count_open_conflicts(ctx)

@@ -1,0 +1,187 @@
+"""Exchange commands: share, sync export|import, conflicts, resolve.
+
+legalaid share CASE --with OFFICE
+legalaid sync export --to OFFICE -o FILE
+legalaid sync import FILE
+legalaid conflicts [--json]
+legalaid resolve CONFLICT (--keep-first | --keep-second | --value TEXT)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from legalaid.cli import Handler, open_context
+from legalaid.i18n import _, ngettext
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    share = sub.add_parser(
+        "share",
+        help=_("share a case with another office"),
+        description=_(
+            "Share a case with a trusted office: its changes go in that office's next exchange "
+            "files (risk narratives and incidents only to offices marked to receive them)."
+        ),
+    )
+    share.add_argument("case", metavar=_("CASE_NUMBER"))
+    share.add_argument("--with", dest="office", required=True, metavar=_("OFFICE"))
+
+    exchange = sub.add_parser(
+        "sync",
+        help=_("exchange files with other offices"),
+        description=_(
+            "Write an exchange file for an office (every change of the cases shared with it "
+            "that it has not acknowledged yet), or import one received from an office."
+        ),
+    )
+    actions = exchange.add_subparsers(dest="sync_command", metavar=_("ACTION"), required=True)
+    out = actions.add_parser(
+        "export",
+        help=_("write an exchange file for an office"),
+        description=_("Write an exchange file for an office, sealed so only it can read it."),
+    )
+    out.add_argument("--to", dest="office", required=True, metavar=_("OFFICE"))
+    out.add_argument("-o", "--output", required=True, type=Path, metavar=_("FILE"))
+    inp = actions.add_parser(
+        "import",
+        help=_("import an exchange file from an office"),
+        description=_(
+            "Import an exchange file from a trusted office and say what happened; importing "
+            "the same file twice changes nothing."
+        ),
+    )
+    inp.add_argument("file", type=Path, metavar=_("FILE"))
+
+    conflicts = sub.add_parser(
+        "conflicts",
+        help=_("the open conflicts between offices"),
+        description=_(
+            "The open conflicts: a field changed at two offices without either seeing the "
+            "other's change. Each shows the value before, both values, who and when."
+        ),
+    )
+    conflicts.add_argument("--json", action="store_true", help=_("one JSON object per line"))
+
+    resolve = sub.add_parser(
+        "resolve",
+        help=_("decide a conflict"),
+        description=_(
+            "Decide a conflict: keep one of the two values or write another. The decision "
+            "travels to the other offices and closes the conflict there too."
+        ),
+    )
+    resolve.add_argument("conflict", metavar=_("CONFLICT"))
+    choice = resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument(
+        "--keep", type=int, metavar="N", help=_("keep value number N, as `conflicts` lists them")
+    )
+    choice.add_argument("--value", metavar=_("TEXT"), help=_("write this value instead"))
+    return {
+        "share": cmd_share,
+        "sync": cmd_sync,
+        "conflicts": cmd_conflicts,
+        "resolve": cmd_resolve,
+    }
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from legalaid.exchange.sync import share_case
+
+    ctx = open_context(args)
+    number, office = share_case(ctx, args.case, args.office)
+    print(_("%(case)s is shared with %(office)s.") % {"case": number, "office": office})
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from legalaid.exchange.sync import export_for, import_file
+
+    ctx = open_context(args)
+    if args.sync_command == "export":
+        done = export_for(ctx, args.office, args.output)
+        print(
+            ngettext(
+                "%(count)d change of %(cases)d shared case written for %(office)s to %(path)s.",
+                "%(count)d changes of %(cases)d shared cases written for %(office)s to %(path)s.",
+                done.changes,
+            )
+            % {
+                "count": done.changes,
+                "cases": done.cases,
+                "office": done.office,
+                "path": done.path,
+            }
+        )
+        return 0
+    summary = import_file(ctx, args.file)
+    if summary.already:
+        print(_("This file was imported before; nothing changed."))
+        return 0
+    counts = summary.as_json()
+    print(
+        _(
+            "From %(office)s: %(updated)d households updated, %(new)d new, %(conflicts)d "
+            "conflicts, %(decisions)d decisions received (%(changes)d changes)."
+        )
+        % counts
+    )
+    if summary.conflicts:
+        print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from legalaid.exchange.sync import open_conflicts
+
+    ctx = open_context(args)
+    found = open_conflicts(ctx)
+    if args.json:
+        for conflict in found:
+            print(json.dumps(conflict.as_json(), ensure_ascii=False))
+        return 0
+    for c in found:
+        print(
+            _("%(id)s  case %(case)s, %(field)s (before: %(before)s):")
+            % {
+                "id": c.id[:8],
+                "case": c.case_number or "—",
+                "field": c.field,
+                "before": json.dumps(c.base_value, ensure_ascii=False),
+            }
+        )
+        for number, side in enumerate(c.sides, 1):
+            line = (
+                _("  %(number)d. %(value)s — %(by)s, %(office)s (shown meanwhile)")
+                if side["value"] == c.provisional
+                else _("  %(number)d. %(value)s — %(by)s, %(office)s")
+            )
+            print(
+                line
+                % {
+                    "number": number,
+                    "value": json.dumps(side["value"], ensure_ascii=False),
+                    "by": side["by"] or "—",
+                    "office": side.get("office") or "—",
+                }
+            )
+    print(
+        ngettext("%(count)d open conflict", "%(count)d open conflicts", len(found))
+        % {"count": len(found)}
+    )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from legalaid.exchange.sync import resolve
+
+    ctx = open_context(args)
+    value = resolve(ctx, args.conflict, keep=args.keep, value=args.value)
+    print(
+        _("Decided: %(value)s. The decision goes to the other offices with the next exchange.")
+        % {"value": json.dumps(value, ensure_ascii=False)}
+    )
+    return 0
