@@ -59,7 +59,8 @@ def _collate_fold(a: str, b: str) -> int:
 
 
 def _configure(dbapi_conn: Any) -> None:
-    # Python 3.11's sqlite3 has no .autocommit: let SQLAlchemy emit BEGIN itself (pitfall 7).
+    # Python 3.11's sqlite3 has no .autocommit (SQLAlchemy's documented recipe sets it): let
+    # SQLAlchemy emit BEGIN itself.
     dbapi_conn.isolation_level = None
     # Used only in queries (ORDER BY ... COLLATE fold), never in the schema, so the file stays
     # readable by any SQLite tool.

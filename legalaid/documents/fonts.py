@@ -1,6 +1,6 @@
 """DejaVu Sans, embedded (as subsets) in every document.
 
-It has every Latin accent, ñ and the narrow no-break space babel puts in times (pitfall 5);
+It has every Latin accent, ñ and the narrow no-break space (U+202F) babel puts in times;
 reportlab's own Vera lacks that space. Licence: resources/fonts/LICENSE-DejaVu.txt. The faces are
 read as bytes, so this works from a wheel or a zip as well.
 """

@@ -1,4 +1,5 @@
-"""The case list: a windowed table model that loads pages on demand and sorts in SQL (pitfall 8).
+"""The case list: a windowed table model that loads pages on demand and sorts in SQL (a sort
+proxy over 100,000 rows took 4-7 s; the SQL sort and a model reset take milliseconds).
 
 Every query runs on a worker (``TaskRunner``); a generation number drops answers to queries
 the person has already typed past. DisplayRole is always ``str``.

@@ -5,7 +5,8 @@ nine-digit A-number), kept current by triggers on ``case`` and ``person`` so no 
 forget it, and mirrored into the external-content FTS5 table ``case_fts``.
 
 The CHECK constraints need a table rebuild (batch "move and copy"); the app runs migrations with
-foreign keys off so the rebuild of ``case`` does not cascade-delete people (pitfall 3).
+foreign keys off: with them on, the rebuild of ``case`` deleted every person (ON DELETE
+CASCADE) in a measured trial.
 
 On PostgreSQL the constraints are added in place, and ``case_search`` has a stored ``tsvector``
 column (GIN index) in the accent-insensitive configuration ``legalaid_search`` plus a trigram
