@@ -556,7 +556,11 @@ class _Applier:
         self, entry: Entry, name: str, value: Any, local: str | None
     ) -> tuple[str, Any] | None:
         """(the field's head afterwards, the value to show or _SAME) for one field of a
-        remote update; None when the field stays as it is."""
+        remote update; None when the field stays as it is.
+
+        A head can be a merge ("x+y"): two changes made without seeing each other that came
+        to the same value. A change that saw every member of the head follows it; one that
+        did not is concurrent with the members it did not see."""
         base = entry.bases.get(name)
         theirs = json.loads(dumps(value))
         tip = {"change": entry.id, "value": theirs, "by": entry.actor, "at": entry.hlc}
@@ -565,21 +569,55 @@ class _Applier:
             return self.join(conflict, entry, name, base, tip, local)
         if local is None or local == base:
             return entry.id, _SAME  # one edit after another
-        mine = self.change(local)
-        mine_key = (mine[0], *_split(local)) if mine else ("", "", 0)
-        later = entry.key() > mine_key
+        seen = set(self.ancestors(base, name))
+        unseen = [m for m in local.split("+") if m not in seen]
+        if not unseen:
+            return entry.id, _SAME  # it saw every change the head holds
+        later = entry.key() > max(self.key_of(m) for m in unseen)
         here = self.current(entry, name)
-        if name in NO_CONFLICT or here == theirs:
-            return (entry.id, _SAME) if later else None  # the same value: no conflict
-        ours = {
-            "change": local,
-            "value": here,
-            "by": mine[1] if mine else "",
-            "at": mine[0] if mine else "",
-        }
-        self.create_conflict(entry, name, self.fork(local, base, name), [ours, tip])
-        winner = entry.id if later else local
-        return winner, (_SAME if later else here)
+        if name in NO_CONFLICT:
+            return (entry.id, _SAME) if later else None
+        if here == theirs:  # the same value: no conflict, a head both lines share
+            return merged(*unseen, entry.id), _SAME
+        ours = []
+        for member in sorted(unseen):
+            held = self.change(member)
+            ours.append(
+                {
+                    "change": member,
+                    "value": here,
+                    "by": held[1] if held else "",
+                    "at": held[0] if held else "",
+                }
+            )
+        newest = max(unseen, key=self.key_of)
+        self.create_conflict(entry, name, self.fork(newest, base, name), [*ours, tip])
+        if later:
+            return entry.id, _SAME
+        return newest, here
+
+    def key_of(self, ident: str) -> tuple[str, str, int]:
+        """The clock order of a change (of a merge: its newest member)."""
+        if "+" in ident:
+            return max(self.key_of(m) for m in ident.split("+"))
+        held = self.change(ident)
+        return (held[0] if held else "", *_split(ident))
+
+    def ancestors(self, ident: str | None, name: str) -> list[str]:
+        """``ident`` and every change of field ``name`` it descends from (merges followed
+        into both members), nearest first."""
+        out: list[str] = []
+        queue = [ident]
+        while queue and len(out) < 1000:
+            step = queue.pop(0)
+            if not step or step in out:
+                continue
+            out.append(step)
+            if "+" in step:
+                queue.extend(step.split("+"))
+            else:
+                queue.append(self.bases_of(step).get(name))
+        return out
 
     def open_conflict_on(self, entry: Entry, name: str) -> Any:
         from legalaid.models import Conflict
@@ -616,38 +654,30 @@ class _Applier:
         return self.settle(conflict, tips)
 
     def continue_local(self, tips: list[dict[str, Any]], name: str, local: str | None) -> None:
-        """An edit made here on a line of the conflict (based on its tip) continues that line."""
+        """An edit made here on a line of the conflict (it descends from that line's tip)
+        continues that line."""
         ids = [t["change"] for t in tips]
-        step, seen = local, 0
-        while step and step not in ids and seen < 50:
-            held = self.change(step)
-            if held is None:
+        if not local or local in ids:
+            return
+        for step in self.ancestors(local, name)[1:]:
+            if step in ids:
+                held = self.change(local.split("+")[0])
+                tips[ids.index(step)] = {
+                    "change": local,
+                    "value": self.current_value(name, tips, held),
+                    "by": held[1] if held else "",
+                    "at": held[0] if held else "",
+                }
                 return
-            bases = self.bases_of(step)
-            step, seen = bases.get(name), seen + 1
-        if step and step in ids and local not in ids and local is not None:
-            held = self.change(local)
-            value = held[2].get(name) if held else None
-            tips[ids.index(step)] = {
-                "change": local,
-                "value": value,
-                "by": held[1] if held else "",
-                "at": held[0] if held else "",
-            }
 
-    def chain(self, ident: str | None, name: str) -> list[str]:
-        """``ident`` and the changes of field ``name`` it was based on, newest first."""
-        out: list[str] = []
-        while ident and ident not in out and len(out) < 500:
-            out.append(ident)
-            ident = self.bases_of(ident).get(name)
-        return out
+    def current_value(self, name: str, tips: list[dict[str, Any]], held: Any) -> Any:
+        return held[2].get(name) if held and name in held[2] else None
 
     def fork(self, local: str, base: str | None, name: str) -> str | None:
-        """The newest change both lines descend from (the remote line starts at ``base``):
+        """The nearest change both lines descend from (the remote line starts at ``base``):
         the same at every office, whichever line it holds."""
-        ours = set(self.chain(local, name))
-        for ident in self.chain(base, name):
+        ours = set(self.ancestors(local, name))
+        for ident in self.ancestors(base, name):
             if ident in ours:
                 return ident
         return None
@@ -660,7 +690,7 @@ class _Applier:
         return {} if row is None else dict(json.loads(row[0]))
 
     def settle(self, conflict: Any, tips: list[dict[str, Any]]) -> tuple[str, Any]:
-        latest = max(tips, key=lambda t: (t["at"], *_split(t["change"])))
+        latest = max(tips, key=_tip_key)
         conflict.tips = dumps(tips)
         conflict.provisional = latest["change"]
         if len({dumps(t["value"]) for t in tips}) == 1:
@@ -678,7 +708,7 @@ class _Applier:
         found = self.session.get(Conflict, ident)
         if found is not None:  # closed before: a new line reopens it under a new fork
             ident = str(uuid.uuid5(NAMESPACE, f"{ident}|{entry.id}"))
-        latest = max(tips, key=lambda t: (t["at"], *_split(t["change"])))
+        latest = max(tips, key=_tip_key)
         decided = self.session.get(ConflictDecision, ident) is not None
         self.session.add(
             Conflict(
@@ -739,6 +769,17 @@ class _Applier:
 
 
 _SAME = object()
+
+
+def _tip_key(tip: dict[str, Any]) -> tuple[str, str, int]:
+    """A side's clock order: its reading, then its change id (a side just received is not
+    in the change record yet, so the side carries its own reading)."""
+    return (str(tip["at"]), *_split(str(tip["change"]).split("+")[0]))
+
+
+def merged(*idents: str) -> str:
+    """The head two lines share after coming to the same value: their changes, sorted."""
+    return "+".join(sorted({part for ident in idents for part in ident.split("+")}))
 
 
 def _split(ident: str) -> tuple[str, int]:
@@ -987,7 +1028,7 @@ def open_conflicts(ctx: AppContext) -> list[ConflictView]:
             case = session.get(Case, c.case_id) if c.case_id else None
             tips = sorted(json.loads(c.tips), key=lambda t: t["change"])
             for tip in tips:
-                tip["office"] = offices.get(_split(tip["change"])[0], "")
+                tip["office"] = offices.get(_split(tip["change"].split("+")[0])[0], "")
             shown = next((t["value"] for t in tips if t["change"] == c.provisional), None)
             out.append(
                 ConflictView(
@@ -1026,7 +1067,7 @@ class _Reader:
     def value_of(self, ident: str | None, name: str) -> Any:
         if not ident:
             return None
-        device, seq = _split(ident)
+        device, seq = _split(ident.split("+")[0])  # a merge: its members agree
         row = self.conn.exec_driver_sql(
             "SELECT fields FROM change_log WHERE device = ? AND seq = ?", (device, seq)
         ).first()

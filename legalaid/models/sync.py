@@ -62,9 +62,9 @@ class Conflict(SQLModel, table=True):
     row_id: str = Field(max_length=36, index=True)
     case_id: str | None = Field(default=None, max_length=36, index=True)
     field: str = Field(max_length=64)
-    fork: str | None = Field(default=None, max_length=80)
+    fork: str | None = Field(default=None, sa_type=Text)  # a change id, or a merge of ids
     tips: str = Field(default="[]", sa_type=Text)  # JSON list of {change, value, by, at}
-    provisional: str = Field(max_length=80)
+    provisional: str = Field(sa_type=Text)
     state: str = Field(default="open", max_length=8)  # open, resolved, merged
     detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -132,7 +132,8 @@ def _nothing_lost(ctx: AppContext) -> None:
     built_on: set[tuple[str, str]] = set()
     for _device, _seq, _fields, bases in entries:
         for name, base in json.loads(bases).items():
-            built_on.add((name, base))
+            for member in (base or "").split("+"):  # a merge is built on both its members
+                built_on.add((name, member))
     for device, seq, fields, _bases in entries:
         ident = f"{device}:{seq}"
         for name in json.loads(fields):

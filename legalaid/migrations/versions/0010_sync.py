@@ -56,9 +56,9 @@ def upgrade() -> None:
         sa.Column("row_id", sa.String(36), nullable=False),
         sa.Column("case_id", sa.String(36), nullable=True),
         sa.Column("field", sa.String(64), nullable=False),
-        sa.Column("fork", sa.String(80), nullable=True),
+        sa.Column("fork", sa.Text(), nullable=True),
         sa.Column("tips", sa.Text(), nullable=False),
-        sa.Column("provisional", sa.String(80), nullable=False),
+        sa.Column("provisional", sa.Text(), nullable=False),
         sa.Column("state", sa.String(8), nullable=False),
         sa.Column("detected_at", sa.DateTime(), nullable=False),
     )
