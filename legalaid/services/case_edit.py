@@ -12,18 +12,16 @@ from legalaid.datetext import parse_date
 from legalaid.errors import LegalAidError, Problem, ValidationError
 from legalaid.i18n import N_
 from legalaid.models import Crossing
-from legalaid.services.cases import CaseDetail, CaseInput, get_case, set_case_status, update_case
-
-TEXT = (
-    "city",
-    "address_mx",
-    "shelter",
-    "nta_address",
-    "phone",
-    "whatsapp",
-    "representative",
-    "notes",
+from legalaid.services.cases import (
+    CASE_TEXT,
+    CaseDetail,
+    CaseInput,
+    get_case,
+    set_case_status,
+    update_case,
 )
+
+TEXT = (*CASE_TEXT, "notes")
 DATES = ("eoir33_filed_on", "returned_on")
 CODES = ("crossing", "court", "return_port")
 FIELDS = (*TEXT, *DATES, *CODES, "eoir33_filed", "letter_languages", "status")

@@ -99,19 +99,14 @@ def _today() -> date:
     return utcnow().date()
 
 
+# A household's free-text fields (notes apart: they may be longer).
+CASE_TEXT = ("city", "address_mx", "shelter", "nta_address", "phone", "whatsapp", "representative")
+
+
 def _case_values(session: Session, data: CaseInput, errors: v.Collector) -> dict[str, Any]:
     today = _today()
     values: dict[str, Any] = {
-        name: v.clean_text(getattr(data, name), name, errors)
-        for name in (
-            "city",
-            "address_mx",
-            "shelter",
-            "nta_address",
-            "phone",
-            "whatsapp",
-            "representative",
-        )
+        name: v.clean_text(getattr(data, name), name, errors) for name in CASE_TEXT
     }
     values["notes"] = v.clean_text(data.notes, "notes", errors, v.MAX_NOTES)
     values["eoir33_filed"] = bool(data.eoir33_filed or data.eoir33_filed_on)
