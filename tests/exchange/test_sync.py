@@ -249,3 +249,50 @@ def test_an_anumber_in_conflict_stops_the_reminder_until_decided(
         assert load_hearings(ctx, [hearing])[0].case_number == case.case_number
         flags = next(r.flags for r in upcoming(ctx, 14) if r.hearing_id == hearing)
         assert "in_conflict" not in flags
+
+
+def _reseal(
+    src: AppContext, dst: AppContext, header: dict[str, Any], payload: bytes, path: Path
+) -> None:
+    from legalaid.exchange import container
+    from legalaid.services.offices import own_keys
+
+    container.write_sealed(
+        path, container.seal(header, payload, own_keys(src), [own_keys(dst).public])
+    )
+
+
+def test_a_newer_schema_is_kept_for_later_and_a_changed_change_is_an_alarm(
+    offices: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    from legalaid.errors import ValidationError
+    from legalaid.exchange import container
+    from legalaid.services.offices import own_keys, sender_lookup
+
+    tij, mxl = offices
+    case = family(tij).case
+    sync.share_case(tij, case.case_number, "MXL")
+    original = tmp_path / "original.bin"
+    sync.export_for(tij, "MXL", original)
+    opened = container.open_sealed(original.read_bytes(), own_keys(mxl), sender_lookup(mxl).get)
+
+    newer = tmp_path / "newer.bin"
+    _reseal(tij, mxl, {**opened.header, "schema": "0099_from_the_future"}, opened.payload, newer)
+    with pytest.raises(ValidationError) as kept:
+        sync.import_file(mxl, newer)
+    assert "newer LegalAid" in kept.value.message("en")
+    waiting = list((mxl.home.root / "exchange-waiting").iterdir())
+    assert len(waiting) == 1 and waiting[0].read_bytes() == newer.read_bytes()
+    assert get_case_or_none(mxl, case.case_number) is None  # nothing imported
+
+    sync.import_file(mxl, original)
+    lines = opened.payload.decode().split("\n")
+    entry = json.loads(lines[0])
+    entry["fields"]["city"] = "Otra ciudad"  # the same change id, other content
+    forged = tmp_path / "forged.bin"
+    _reseal(tij, mxl, opened.header, "\n".join([json.dumps(entry), *lines[1:]]).encode(), forged)
+    before = rows(mxl)
+    with pytest.raises(ValidationError) as alarm:
+        sync.import_file(mxl, forged)
+    assert "already received with other content" in alarm.value.message("en")
+    assert rows(mxl) == before
