@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,9 @@ def test_the_gate_catches_empty_fuzzy_and_mismatched_entries() -> None:
     assert "%(n)d cases" in found
 
 
-def test_the_gate_catches_a_string_missing_from_the_catalog(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_catches_a_string_missing_from_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     tool = _tool()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.demo import generate_demo
@@ -81,7 +82,7 @@ def demo_ctx(ctx: AppContext) -> AppContext:
     return ctx
 
 
-def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
+def main_window(qtbot: QtBot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
     """The main window shown, with what it loads behind its first screen loaded."""
     from ui.window.main_window import MainWindow
 
@@ -93,7 +94,7 @@ def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-de
     return window
 
 
-def wait_idle(qtbot, runner: TaskRunner, timeout: int = 15_000) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 15_000) -> None:
     """Wait until every background job has delivered its result on the UI thread."""
     qtbot.waitUntil(lambda: runner.active == 0, timeout=timeout)
 

@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.home import open_home
 from legalaid.services.offices import identity_file, init_office
 from tests.ui.keys import type_into
 from ui.common.language import LanguageSwitcher
-from ui.common.tasks import wait_for_all
+from ui.common.tasks import TaskRunner, wait_for_all
 from ui.exchange.offices_dialog import OfficesDialog
 
 
-def settle(qtbot, dialog: OfficesDialog) -> None:  # type: ignore[no-untyped-def]
+def settle(qtbot: QtBot, dialog: OfficesDialog) -> None:
     """The window's reads and writes run on workers: wait for them and their answers."""
     wait_for_all(30_000)
     qtbot.waitUntil(lambda: dialog.runner.active == 0)
@@ -34,8 +35,12 @@ def other_office(tmp_path: Path) -> tuple[Path, str]:
     return card, info.fingerprint
 
 
-def test_create_add_refuse_then_trust(  # type: ignore[no-untyped-def]
-    qtbot, ctx: AppContext, runner, other_office: tuple[Path, str], monkeypatch
+def test_create_add_refuse_then_trust(
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    other_office: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     card, their_fingerprint = other_office
     dialog = OfficesDialog(ctx, runner)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from legalaid.context import AppContext
@@ -21,6 +22,7 @@ from legalaid.services.demo import generate_demo
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
+from ui.common.tasks import TaskRunner
 from ui.printing import batch as batch_module
 from ui.printing import preview as preview_module
 from ui.printing.preview import PreviewDialog
@@ -35,8 +37,12 @@ def pdf_printer(path: Path) -> QPrinter:
 
 
 def test_preview_then_save_as_and_print(
-    qtbot, ctx: AppContext, runner, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     case = family(ctx)
     hearing_id = hearing_in(ctx, case.case.id, 5)
@@ -92,7 +98,9 @@ def select_all_groups(panel: UpcomingPanel) -> None:
         )
 
 
-def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_batch_shows_progress_then_the_preview(
+    qtbot: QtBot, demo_ctx: AppContext, runner: TaskRunner
+) -> None:
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
     panel.show()
@@ -119,7 +127,9 @@ def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:
     assert preview is not None and preview.pdf.pageCount() >= len(chosen)
 
 
-def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folders) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_batch_leaves_nothing_behind(
+    qtbot: QtBot, demo_ctx: AppContext, runner: TaskRunner, folders: list[Path]
+) -> None:
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
     panel.days.set_code("30")
@@ -138,8 +148,13 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folder
 
 
 def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
-    qtbot, demo_ctx, runner, tmp_path, monkeypatch, folders
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    demo_ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    folders: list[Path],
+) -> None:
     demo_ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     window = QWidget()
     qtbot.addWidget(window)
@@ -191,7 +206,9 @@ def logged_files(ctx: AppContext, ids: list[str]) -> set[str]:
     return set(rows)
 
 
-def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     """The letters are laid out in worker processes: the window's own timer keeps firing
     while they work, and the result opens in a paged preview. (How long the longest stall is,
     for a batch of 1,000, is a figure of the benchmark, tests/benchmarks/bench_ui.py.)"""
