@@ -99,9 +99,12 @@ def test_run_client_opens_the_window_and_returns(
     from ui.settings.first_run import OrganisationDialog
 
     asked: list[str] = []  # a fresh home asks who prints the letters, before the window
-    monkeypatch.setattr(
-        OrganisationDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0
-    )
+
+    def organisation_exec(dialog: OrganisationDialog) -> int:
+        asked.append(dialog.windowTitle())
+        return 0
+
+    monkeypatch.setattr(OrganisationDialog, "exec", organisation_exec)
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     assert app_module.run_client(str(tmp_path / "home"), "en", unencrypted=True) == 0
     assert asked == ["Who prints the letters"]
@@ -146,7 +149,12 @@ def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
         return int(dialog.result())
 
     monkeypatch.setattr(UnlockDialog, "exec", unlock)
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: keys.append(d.key.text()) or 1)
+
+    def show_key(dialog: RecoveryKeyDialog) -> int:
+        keys.append(dialog.key.text())
+        return 1
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", show_key)
     ctx = session.open_session(tmp_path / "new")
     assert ctx is not None and ctx.encrypted and keys and len(keys[0]) == 29
     ctx.close()
@@ -192,7 +200,7 @@ def test_import_a_spreadsheet_from_the_welcome_screen(
     )
     previews: list[str] = []
 
-    def confirm(_p, _t, text, *_a):  # type: ignore[no-untyped-def]
+    def confirm(_p: object, _t: str, text: str, *_a: object) -> QMessageBox.StandardButton:
         previews.append(text)
         assert count_cases(ctx) == 0  # the preview is a dry run: nothing written yet
         return QMessageBox.StandardButton.Yes

@@ -26,7 +26,9 @@ NEW_PASSPHRASE = "otra frase todavía más larga"
 def recorder(monkeypatch: pytest.MonkeyPatch, name: str) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
 
-    def show(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def show(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         seen.append((title, text))
         return QMessageBox.StandardButton.Ok
 
@@ -73,7 +75,9 @@ def test_restore_brings_back_the_old_data_and_keeps_the_current(
     )
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
@@ -126,7 +130,12 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(
     menus = window.menus
     assert menus.encrypt_action.isVisible() and not menus.passphrase_action.isVisible()
     shown_keys: list[str] = []
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: shown_keys.append(d.key.text()) or 1)
+
+    def show_key(dialog: RecoveryKeyDialog) -> int:
+        shown_keys.append(dialog.key.text())
+        return 1
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", show_key)
 
     def encrypt(dialog: PassphraseDialog) -> int:
         fill(dialog, qtbot, new="corta")  # too short: said at once, nothing done
@@ -330,7 +339,9 @@ def test_restoring_another_folders_backup_asks_and_says_which_passphrase(
     )
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 

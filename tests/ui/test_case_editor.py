@@ -4,7 +4,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
@@ -19,7 +19,7 @@ from ui.editor import conflict
 from ui.editor.case_editor import CaseEditor
 
 
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_text(widget: QWidget, text: str) -> None:
     """Type like a person, accents included (keyClicks would abort on non-ASCII, pitfall 2)."""
     widget.setFocus()
     for char in text:
@@ -142,7 +142,9 @@ def test_closing_with_changes_asks_first(
     answers = [QMessageBox.StandardButton.Cancel]
     asked: list[str] = []
 
-    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answers.pop(0)
 
@@ -171,7 +173,7 @@ def test_someone_elses_save_is_refused_and_their_version_shown(
     assert get_case(ctx, case.case.id).case.city == "Mexicali"
     shown: list[list[tuple[str, str, str]]] = []
 
-    def choose_mine(dialog) -> int:  # type: ignore[no-untyped-def]
+    def choose_mine(dialog: conflict.ConflictDialog) -> int:
         shown.append(conflict.comparison(dialog.mine, dialog.theirs))
         dialog.choice = conflict.KEEP_MINE
         return 1
@@ -210,9 +212,11 @@ def test_tab_moves_through_the_form_as_it_is_laid_out(
     assert tab_out() is second.given
 
 
-def tab_out():  # type: ignore[no-untyped-def]
+def tab_out() -> QWidget | None:
     """Press Tab once, through the window, and say where the cursor went."""
-    press(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    press(focused, Qt.Key.Key_Tab)
     return QApplication.focusWidget()
 
 

@@ -75,7 +75,11 @@ def test_search_with_and_without_accents(qtbot: QtBot, runner: TaskRunner, ctx: 
     assert panel.model.rowCount() == 2
     for text in ("iniguez nunez", "Íñiguez", "JOSE", "012345678", "A 012-345-678"):
         panel.search.setText(text)
-        qtbot.waitUntil(lambda t=text: panel.model.query.text == t, timeout=2000)
+
+        def searched(t: str = text) -> bool:
+            return panel.model.query.text == t
+
+        qtbot.waitUntil(searched, timeout=2000)
         wait_idle(qtbot, runner)
         assert panel.model.rowCount() == 1, text
         assert panel.model.index(0, 1).data() == "José Íñiguez Núñez"
@@ -114,11 +118,19 @@ def test_the_fixed_columns_show_their_whole_header_in_both_languages(
     try:
         for language, title in (("es", "Próxima audiencia"), ("en", "Next hearing")):
             switcher.apply(language)
-            qtbot.waitUntil(lambda t=title: panel.model.headerData(6, HORIZONTAL) == t)
-            qtbot.waitUntil(lambda t=title: header.model().headerData(6, HORIZONTAL) == t)
-            qtbot.waitUntil(
-                lambda t=title: header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
-            )
+
+            def model_says(t: str = title) -> bool:
+                return panel.model.headerData(6, HORIZONTAL) == t
+
+            def header_says(t: str = title) -> bool:
+                return header.model().headerData(6, HORIZONTAL) == t
+
+            def header_fits(t: str = title) -> bool:
+                return header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
+
+            qtbot.waitUntil(model_says)
+            qtbot.waitUntil(header_says)
+            qtbot.waitUntil(header_fits)
     finally:
         switcher.apply("es")
 

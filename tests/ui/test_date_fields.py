@@ -3,6 +3,7 @@ and what counts is what the database stores."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -76,8 +77,11 @@ def form_state(root: QWidget, skip: QWidget) -> dict[str, object]:
 
 
 def schedule_through_the_dialog(
-    qtbot: QtBot, editor: CaseEditor, monkeypatch: pytest.MonkeyPatch, fill
-) -> list[HearingDialog]:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    editor: CaseEditor,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[HearingDialog], object],
+) -> list[HearingDialog]:
     """Press "New hearing…"; in the dialog, choose the court, ``fill`` types, Return saves."""
     seen: list[HearingDialog] = []
 
@@ -109,15 +113,15 @@ def local_start(ctx: AppContext, case_id: str) -> tuple[date, time]:
 
 
 @pytest.mark.parametrize("lang,date_text,time_text", CASES)
-def test_a_hearing_typed_every_way_is_stored_as_typed(  # type: ignore[no-untyped-def]
+def test_a_hearing_typed_every_way_is_stored_as_typed(
     qtbot: QtBot,
     qapp: QApplication,
     ctx: AppContext,
     runner: TaskRunner,
     monkeypatch: pytest.MonkeyPatch,
-    lang,
-    date_text,
-    time_text,
+    lang: str,
+    date_text: str,
+    time_text: str,
 ) -> None:
     switch(qapp, qtbot, lang)
     case = family(ctx)

@@ -15,7 +15,7 @@ from legalaid.exchange import sync
 from legalaid.services.case_edit import edit_case
 from tests.core.helpers import family
 from tests.exchange.test_sync import meet, office, send
-from tests.ui.conftest import main_window, wait_idle
+from tests.ui.conftest import cell_text, main_window, wait_idle
 from ui.common.language import LanguageSwitcher
 from ui.common.reference import load_reference
 from ui.common.tasks import TaskRunner
@@ -46,7 +46,7 @@ def test_files_and_a_conflict_decided_in_the_window(
     assert target.exists() and "Casa del Migrante Mexicali" in dialog.files_message.text()
     assert (
         dialog.table.rowCount() == 1
-        and dialog.table.item(0, 1).text() == "Enviado a Casa del Migrante Mexicali"
+        and cell_text(dialog.table, 0, 1) == "Enviado a Casa del Migrante Mexicali"
     )
 
     there = ExchangeDialog(mxl, runner, load_reference(mxl))

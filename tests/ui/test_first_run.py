@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
@@ -34,18 +34,21 @@ KEY = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"
 
 def pick_language(qtbot: QtBot, dialog: QWidget, name: str) -> None:
     """Choose the language in the dialog's own box, with the keyboard."""
-    box = dialog.findChild(QWidget, "languageBox")
+    box = dialog.findChild(QComboBox, "languageBox")
+    assert box is not None
     focus(box)
     press(dialog, Qt.Key.Key_End if name == "English" else Qt.Key.Key_Home)
     QApplication.processEvents()
-    assert box.currentText() == name  # type: ignore[attr-defined]
+    assert box.currentText() == name
 
 
 def answers(monkeypatch: pytest.MonkeyPatch, *replies: QMessageBox.StandardButton) -> list[str]:
     asked: list[str] = []
     queue = list(replies)
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return queue.pop(0)
 
@@ -192,4 +195,5 @@ def test_the_first_passphrase_is_typed_without_clicking(qtbot: QtBot, tmp_path: 
     type_keys(window, PASSPHRASE + "\t" + PASSPHRASE + "\n")
     qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=30_000)
     assert current_language() == "es"
+    assert dialog.ctx is not None
     dialog.ctx.close()

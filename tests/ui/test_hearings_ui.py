@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -20,7 +21,9 @@ from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.hearings_tab import HearingHistoryModel
 
 
-def answer_dialog(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fill) -> list[HearingDialog]:  # type: ignore[no-untyped-def]
+def answer_dialog(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fill: Callable[[HearingDialog], object]
+) -> list[HearingDialog]:
     """Replace the modal exec: fill the form, press Save, wait for the worker's answer."""
     seen: list[HearingDialog] = []
 

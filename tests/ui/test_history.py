@@ -15,12 +15,19 @@ from ui.common.tasks import TaskRunner
 from ui.editor.case_editor import CaseEditor
 
 
+def child_text(item: QTreeWidgetItem, index: int) -> str:
+    child = item.child(index)
+    assert child is not None
+    return child.text(2)
+
+
 def rows(editor: CaseEditor) -> list[tuple[str, str, str, list[str]]]:
     tree = editor.history.tree
-    found = []
+    found: list[tuple[str, str, str, list[str]]] = []
     for i in range(tree.topLevelItemCount()):
-        item: QTreeWidgetItem = tree.topLevelItem(i)
-        children = [item.child(c).text(2) for c in range(item.childCount())]
+        item = tree.topLevelItem(i)
+        assert item is not None
+        children = [child_text(item, c) for c in range(item.childCount())]
         found.append((item.text(0), item.text(1), item.text(2), children))
     return found
 

@@ -62,7 +62,9 @@ def test_the_preview_says_what_the_import_then_does(
     qtbot.addWidget(window)
     shown: list[str] = []
 
-    def question(_parent, _title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        _parent: object, _title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         shown.append(text)
         return QMessageBox.StandardButton.Yes
 

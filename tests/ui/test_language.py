@@ -16,6 +16,7 @@ from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
+from ui.editor.case_editor import CaseEditor
 from ui.editor.conflict import ConflictDialog
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.incident_dialog import IncidentDialog
@@ -76,7 +77,9 @@ def switch(qtbot: QtBot, window: MainWindow, code: str) -> None:
 def test_switching_language_leaves_no_text_of_the_other(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     windows = open_everything(qtbot, ctx, window)
-    returned_on = windows[1].household.returned_on  # a date the program shows, not one typed
+    editor = windows[1]
+    assert isinstance(editor, CaseEditor)
+    returned_on = editor.household.returned_on  # a date the program shows, not one typed
     returned_on.set_value(date(2026, 1, 14))
     assert returned_on.text() == "14 ene 2026"
     assert returned_on.readback.text() == "miércoles, 14 de enero de 2026"

@@ -8,7 +8,7 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
@@ -60,7 +60,9 @@ def test_a_past_report_time_and_no_phone_warn_and_ask_before_printing(
     asked: list[str] = []
     answer = {"value": QMessageBox.StandardButton.No}
 
-    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answer["value"]
 
@@ -155,7 +157,7 @@ def test_a_copied_message_is_logged_and_marked_out_of_date_later(
     assert (row.kind, row.action, row.outdated) == ("message", "copied", False)
 
 
-def type_through(window, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_through(window: QObject, text: str) -> None:
     """Key events posted to the window, as a keyboard delivers them (accents included)."""
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):

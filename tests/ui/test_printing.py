@@ -56,7 +56,7 @@ def test_preview_then_save_as_and_print(
     target.parent.mkdir()
     starts: list[str] = []
 
-    def save_name(parent, title, start, filter_):  # type: ignore[no-untyped-def]
+    def save_name(parent: object, title: str, start: str, filter_: str) -> tuple[str, str]:
         starts.append(start)
         return str(target), filter_
 
@@ -83,9 +83,12 @@ def folders(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The temporary folders the batch printer makes, in order."""
     made: list[Path] = []
     real = batch_module.private_dir
-    monkeypatch.setattr(
-        batch_module, "private_dir", lambda kind: made.append(Path(real(kind))) or made[-1]
-    )
+
+    def private_dir(kind: str) -> Path:
+        made.append(Path(real(kind)))
+        return made[-1]
+
+    monkeypatch.setattr(batch_module, "private_dir", private_dir)
     return made
 
 
@@ -138,6 +141,7 @@ def test_a_cancelled_batch_leaves_nothing_behind(
     qtbot.mouseClick(panel.print_button, Qt.MouseButton.LeftButton)
     assert panel.batch.dialog is not None
     cancel = panel.batch.dialog.findChild(QPushButton)
+    assert cancel is not None
     assert cancel.text() == "Cancelar"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(panel.batch.finished, timeout=60_000) as result:
@@ -227,9 +231,12 @@ def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(
     timer.start()
     started = time.perf_counter()
     task = panel.batch.start(ids)
-    task.progressed.connect(
-        lambda done, total: done == total and laid_out.append(time.perf_counter())
-    )
+
+    def progressed(done: int, total: int) -> None:
+        if done == total:
+            laid_out.append(time.perf_counter())
+
+    task.progressed.connect(progressed)
     with qtbot.waitSignal(panel.batch.finished, timeout=180_000) as result:
         pass
     timer.stop()

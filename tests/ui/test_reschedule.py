@@ -3,6 +3,7 @@ date, asks about a past or far one; the live hearing ends on top of the history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,10 +19,16 @@ from tests.ui.conftest import wait_idle
 from tests.ui.keys import press, type_into
 from tests.ui.test_case_editor import new_editor
 from ui.common.tasks import TaskRunner
+from ui.editor.case_editor import CaseEditor
 from ui.editor.hearing_dialog import HearingDialog
 
 
-def reschedule(qtbot: QtBot, editor, monkeypatch: pytest.MonkeyPatch, fill) -> HearingDialog:  # type: ignore[no-untyped-def]
+def reschedule(
+    qtbot: QtBot,
+    editor: CaseEditor,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[HearingDialog], object],
+) -> HearingDialog:
     """Press "Reschedule…"; ``fill`` types in the dialog; Return presses Save."""
     seen: list[HearingDialog] = []
 
@@ -44,7 +51,9 @@ def reschedule(qtbot: QtBot, editor, monkeypatch: pytest.MonkeyPatch, fill) -> H
 def questions(monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton) -> list[str]:
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answer
 

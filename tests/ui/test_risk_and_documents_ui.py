@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
@@ -15,7 +15,7 @@ from ui.common.tasks import TaskRunner
 from ui.editor.incident_dialog import IncidentDialog
 
 
-def previews() -> list:  # type: ignore[type-arg]
+def previews() -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from pytestqt.qtbot import QtBot
@@ -23,7 +24,7 @@ def test_commands_run_one_at_a_time_in_the_order_asked(qtbot: QtBot, runner: Tas
     order: list[int] = []
     lock = threading.Lock()
 
-    def command(number: int) -> object:
+    def command(number: int) -> Callable[[Control], int]:
         def work(_control: Control) -> int:
             with lock:
                 if running:

@@ -12,6 +12,7 @@ from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from ui.common.tasks import TaskRunner
+from ui.printing.preview import PreviewDialog
 from ui.upcoming.panel import UpcomingPanel
 from ui.upcoming.upcoming_model import FLAG_COLUMN, UpcomingModel
 
@@ -101,7 +102,8 @@ def test_daily_crossing_list_opens_in_the_preview(
     qtbot.mouseClick(panel.list_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
     previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
-    assert previews and previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
+    assert previews and isinstance(previews[-1], PreviewDialog)
+    assert previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
 
 
 def test_the_summary_counts_read_in_the_interface_language(
