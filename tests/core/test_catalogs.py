@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -12,7 +13,7 @@ from babel.messages.catalog import Catalog
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _tool():  # type: ignore[no-untyped-def]
+def _tool() -> ModuleType:
     spec = importlib.util.spec_from_file_location("catalogs", ROOT / "tools" / "catalogs.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
