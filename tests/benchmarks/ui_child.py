@@ -14,6 +14,8 @@ With LETTERS 0 the process ends once it is ready (a start alone). bench_ui.py ru
 modules (a script is compiled from its source at every start).
 """
 
+from __future__ import annotations
+
 import importlib.util
 import os
 import sys
