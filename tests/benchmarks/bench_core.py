@@ -101,15 +101,21 @@ def bench_search(ctx: AppContext) -> list[dict[str, Any]]:
     service, raw = [], []
     conn = sqlite3.connect(ctx.home.database)
     for text in keystrokes():
-        seconds, _ = timed(lambda t=text: (search_cases(ctx, t, limit=100), count_cases(ctx, t)))
+
+        def search(t: str = text) -> object:
+            return search_cases(ctx, t, limit=100), count_cases(ctx, t)
+
+        seconds, _ = timed(search)
         service.append(seconds * 1000)
         match = fts_query(text)
         if match:
-            seconds, _ = timed(
-                lambda m=match: conn.execute(
+
+            def raw_search(m: str = match) -> object:
+                return conn.execute(
                     "SELECT rowid FROM case_fts WHERE case_fts MATCH ? LIMIT 100", (m,)
                 ).fetchall()
-            )
+
+            seconds, _ = timed(raw_search)
             raw.append(seconds * 1000)
     conn.close()
     p95 = _pct(service, 95)

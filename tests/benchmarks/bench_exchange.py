@@ -12,6 +12,7 @@ import random
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from legalaid.exchange import container  # noqa: E402
-from legalaid.exchange.identity import OfficeKeys  # noqa: E402
+from legalaid.exchange.identity import OfficeKeys, PublicIdentity  # noqa: E402
 from legalaid.matching import Someone, find, words  # noqa: E402
 from tests.benchmarks.figures import row  # noqa: E402
 
@@ -96,7 +97,7 @@ def payload(records: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+def best(fn: Callable[[], object], repeat: int = 3) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -252,7 +253,7 @@ def main() -> int:
     header = {"schema": "head", "seen": {}}
     sealed = container.seal(header, data, sender, [receiver.public])
 
-    def lookup(_office: str):  # type: ignore[no-untyped-def]
+    def lookup(_office: str) -> tuple[PublicIdentity, str]:
         return (sender.public, "trusted")
 
     seal_s = best(lambda: container.seal(header, data, sender, [receiver.public]))

@@ -126,7 +126,12 @@ def batch(app: Any, window: Any, letters: int) -> dict[str, Any]:
     progressed: list[float] = []  # RSS when the first letters are back from the workers
     started = time.perf_counter()
     task = printer.start(ids)
-    task.progressed.connect(lambda *_a: progressed or progressed.append(rss_mb()))
+
+    def first_progress(*_a: object) -> None:
+        if not progressed:
+            progressed.append(rss_mb())
+
+    task.progressed.connect(first_progress)
     until(app, lambda: bool(finished), timeout=600)
     ended = time.perf_counter()
     timer.stop()

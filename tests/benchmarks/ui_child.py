@@ -14,9 +14,21 @@ With LETTERS 0 the process ends once it is ready (a start alone). bench_ui.py ru
 modules (a script is compiled from its source at every start).
 """
 
+from __future__ import annotations
+
 import importlib.util
 import os
 import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QTableView, QWidget
+
+    from ui.window.main_window import MainWindow
 
 LETTERS = [1000]  # the batch's size, from the command line
 
@@ -25,7 +37,12 @@ class _WatchTheWindow:
     """Finds nothing itself: lets ``ui.window.main_window`` load as usual, then wraps its window's
     ``show`` so the first shown window is watched until it is usable."""
 
-    def find_spec(self, name, path=None, target=None):  # type: ignore[no-untyped-def]
+    def find_spec(
+        self,
+        name: str,
+        path: Sequence[str] | None = None,
+        target: ModuleType | None = None,
+    ) -> ModuleSpec | None:
         if name != "ui.window.main_window":
             return None
         sys.meta_path.remove(self)
@@ -34,7 +51,7 @@ class _WatchTheWindow:
             return spec
         load = spec.loader.exec_module
 
-        def exec_module(module):  # type: ignore[no-untyped-def]
+        def exec_module(module: ModuleType) -> None:
             load(module)
             _wrap_show(module.MainWindow)
 
@@ -42,7 +59,7 @@ class _WatchTheWindow:
         return spec
 
 
-def _wrap_show(window_class):  # type: ignore[no-untyped-def]
+def _wrap_show(window_class: type[MainWindow]) -> None:
     """Say "ready" once the window is usable: its case list painted with rows, then the
     search box given the focus and what is pending processed. The painting is seen from the
     table's ``paintEvent``; nothing polls (a 0 ms timer would hold the interpreter the worker
@@ -52,9 +69,9 @@ def _wrap_show(window_class):  # type: ignore[no-untyped-def]
 
     table_class = sys.modules["ui.cases.case_list"].CaseTable
     show = window_class.show
-    shown: list = []  # type: ignore[type-arg]
+    shown: list[Any] = []  # the window, then "painted"
 
-    def ready():  # type: ignore[no-untyped-def]
+    def ready() -> None:
         window = shown[0]
         window.cases.search.setFocus()
         QApplication.processEvents()
@@ -63,22 +80,22 @@ def _wrap_show(window_class):  # type: ignore[no-untyped-def]
             os._exit(0)  # a start alone
         QTimer.singleShot(0, lambda: _measure(window))
 
-    def paintEvent(table, event):  # type: ignore[no-untyped-def]
+    def paintEvent(table: QTableView, event: QPaintEvent) -> None:
         super(table_class, table).paintEvent(event)
         if len(shown) == 1 and table is shown[0].cases.table and table.model().rowCount():
             shown.append("painted")
             QTimer.singleShot(0, ready)  # once this paint is done
 
-    def watched_show(window):  # type: ignore[no-untyped-def]
-        window_class.show = show
+    def watched_show(window: QWidget) -> None:
+        window_class.show = show  # type: ignore[method-assign]
         shown.append(window)
         show(window)
 
     table_class.paintEvent = paintEvent
-    window_class.show = watched_show
+    window_class.show = watched_show  # type: ignore[method-assign]
 
 
-def _measure(window):  # type: ignore[no-untyped-def]
+def _measure(window: MainWindow) -> None:
     import json
 
     from measure_ui import measure, until  # tests/benchmarks/measure_ui.py

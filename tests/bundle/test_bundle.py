@@ -395,7 +395,8 @@ def test_the_command_line_runs_frozen_with_no_python_on_path(
     backups = tmp_path / "copias"
     backups.mkdir()
     assert "legalaid-" in legalaid("backup", "-o", str(backups))
-    assert [p.name for p in backups.glob("*.db")] and [p for p in backups.glob("*.db.key")]
+    assert [p.name for p in backups.glob("*.db")]
+    assert [p for p in backups.glob("*.db.key")]
 
     # A spreadsheet out and into another home (openpyxl in the bundle).
     sheet = tmp_path / "casos.xlsx"

@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import SQLModel
@@ -24,7 +25,7 @@ from legalaid.services.cases import CaseInput, PersonInput, add_person, update_c
 from tests.core.helpers import family, hearing_in
 
 
-def entries(ctx: AppContext, row_id: str | None = None) -> list[dict[str, object]]:
+def entries(ctx: AppContext, row_id: str | None = None) -> list[dict[str, Any]]:
     with sqlite3.connect(ctx.home.database) as conn:
         conn.row_factory = sqlite3.Row
         sql = "SELECT * FROM change_log"
@@ -63,7 +64,8 @@ def test_a_new_case_has_one_insert_entry_per_row_with_its_values(ctx: AppContext
     for person in detail.people:
         [p] = entries(ctx, person.id)
         assert p["op"] == "insert" and p["case_id"] == case.id
-        assert p["fields"]["birth_date"] == person.birth_date.isoformat()  # type: ignore[union-attr]
+        assert person.birth_date is not None
+        assert p["fields"]["birth_date"] == person.birth_date.isoformat()
     assert check(ctx) == []
 
 

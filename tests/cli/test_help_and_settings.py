@@ -57,7 +57,9 @@ def test_help_is_entirely_in_the_chosen_language(
 def test_every_command_has_a_description(lang: str) -> None:
     set_language(lang)
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert parser._subparsers is not None
+    commands = parser._subparsers._group_actions[0].choices
+    assert isinstance(commands, dict)
     assert {"cards", "documents", "settings", "cases", "upcoming", "backup"} <= set(commands)
     missing = [name for name, command in commands.items() if not command.description]
     assert missing == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from legalaid.context import AppContext
 from legalaid.services.cases import CaseDetail, CaseInput, PersonInput, open_case
@@ -39,10 +40,10 @@ def hearing_in(
     at: time = time(8, 0),
     crossing: str = "SYS",
     court: str = "SDG",
-    **kw: object,
+    **kw: Any,
 ) -> str:
     day = date.today() + timedelta(days=days)
     h = schedule_hearing(
         ctx, case_id, HearingInput(court=court, crossing=crossing, day=day, at=at, **kw)
-    ).record  # type: ignore[arg-type]
+    ).record
     return h.id

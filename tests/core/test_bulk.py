@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from legalaid.home import open_home
 from legalaid.services import bulk
@@ -37,7 +38,7 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
-def _through_sqlalchemy(conn, raw, table, rows) -> None:  # type: ignore[no-untyped-def]
+def _through_sqlalchemy(conn: Any, raw: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     conn.execute(insert(table), rows)
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
+import pytest
 from babel.messages.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _tool():  # type: ignore[no-untyped-def]
+def _tool() -> ModuleType:
     spec = importlib.util.spec_from_file_location("catalogs", ROOT / "tools" / "catalogs.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -37,7 +39,9 @@ def test_the_gate_catches_empty_fuzzy_and_mismatched_entries() -> None:
     assert "%(n)d cases" in found
 
 
-def test_the_gate_catches_a_string_missing_from_the_catalog(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_catches_a_string_missing_from_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     tool = _tool()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 import pytest
@@ -98,7 +99,7 @@ def test_two_digit_years_are_the_nearest_sensible_year() -> None:
     assert parsing.parse_past_date("15/3/90") == date(1990, 3, 15)
 
 
-def message(text: str, lang: str, reader=parse_date) -> str:  # type: ignore[no-untyped-def]
+def message(text: str, lang: str, reader: Callable[[str], object] = parse_date) -> str:
     with pytest.raises(DateTextError) as raised:
         reader(text)
     return raised.value.message(lang)

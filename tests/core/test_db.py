@@ -116,7 +116,10 @@ def test_upgrade_from_the_first_migration_loses_nothing(tmp_path: Path) -> None:
     db.upgrade()
     assert db.current_revision() == head_revision()
     # Migration 0006 gave the crossing and the court their ids derived from their codes.
-    moved = {"x1": reference_id("crossing", "SYS"), "k1": reference_id("court", "SDG")}
+    moved: dict[object, object] = {
+        "x1": reference_id("crossing", "SYS"),
+        "k1": reference_id("court", "SDG"),
+    }
     before = {t: [tuple(moved.get(v, v) for v in r) for r in rows] for t, rows in before.items()}
     assert _dump(path) == before  # the CASCADE children survived the table rebuilds
     with sqlite3.connect(path) as conn:

@@ -7,6 +7,7 @@ from datetime import date, time
 
 import pypdfium2
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from legalaid.context import AppContext
 from legalaid.services.cases import CaseDetail, CaseInput, PersonInput, open_case
@@ -96,7 +97,9 @@ def font_names(pdf: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(pdf))
     found: set[str] = set()
     for page in reader.pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources.get("/Font", {})
         for ref in fonts.values():
             font = ref.get_object()
             embedded = (

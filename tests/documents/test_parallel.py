@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from legalaid.context import AppContext
 from legalaid.documents import parallel, reminders_batch
@@ -30,7 +31,7 @@ def _ids(ctx: AppContext) -> list[str]:
 
 
 def _case_numbers(pdf: Path) -> list[str]:
-    numbers = []
+    numbers: list[str] = []
     for page in PdfReader(pdf).pages:
         first = (page.extract_text() or "").split("·")[0].strip()
         if not numbers or numbers[-1] != first:
@@ -52,7 +53,9 @@ def test_workers_give_the_same_letters_in_the_same_order(
     assert len(PdfReader(many).pages) == len(PdfReader(one).pages)
     reader = PdfReader(many)
     assert reader.metadata is not None and "Hearing reminder" in (reader.metadata.title or "")
-    assert reader.trailer["/Root"]["/Lang"] == "es-MX"
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    assert root["/Lang"] == "es-MX"
     assert seen == sorted(seen) and seen[-1] == len(ids)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from sqlmodel import select
 
 from legalaid.context import AppContext
@@ -121,7 +122,9 @@ def test_fonts_embedded_metadata_and_a_page_that_is_not_blank(letter_ctx: AppCon
     reader = PdfReader(io.BytesIO(doc.pdf))
     assert reader.metadata is not None and case.case.case_number in (reader.metadata.title or "")
     assert "Recordatorio de audiencia / Hearing reminder" in (reader.metadata.title or "")
-    assert reader.trailer["/Root"]["/Lang"] == "es-MX"
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    assert root["/Lang"] == "es-MX"
     assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]  # US Letter
     assert ink_fraction(doc.pdf) > 0.02
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,9 @@ def offices() -> dict[str, OfficeKeys]:
     }
 
 
-def directory(offices: dict[str, OfficeKeys], state: str = "trusted"):  # type: ignore[no-untyped-def]
+def directory(
+    offices: dict[str, OfficeKeys], state: str = "trusted"
+) -> Callable[[str], tuple[PublicIdentity, str] | None]:
     known = {k.public.office_id: k.public for k in offices.values()}
 
     def sender_of(office_id: str) -> tuple[PublicIdentity, str] | None:

@@ -5,6 +5,7 @@ the same data; files imported twice or out of order change nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def meet(a: AppContext, b: AppContext) -> None:
 
 
 @pytest.fixture
-def offices(tmp_path: Path) -> tuple[AppContext, AppContext]:
+def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     tij = office(tmp_path, "Albergue Juventud 2000", "TIJ", "Ana (Tijuana)")
     mxl = office(tmp_path, "Casa del Migrante Mexicali", "MXL", "Luis (Mexicali)")
     meet(tij, mxl)

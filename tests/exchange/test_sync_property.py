@@ -102,8 +102,8 @@ def test_three_offices_converge_whatever_happens_to_the_files(
                     deliver(export(i, j), j)
 
     first = rows(offices[0])
-    for other in offices[1:]:
-        assert rows(other) == first
+    for later in offices[1:]:
+        assert rows(later) == first
     opened = [sorted(c.id for c in sync.open_conflicts(o)) for o in offices]
     assert opened[0] == opened[1] == opened[2]
     for o in offices:
@@ -128,6 +128,7 @@ def _nothing_lost(ctx: AppContext) -> None:
             for tip in json.loads(tips)
         }
         current = conn.exec_driver_sql('SELECT city, phone, notes FROM "case"').first()
+    assert current is not None
     heads = json.loads(heads_row[0]) if heads_row else {}
     built_on: set[tuple[str, str]] = set()
     for _device, _seq, _fields, bases in entries:

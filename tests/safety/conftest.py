@@ -18,7 +18,11 @@ def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keys, "ARGON2", {"iterations": 1, "lanes": 1, "memory_cost": 1024})
 
 
-def dump(path: Path, key: bytes | None = None) -> dict[str, list[tuple[Any, ...]]]:
+Dump = dict[str, list[tuple[Any, ...]]]
+"""What ``dump`` returns: table name to its sorted rows."""
+
+
+def dump(path: Path, key: bytes | None = None) -> Dump:
     """Every row of every table (except the FTS shadow tables), sorted: for exact comparisons."""
     from legalaid.db import open_raw
 

@@ -16,7 +16,7 @@ from legalaid.errors import StorageError
 from legalaid.home import open_home
 from legalaid.safety.backup import BACKUP_STEPS, RESTORE_STEPS, auto_backup, backup_to, restore
 from legalaid.services.demo import generate_demo
-from tests.safety.conftest import dump
+from tests.safety.conftest import Dump, dump
 from tests.safety.faulty import PASS, cli, passfile, stray_files
 
 
@@ -70,7 +70,7 @@ def test_backup_and_restore_on_a_full_disk(tmp_path: Path, small_disk: Path) -> 
     assert stray_files(home) == []
 
 
-def _home_and_backup(tmp_path: Path) -> tuple[Path, Path, bytes, dict]:  # type: ignore[type-arg]
+def _home_and_backup(tmp_path: Path) -> tuple[Path, Path, bytes, Dump]:
     home = tmp_path / "home"
     ctx = open_home(home, passphrase=PASS)
     generate_demo(ctx, 10, seed=1)

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,7 @@ def test_a_file_too_large_for_the_disk_leaves_a_message_and_nothing_behind(
 
 
 @pytest.fixture
-def full_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB disk, a tmpfs (needs root and Linux; skipped elsewhere)."""
     mount = tmp_path / "usb"
     mount.mkdir()

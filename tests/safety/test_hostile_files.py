@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,9 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         pytest.param(lambda t: t.encode("utf-8-sig"), id="utf-8-bom"),
     ],
 )
-def test_utf16_and_utf32_files_import_like_utf8(ctx: AppContext, tmp_path: Path, encoded) -> None:  # type: ignore[no-untyped-def]
+def test_utf16_and_utf32_files_import_like_utf8(
+    ctx: AppContext, tmp_path: Path, encoded: Callable[[str], bytes]
+) -> None:
     (tmp_path / "a.csv").write_bytes(encoded(SPANISH))
     report = import_file(ctx, tmp_path / "a.csv")
     assert (report.imported_rows, len(report.rejected)) == (3, 2)

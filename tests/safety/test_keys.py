@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,7 @@ def test_a_damaged_slot_does_not_stop_the_other_slot(tmp_path: Path, quick_kdf: 
     path = tmp_path / "legalaid.key"
     new = create_key_file(path, PASS)
     data = json.loads(path.read_text())
+    damage: Mapping[str, object]
     for damage in ({"type": 7}, {"type": None}, {"type": "pasphrase"}):
         broken = json.loads(json.dumps(data))
         broken["slots"][0].update(damage)  # the passphrase slot's type: tried as either kind

@@ -37,7 +37,7 @@ from legalaid.safety.keys import STEPS as KEY_STEPS
 from legalaid.safety.keys import WrongPassphrase, change_home_passphrase, unlock
 from legalaid.services.demo import generate_demo
 from tests.core.helpers import family
-from tests.safety.conftest import dump, files_containing
+from tests.safety.conftest import Dump, dump, files_containing
 from tests.safety.faulty import (
     KILLED,
     OTHER_PASS,
@@ -61,7 +61,7 @@ def _figures(operation: str, kills: int, survived: int, lost: int, before: int, 
     )
 
 
-def _encrypted_home_with_backup(tmp_path: Path) -> tuple[Path, Path, bytes, dict, dict]:  # type: ignore[type-arg]
+def _encrypted_home_with_backup(tmp_path: Path) -> tuple[Path, Path, bytes, Dump, Dump]:
     base = tmp_path / "base"
     ctx = open_home(base, passphrase=PASS)
     generate_demo(ctx, 30, seed=3)
@@ -81,7 +81,9 @@ def test_restore_killed_at_every_step(tmp_path: Path, quick_kdf: None) -> None:
     for step in RESTORE_STEPS:
         home = tmp_path / step
         shutil.copytree(base, home)
-        status = forked(lambda h=home: restore_home(h, backup, secret=PASS), f"restore.{step}")
+        status = forked(
+            functools.partial(restore_home, home, backup, secret=PASS), f"restore.{step}"
+        )
         assert status == KILLED, step
         left_after_kill += len(stray_files(home))
         ctx = open_home(home, passphrase=PASS)  # the next start: undone, or done
@@ -122,8 +124,8 @@ def test_restore_of_another_folders_backup_killed_at_every_step(
         home = tmp_path / f"foreign-{step}"
         shutil.copytree(base, home)
         status = forked(
-            lambda h=home: restore_home(
-                h, foreign, secret=PASS, backup_secret=OTHER_PASS, other_home=True
+            functools.partial(
+                restore_home, home, foreign, secret=PASS, backup_secret=OTHER_PASS, other_home=True
             ),
             f"restore.{step}",
         )
@@ -140,7 +142,7 @@ def test_restore_of_another_folders_backup_killed_at_every_step(
     _figures("restore (another folder's backup)", len(RESTORE_STEPS), len(RESTORE_STEPS), 0, 0, 0)
 
 
-def _plain_home_with_backups(tmp_path: Path) -> tuple[Path, dict[str, dict]]:  # type: ignore[type-arg]
+def _plain_home_with_backups(tmp_path: Path) -> tuple[Path, dict[str, Dump]]:
     base = tmp_path / "base"
     ctx = open_home(base, unencrypted=True)
     family(ctx, given="Xóchitl", family_names="Quiñónez Ybarra", a_number="A 987-654-321")
@@ -156,7 +158,7 @@ def _plain_home_with_backups(tmp_path: Path) -> tuple[Path, dict[str, dict]]:  #
     return base, originals
 
 
-def _check_encrypted(home: Path, originals: dict[str, dict]) -> None:  # type: ignore[type-arg]
+def _check_encrypted(home: Path, originals: dict[str, Dump]) -> None:
     key = unlock(home / "legalaid.key", PASS)
     assert dump(home / "legalaid.db", key) == originals["legalaid.db"]
     for name, rows in originals.items():
@@ -174,7 +176,7 @@ def test_encrypt_killed_at_every_step_and_run_again(tmp_path: Path, quick_kdf: N
     for step in ENCRYPT_STEPS:
         home = tmp_path / step
         shutil.copytree(base, home)
-        status = forked(lambda h=home: encrypt_home(h, PASS), f"encrypt.{step}")
+        status = forked(functools.partial(encrypt_home, home, PASS), f"encrypt.{step}")
         assert status == KILLED, step
         left_after_kill += len(stray_files(home))
         new = encrypt_home(home, PASS)
@@ -255,7 +257,7 @@ def test_backup_killed_at_every_step(tmp_path: Path, quick_kdf: None) -> None:
     left_after_kill = 0
     for step in BACKUP_STEPS:
         for target in (None, usb / "copia.db"):
-            status = forked(lambda t=target: _back_up(home, t), f"backup.{step}")
+            status = forked(functools.partial(_back_up, home, target), f"backup.{step}")
             assert status == KILLED, step
             left_after_kill += len(stray_files(home)) + len(list(usb.iterdir()))
             open_home(home, passphrase=PASS).close()  # the next start
@@ -360,7 +362,7 @@ def test_a_batch_killed_at_every_step_leaves_no_process_and_no_file(
         per_household = step == "household"
         seen: set[int] = set()
         status = forked(
-            lambda p=per_household: batch(p),
+            functools.partial(batch, per_household),
             f"batch.{step}",
             watch=functools.partial(_children, seen=seen),
         )

@@ -38,7 +38,7 @@ def test_missing_postgresql_skips_unless_required() -> None:
 def test_the_cluster_is_reachable_only_by_its_socket(pg_cluster: Cluster, pg_database: str) -> None:
     assert len(str(pg_cluster.folder / ".s.PGSQL.5432")) < 107
     with psycopg.connect(pg_database) as conn:
-        settings = dict(
+        settings: dict[str, str] = dict(
             conn.execute(
                 "SELECT name, setting FROM pg_settings WHERE name IN"
                 " ('listen_addresses', 'fsync', 'unix_socket_directories')"

@@ -47,6 +47,7 @@ def office(pg_cluster: Cluster, pg_database: str) -> Iterator[Office]:
     result = init_server(pg_database, admin=admin, password=PASSWORD)
     assert result.administrator == admin and result.tables >= 12
     dbname = conninfo_to_dict(pg_database)["dbname"]
+    assert isinstance(dbname, str)
     office = Office(pg_cluster, dbname, pg_database, admin)
     with psycopg.connect(pg_database, autocommit=True) as conn:
         _seed(conn)

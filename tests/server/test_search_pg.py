@@ -18,7 +18,7 @@ def ctx(server_ctx: Any) -> Iterator[Any]:
     yield server_ctx
 
 
-def test_demo_households_written_in_bulk_are_in_the_per_person_index(ctx: Any, office: Any) -> None:
+def test_demo_households_written_in_bulk_are_in_the_per_person_index(ctx: Any, office: Any) -> None:  # type: ignore[no-redef]
     """The SQLite test reads the file; here the same counts are read on the server."""
     from legalaid.services.demo import generate_demo
     from legalaid.services.search import search_cases

@@ -35,7 +35,9 @@ def password_file(tmp_path: Path) -> Path:
 
 
 def _admin_url(cluster: Cluster, url: str, admin: str) -> str:
-    return cluster.url(conninfo_to_dict(url)["dbname"], admin)
+    dbname = conninfo_to_dict(url)["dbname"]
+    assert isinstance(dbname, str)
+    return cluster.url(dbname, admin)
 
 
 def test_init_then_users_added_and_disabled(
@@ -58,6 +60,7 @@ def test_init_then_users_added_and_disabled(
     assert added.stdout.strip() == f"{user} ya puede entrar como abogado."
     assert PASSWORD not in added.stdout + added.stderr
     info = conninfo_to_dict(pg_database)
+    assert isinstance(info["dbname"], str)
     with psycopg.connect(host=info["host"], dbname=info["dbname"], user=user, password=PASSWORD):
         pass
     again = run("--server", admin_url, "server", "add-user", user, "--role", "volunteer",

@@ -23,19 +23,19 @@ def ctx(server_ctx: Any) -> Iterator[Any]:
 ACTOR = "On the server the actor is the login, not the local staff name: see test_server_services."
 
 
-@pytest.mark.skip(reason=ACTOR)
+@pytest.mark.skip(reason=ACTOR)  # type: ignore[no-redef]
 def test_edit_case_is_audited_field_by_field() -> None: ...
 
 
-@pytest.mark.skip(reason=ACTOR)
+@pytest.mark.skip(reason=ACTOR)  # type: ignore[no-redef]
 def test_outcome_cancel_and_verification() -> None: ...
 
 
-@pytest.mark.skip(reason=ACTOR)
+@pytest.mark.skip(reason=ACTOR)  # type: ignore[no-redef]
 def test_an_assessment_with_incidents_is_stored_and_audited() -> None: ...
 
 
-def test_second_save_of_a_stale_version_is_refused(ctx: Any, office: Any, tmp_path: Any) -> None:
+def test_second_save_of_a_stale_version_is_refused(ctx: Any, office: Any, tmp_path: Any) -> None:  # type: ignore[no-redef]
     """The core test's second window is a second desk on the same server."""
     from legalaid.errors import ConflictError
     from legalaid.server.context import open_server

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -13,27 +14,32 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMessageBox,
+    QTableWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.demo import generate_demo
 from ui.common.language import LanguageSwitcher
 from ui.common.tasks import TaskRunner, wait_for_all
 
+if TYPE_CHECKING:
+    from ui.window.main_window import MainWindow
+
 
 class UnexpectedDialog(AssertionError):
     pass
 
 
-def _refuse(name: str):  # type: ignore[no-untyped-def]
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+def _refuse(name: str) -> Callable[..., NoReturn]:
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
         raise UnexpectedDialog(f"a real modal dialog would block the test: {name}")
 
     return refuse
 
 
-def _discard_or_no(*args, **kwargs):  # type: ignore[no-untyped-def]
+def _discard_or_no(*args: Any, **kwargs: object) -> QMessageBox.StandardButton:
     """Closing windows in teardown: never save, never block."""
     buttons = QMessageBox.StandardButton
     return buttons.Discard if len(args) > 3 and args[3] & buttons.Discard else buttons.No
@@ -81,7 +87,7 @@ def demo_ctx(ctx: AppContext) -> AppContext:
     return ctx
 
 
-def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-def]
+def main_window(qtbot: QtBot, ctx: AppContext, **kwargs: Any) -> MainWindow:
     """The main window shown, with what it loads behind its first screen loaded."""
     from ui.window.main_window import MainWindow
 
@@ -93,7 +99,7 @@ def main_window(qtbot, ctx: AppContext, **kwargs):  # type: ignore[no-untyped-de
     return window
 
 
-def wait_idle(qtbot, runner: TaskRunner, timeout: int = 15_000) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 15_000) -> None:
     """Wait until every background job has delivered its result on the UI thread."""
     qtbot.waitUntil(lambda: runner.active == 0, timeout=timeout)
 
@@ -102,3 +108,10 @@ def texts_of(root: QWidget) -> list[str]:
     from tests.ui.walk import visible_texts
 
     return visible_texts(root)
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text of a table's cell; the cell must exist."""
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.home import open_home
@@ -19,7 +21,9 @@ from ui.settings.settings_dialog import SettingsDialog
 from ui.window.main_window import MainWindow
 
 
-def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_database_welcomes_with_new_case_and_demo(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = main_window(qtbot, ctx)
     assert window.stack.currentWidget() is window.welcome
     assert str(ctx.home.database) in window.location.text()
@@ -40,7 +44,7 @@ def test_an_empty_database_welcomes_with_new_case_and_demo(qtbot, ctx, monkeypat
     assert window.cases.model.rowCount() > 0
 
 
-def test_keyboard_shortcuts_new_case_and_find(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_shortcuts_new_case_and_find(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -54,7 +58,9 @@ def test_keyboard_shortcuts_new_case_and_find(qtbot, ctx) -> None:  # type: igno
     assert window.upcoming.isVisible()  # the view is made when first shown
 
 
-def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_settings_say_what_to_fix_and_are_kept(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = main_window(qtbot, ctx)
     seen: list[SettingsDialog] = []
 
@@ -78,7 +84,9 @@ def test_settings_say_what_to_fix_and_are_kept(qtbot, ctx: AppContext, monkeypat
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
 
 
-def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_run_client_opens_the_window_and_returns(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shown: list[str] = []
 
     def fake_exec(*_args: object) -> int:
@@ -91,9 +99,12 @@ def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -
     from ui.settings.first_run import OrganisationDialog
 
     asked: list[str] = []  # a fresh home asks who prints the letters, before the window
-    monkeypatch.setattr(
-        OrganisationDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0
-    )
+
+    def organisation_exec(dialog: OrganisationDialog) -> int:
+        asked.append(dialog.windowTitle())
+        return 0
+
+    monkeypatch.setattr(OrganisationDialog, "exec", organisation_exec)
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     assert app_module.run_client(str(tmp_path / "home"), "en", unencrypted=True) == 0
     assert asked == ["Who prints the letters"]
@@ -102,7 +113,9 @@ def test_run_client_opens_the_window_and_returns(qtbot, tmp_path, monkeypatch) -
     assert len(asked) == 1  # asked once: the home is not fresh any more
 
 
-def test_a_plaintext_home_opens_only_in_explicit_demo_mode(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_plaintext_home_opens_only_in_explicit_demo_mode(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_home(tmp_path, unencrypted=True).close()
     clicks = {"demo": False}
 
@@ -120,8 +133,8 @@ def test_a_plaintext_home_opens_only_in_explicit_demo_mode(qtbot, tmp_path, monk
 
 
 def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
-    qtbot, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("LEGALAID_PASSPHRASE_FILE", raising=False)
     keys: list[str] = []
 
@@ -136,7 +149,12 @@ def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
         return int(dialog.result())
 
     monkeypatch.setattr(UnlockDialog, "exec", unlock)
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: keys.append(d.key.text()) or 1)
+
+    def show_key(dialog: RecoveryKeyDialog) -> int:
+        keys.append(dialog.key.text())
+        return 1
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", show_key)
     ctx = session.open_session(tmp_path / "new")
     assert ctx is not None and ctx.encrypted and keys and len(keys[0]) == 29
     ctx.close()
@@ -160,7 +178,9 @@ def test_a_new_home_asks_for_a_passphrase_and_shows_the_recovery_key(
     again.close()
 
 
-def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_import_a_spreadsheet_from_the_welcome_screen(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from legalaid.spreadsheets.exporter import export_file
     from tests.core.helpers import family
 
@@ -180,7 +200,7 @@ def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monk
     )
     previews: list[str] = []
 
-    def confirm(_p, _t, text, *_a):  # type: ignore[no-untyped-def]
+    def confirm(_p: object, _t: str, text: str, *_a: object) -> QMessageBox.StandardButton:
         previews.append(text)
         assert count_cases(ctx) == 0  # the preview is a dry run: nothing written yet
         return QMessageBox.StandardButton.Yes
@@ -195,7 +215,9 @@ def test_import_a_spreadsheet_from_the_welcome_screen(qtbot, ctx, tmp_path, monk
     assert window.stack.currentWidget() is window.views
 
 
-def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_logo_is_refused_next_to_the_field(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = main_window(qtbot, ctx)
     dialog = SettingsDialog(ctx, window.reference, window)
     dialog.logo.setText(str(tmp_path / "no-such-logo.png"))
@@ -212,7 +234,7 @@ def test_a_missing_logo_is_refused_next_to_the_field(qtbot, ctx, tmp_path, monke
     assert dialog.chosen is not None and dialog.chosen.organisation.logo == str(logo)
 
 
-def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_language_menu_and_box_switch_and_remember(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     window.menus.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: window.windowTitle() == "LegalAid — cases and hearings")
@@ -225,8 +247,8 @@ def test_language_menu_and_box_switch_and_remember(qtbot, ctx: AppContext) -> No
     assert window.menus.language_actions["es"].isChecked()
 
 
-def test_the_desk_letter_is_typed_in_settings_and_numbers_new_cases(  # type: ignore[no-untyped-def]
-    qtbot, ctx: AppContext, monkeypatch
+def test_the_desk_letter_is_typed_in_settings_and_numbers_new_cases(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.ui.keys import type_into
 

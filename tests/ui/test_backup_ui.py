@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.home import HomeState, home_state
 from legalaid.safety.backup import backup_to
 from legalaid.services.search import count_cases
@@ -20,10 +23,12 @@ PASSPHRASE = "una frase larga de prueba"
 NEW_PASSPHRASE = "otra frase todavía más larga"
 
 
-def recorder(monkeypatch, name: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def recorder(monkeypatch: pytest.MonkeyPatch, name: str) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
 
-    def show(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def show(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         seen.append((title, text))
         return QMessageBox.StandardButton.Ok
 
@@ -31,7 +36,7 @@ def recorder(monkeypatch, name: str) -> list[tuple[str, str]]:  # type: ignore[n
     return seen
 
 
-def test_closing_the_window_writes_a_backup_first(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_closing_the_window_writes_a_backup_first(qtbot: QtBot, ctx: AppContext) -> None:
     family(ctx)
     window = main_window(qtbot, ctx, automatic_backups=True)
     assert window.safety.timer.isActive()
@@ -42,7 +47,9 @@ def test_closing_the_window_writes_a_backup_first(qtbot, ctx) -> None:  # type: 
     assert len(backups) == 1
 
 
-def test_back_up_to_a_folder(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_back_up_to_a_folder(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     family(ctx)
     window = main_window(qtbot, ctx)
     usb = tmp_path / "usb"
@@ -55,8 +62,8 @@ def test_back_up_to_a_folder(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  
     assert len(written) == 1 and str(written[0]) in told[0][1]
 
 
-def test_restore_brings_back_the_old_data_and_keeps_the_current(  # type: ignore[no-untyped-def]
-    qtbot, ctx, tmp_path: Path, monkeypatch
+def test_restore_brings_back_the_old_data_and_keeps_the_current(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     family(ctx, given="Rosa", family_names="Antes Uno")
     old = backup_to(ctx, tmp_path / "old.db")
@@ -68,7 +75,9 @@ def test_restore_brings_back_the_old_data_and_keeps_the_current(  # type: ignore
     )
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
@@ -84,7 +93,9 @@ def test_restore_brings_back_the_old_data_and_keeps_the_current(  # type: ignore
     assert window.counts.text().startswith("1 expediente")
 
 
-def test_a_damaged_backup_changes_nothing(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_backup_changes_nothing(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     family(ctx)
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 200)
@@ -103,7 +114,7 @@ def test_a_damaged_backup_changes_nothing(qtbot, ctx, tmp_path: Path, monkeypatc
     assert not ctx.home.backups.exists() or not list(ctx.home.backups.iterdir())
 
 
-def fill(dialog: PassphraseDialog, qtbot, current: str = "", new: str = "") -> None:  # type: ignore[no-untyped-def]
+def fill(dialog: PassphraseDialog, qtbot: QtBot, current: str = "", new: str = "") -> None:
     dialog.current.setText(current)
     dialog.new.setText(new)
     dialog.repeat.setText(new)
@@ -111,15 +122,20 @@ def fill(dialog: PassphraseDialog, qtbot, current: str = "", new: str = "") -> N
     qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)
 
 
-def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # type: ignore[no-untyped-def]
-    qtbot, ctx, monkeypatch
+def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     family(ctx, given="Rosa", family_names="Peña Ibáñez")
     window = main_window(qtbot, ctx)
     menus = window.menus
     assert menus.encrypt_action.isVisible() and not menus.passphrase_action.isVisible()
     shown_keys: list[str] = []
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda d: shown_keys.append(d.key.text()) or 1)
+
+    def show_key(dialog: RecoveryKeyDialog) -> int:
+        shown_keys.append(dialog.key.text())
+        return 1
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", show_key)
 
     def encrypt(dialog: PassphraseDialog) -> int:
         fill(dialog, qtbot, new="corta")  # too short: said at once, nothing done
@@ -167,7 +183,9 @@ def test_encrypt_a_demo_home_then_change_passphrase_and_print_a_new_sheet(  # ty
     assert len(previews) == 1 and previews[0].document.title == "Hoja de recuperación"
 
 
-def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_writes_the_spreadsheet(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     family(ctx)
     window = main_window(qtbot, ctx)
     target = tmp_path / "expedientes"
@@ -182,8 +200,8 @@ def test_export_writes_the_spreadsheet(qtbot, ctx, tmp_path: Path, monkeypatch) 
     assert "2 personas" in window.statusBar().currentMessage()
 
 
-def test_a_damaged_database_is_reported_once_with_what_to_do(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path: Path, monkeypatch
+def test_a_damaged_database_is_reported_once_with_what_to_do(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from legalaid.home import open_home
     from legalaid.services.demo import generate_demo
@@ -230,8 +248,8 @@ def _names_read_by_another_process(database: Path, key: bytes) -> list[str]:
     return done.stdout.split("\n")
 
 
-def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path: Path, monkeypatch
+def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The window restores itself (its connections closed first, the home held alone, opened
     again after): what it saves next is in the live file another process reads."""
@@ -270,8 +288,8 @@ def test_restore_with_the_window_open_then_a_save_in_the_window_reaches_the_file
     ctx.close()
 
 
-def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path: Path, monkeypatch
+def test_the_window_says_who_holds_the_home_when_it_cannot_restore(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import signal
 
@@ -303,8 +321,8 @@ def test_the_window_says_who_holds_the_home_when_it_cannot_restore(  # type: ign
     ctx.close()
 
 
-def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path: Path, monkeypatch
+def test_restoring_another_folders_backup_asks_and_says_which_passphrase(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from legalaid.home import open_home
 
@@ -321,7 +339,9 @@ def test_restoring_another_folders_backup_asks_and_says_which_passphrase(  # typ
     )
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.cases import CaseInput, get_case, update_case
@@ -12,11 +14,12 @@ from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import press
 from ui.common.reference import load_reference
+from ui.common.tasks import TaskRunner
 from ui.editor import conflict
 from ui.editor.case_editor import CaseEditor
 
 
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_text(widget: QWidget, text: str) -> None:
     """Type like a person, accents included (keyClicks would abort on non-ASCII, pitfall 2)."""
     widget.setFocus()
     for char in text:
@@ -25,19 +28,23 @@ def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def new_editor(qtbot, ctx: AppContext, runner, case_id: str | None = None) -> CaseEditor:  # type: ignore[no-untyped-def]
+def new_editor(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, case_id: str | None = None
+) -> CaseEditor:
     editor = CaseEditor(ctx, runner, load_reference(ctx), case_id)
     editor.show()  # deletes itself on close; conftest closes what is left
     wait_idle(qtbot, runner)
     return editor
 
 
-def save_and_wait(qtbot, editor: CaseEditor, runner) -> None:  # type: ignore[no-untyped-def]
+def save_and_wait(qtbot: QtBot, editor: CaseEditor, runner: TaskRunner) -> None:
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
 
 
-def test_create_a_case_through_the_editor_with_the_keyboard(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_create_a_case_through_the_editor_with_the_keyboard(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     editor = new_editor(qtbot, ctx, runner)
     person = editor.household.people[0]
     assert editor.household.crossing.code() == "SYS"  # the default crossing setting
@@ -60,7 +67,9 @@ def test_create_a_case_through_the_editor_with_the_keyboard(qtbot, ctx, runner) 
     assert not editor.isWindowModified() and not editor.is_dirty()
 
 
-def test_bad_input_shows_its_message_and_keeps_what_was_typed(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_shows_its_message_and_keeps_what_was_typed(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     editor = new_editor(qtbot, ctx, runner)
     person = editor.household.people[0]
     type_text(person.given, "Dulce María")
@@ -80,7 +89,9 @@ def test_bad_input_shows_its_message_and_keeps_what_was_typed(qtbot, ctx, runner
     assert editor.detail is not None and not editor.error.isVisibleTo(editor)
 
 
-def test_each_person_gets_their_own_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_each_person_gets_their_own_message(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     editor = new_editor(qtbot, ctx, runner)
     first = editor.household.people[0]
     type_text(first.given, "Ana")
@@ -92,7 +103,9 @@ def test_each_person_gets_their_own_message(qtbot, ctx, runner) -> None:  # type
     assert second.errors.labels["family_names"].text() == "Escriba los apellidos."
 
 
-def test_a_refused_step_saves_nothing_of_the_household(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_step_saves_nothing_of_the_household(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     other = family(ctx, given="Rosa", family_names="Mejía", a_number="A 111-222-333")
     mine = family(ctx, given="José", family_names="Hernández Núñez", a_number="A 012-345-678")
     before = get_case(ctx, mine.case.id)
@@ -120,14 +133,18 @@ def test_a_refused_step_saves_nothing_of_the_household(qtbot, ctx, runner) -> No
     assert not editor.error.isVisibleTo(editor)
 
 
-def test_closing_with_changes_asks_first(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_changes_asks_first(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     type_text(editor.household.shelter, "Casa del Migrante")
     answers = [QMessageBox.StandardButton.Cancel]
     asked: list[str] = []
 
-    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answers.pop(0)
 
@@ -143,8 +160,8 @@ def test_closing_with_changes_asks_first(qtbot, ctx, runner, monkeypatch) -> Non
 
 
 def test_someone_elses_save_is_refused_and_their_version_shown(
-    qtbot, ctx: AppContext, runner, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     update_case(ctx, case.case.id, case.case.version, CaseInput(crossing="SYS", city="Mexicali"))
@@ -156,7 +173,7 @@ def test_someone_elses_save_is_refused_and_their_version_shown(
     assert get_case(ctx, case.case.id).case.city == "Mexicali"
     shown: list[list[tuple[str, str, str]]] = []
 
-    def choose_mine(dialog) -> int:  # type: ignore[no-untyped-def]
+    def choose_mine(dialog: conflict.ConflictDialog) -> int:
         shown.append(conflict.comparison(dialog.mine, dialog.theirs))
         dialog.choice = conflict.KEEP_MINE
         return 1
@@ -169,7 +186,9 @@ def test_someone_elses_save_is_refused_and_their_version_shown(
     assert not editor.conflict_bar.isVisibleTo(editor)
 
 
-def test_tab_moves_through_the_form_as_it_is_laid_out(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_tab_moves_through_the_form_as_it_is_laid_out(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     editor = new_editor(qtbot, ctx, runner)
     editor.activateWindow()
     qtbot.waitUntil(editor.isActiveWindow)
@@ -193,13 +212,17 @@ def test_tab_moves_through_the_form_as_it_is_laid_out(qtbot, ctx, runner) -> Non
     assert tab_out() is second.given
 
 
-def tab_out():  # type: ignore[no-untyped-def]
+def tab_out() -> QWidget | None:
     """Press Tab once, through the window, and say where the cursor went."""
-    press(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    press(focused, Qt.Key.Key_Tab)
     return QApplication.focusWidget()
 
 
-def test_an_anumber_of_another_household_warns_and_links_to_it(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_an_anumber_of_another_household_warns_and_links_to_it(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     other = family(ctx, a_number="A 012-345-678", given="Rosa", family_names="López Ruiz")
     editor = new_editor(qtbot, ctx, runner)
     person = editor.household.people[0]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.search import count_cases
@@ -8,9 +11,12 @@ from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from ui.cases.case_list import CaseListPanel
 from ui.cases.case_model import FIRST_SCREEN, PAGE, CaseListModel, CaseQuery
+from ui.common.tasks import TaskRunner
 
 
-def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: AppContext) -> None:
+def test_model_passes_the_model_tester(
+    qtbot: QtBot, qtmodeltester: ModelTester, runner: TaskRunner, demo_ctx: AppContext
+) -> None:
     model = CaseListModel(demo_ctx, runner)
     model.refresh()
     wait_idle(qtbot, runner)
@@ -26,7 +32,7 @@ def test_model_passes_the_model_tester(qtbot, qtmodeltester, runner, demo_ctx: A
 
 
 def test_pages_load_where_the_view_looks_and_never_all(
-    qtbot, runner, demo_ctx: AppContext, monkeypatch
+    qtbot: QtBot, runner: TaskRunner, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("ui.cases.case_model.PAGE", 20)
     monkeypatch.setattr("ui.cases.case_model.MAX_PAGES", 3)
@@ -45,7 +51,7 @@ def test_pages_load_where_the_view_looks_and_never_all(
     assert newest_first == sorted(newest_first, reverse=True)
 
 
-def test_sorting_happens_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
+def test_sorting_happens_in_sql(qtbot: QtBot, runner: TaskRunner, demo_ctx: AppContext) -> None:
     model = CaseListModel(demo_ctx, runner)
     model.sort(0, Qt.SortOrder.DescendingOrder)
     wait_idle(qtbot, runner)
@@ -60,7 +66,7 @@ def test_sorting_happens_in_sql(qtbot, runner, demo_ctx: AppContext) -> None:
     assert model.query.order == "name"
 
 
-def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None:
+def test_search_with_and_without_accents(qtbot: QtBot, runner: TaskRunner, ctx: AppContext) -> None:
     family(ctx, given="José", family_names="Íñiguez Núñez", a_number="A 012-345-678")
     family(ctx, given="Juan", family_names="Pérez López", a_number=None)
     panel = CaseListPanel(ctx, runner)
@@ -69,7 +75,11 @@ def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None
     assert panel.model.rowCount() == 2
     for text in ("iniguez nunez", "Íñiguez", "JOSE", "012345678", "A 012-345-678"):
         panel.search.setText(text)
-        qtbot.waitUntil(lambda t=text: panel.model.query.text == t, timeout=2000)
+
+        def searched(t: str = text) -> bool:
+            return panel.model.query.text == t
+
+        qtbot.waitUntil(searched, timeout=2000)
         wait_idle(qtbot, runner)
         assert panel.model.rowCount() == 1, text
         assert panel.model.index(0, 1).data() == "José Íñiguez Núñez"
@@ -78,7 +88,9 @@ def test_search_with_and_without_accents(qtbot, runner, ctx: AppContext) -> None
     assert panel.count.text() == "0 expedientes"
 
 
-def test_typing_fast_keeps_only_the_last_answer(qtbot, runner, demo_ctx: AppContext) -> None:
+def test_typing_fast_keeps_only_the_last_answer(
+    qtbot: QtBot, runner: TaskRunner, demo_ctx: AppContext
+) -> None:
     model = CaseListModel(demo_ctx, runner)
     for text in ("m", "ma", "mar", "mari", "maria"):
         model.set_query(CaseQuery(text=text))
@@ -90,7 +102,9 @@ def test_typing_fast_keeps_only_the_last_answer(qtbot, runner, demo_ctx: AppCont
 HORIZONTAL = Qt.Orientation.Horizontal
 
 
-def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runner, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_fixed_columns_show_their_whole_header_in_both_languages(
+    qtbot: QtBot, runner: TaskRunner, ctx: AppContext
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.common.language import LanguageSwitcher
@@ -104,11 +118,19 @@ def test_the_fixed_columns_show_their_whole_header_in_both_languages(qtbot, runn
     try:
         for language, title in (("es", "Próxima audiencia"), ("en", "Next hearing")):
             switcher.apply(language)
-            qtbot.waitUntil(lambda t=title: panel.model.headerData(6, HORIZONTAL) == t)
-            qtbot.waitUntil(lambda t=title: header.model().headerData(6, HORIZONTAL) == t)
-            qtbot.waitUntil(
-                lambda t=title: header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
-            )
+
+            def model_says(t: str = title) -> bool:
+                return panel.model.headerData(6, HORIZONTAL) == t
+
+            def header_says(t: str = title) -> bool:
+                return header.model().headerData(6, HORIZONTAL) == t
+
+            def header_fits(t: str = title) -> bool:
+                return header.sectionSize(6) > header.fontMetrics().horizontalAdvance(t)
+
+            qtbot.waitUntil(model_says)
+            qtbot.waitUntil(header_says)
+            qtbot.waitUntil(header_fits)
     finally:
         switcher.apply("es")
 
@@ -124,7 +146,9 @@ def test_the_model_speaks_qt_s_numbers_for_roles_and_alignment() -> None:
     assert right.value == case_model.RIGHT
 
 
-def test_clicking_a_header_sorts_once_sorting_is_on(qtbot, runner, demo_ctx: AppContext) -> None:
+def test_clicking_a_header_sorts_once_sorting_is_on(
+    qtbot: QtBot, runner: TaskRunner, demo_ctx: AppContext
+) -> None:
     from PySide6.QtCore import QPoint
 
     panel = CaseListPanel(demo_ctx, runner)

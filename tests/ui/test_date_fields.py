@@ -3,6 +3,7 @@ and what counts is what the database stores."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.cases import get_case
@@ -26,6 +28,7 @@ from tests.ui.conftest import wait_idle
 from tests.ui.keys import focus, press, type_into, type_keys
 from tests.ui.test_case_editor import new_editor
 from ui.common.language import LanguageSwitcher
+from ui.common.tasks import TaskRunner
 from ui.editor.case_editor import CaseEditor
 from ui.editor.hearing_dialog import HearingDialog
 
@@ -50,7 +53,7 @@ CASES = [
 ]
 
 
-def switch(qapp: QApplication, qtbot, lang: str) -> None:  # type: ignore[no-untyped-def]
+def switch(qapp: QApplication, qtbot: QtBot, lang: str) -> None:
     LanguageSwitcher.of(qapp).apply(lang)
     QApplication.processEvents()
 
@@ -74,8 +77,11 @@ def form_state(root: QWidget, skip: QWidget) -> dict[str, object]:
 
 
 def schedule_through_the_dialog(
-    qtbot, editor: CaseEditor, monkeypatch, fill
-) -> list[HearingDialog]:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    editor: CaseEditor,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[HearingDialog], object],
+) -> list[HearingDialog]:
     """Press "New hearing…"; in the dialog, choose the court, ``fill`` types, Return saves."""
     seen: list[HearingDialog] = []
 
@@ -107,8 +113,15 @@ def local_start(ctx: AppContext, case_id: str) -> tuple[date, time]:
 
 
 @pytest.mark.parametrize("lang,date_text,time_text", CASES)
-def test_a_hearing_typed_every_way_is_stored_as_typed(  # type: ignore[no-untyped-def]
-    qtbot, qapp, ctx, runner, monkeypatch, lang, date_text, time_text
+def test_a_hearing_typed_every_way_is_stored_as_typed(
+    qtbot: QtBot,
+    qapp: QApplication,
+    ctx: AppContext,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    date_text: str,
+    time_text: str,
 ) -> None:
     switch(qapp, qtbot, lang)
     case = family(ctx)
@@ -130,7 +143,9 @@ def test_a_hearing_typed_every_way_is_stored_as_typed(  # type: ignore[no-untype
     assert local_start(ctx, case.case.id) == (JAN_14, TIMES[time_text])
 
 
-def test_the_report_time_is_typed_too(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_time_is_typed_too(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
 
@@ -148,7 +163,9 @@ def test_the_report_time_is_typed_too(qtbot, ctx, runner, monkeypatch) -> None: 
     assert hearing.report_at.astimezone(ZoneInfo("America/Los_Angeles")).time() == time(4, 15)
 
 
-def test_14_ene_2027_is_not_14_december_at_20_27(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_14_ene_2027_is_not_14_december_at_20_27(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The trial: in "Nueva audiencia", 14 ene 2027 became 14 Dec 2026 at 20:27."""
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
@@ -163,7 +180,9 @@ def test_14_ene_2027_is_not_14_december_at_20_27(qtbot, ctx, runner, monkeypatch
     assert local_start(ctx, case.case.id) == (JAN_14, time(8, 0))
 
 
-def test_a_birth_date_typed_in_words_stays_in_its_field(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_a_birth_date_typed_in_words_stays_in_its_field(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     """The trial: "15 mar 1990" showed 15 dic 2026 and the last keys changed Sexo to Mujer."""
     editor = new_editor(qtbot, ctx, runner)
     person = editor.household.people[0]
@@ -191,8 +210,8 @@ def test_a_birth_date_typed_in_words_stays_in_its_field(qtbot, ctx, runner) -> N
 
 
 def test_a_date_that_does_not_exist_is_kept_as_typed_and_nothing_is_saved(
-    qtbot, ctx, runner
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     editor = new_editor(qtbot, ctx, runner)
     person = editor.household.people[0]
     type_into(person.given, "Rosa")
@@ -218,7 +237,9 @@ def test_a_date_that_does_not_exist_is_kept_as_typed_and_nothing_is_saved(
     assert get_case(ctx, editor.detail.case.id).people[0].birth_date == date(1990, 2, 28)
 
 
-def test_a_hearing_on_31_february_is_refused_at_the_field(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_hearing_on_31_february_is_refused_at_the_field(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
 
@@ -233,7 +254,9 @@ def test_a_hearing_on_31_february_is_refused_at_the_field(qtbot, ctx, runner, mo
     assert get_case(ctx, case.case.id).hearings == []
 
 
-def test_the_read_back_follows_a_language_switch(qtbot, qapp, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_read_back_follows_a_language_switch(
+    qtbot: QtBot, qapp: QApplication, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)  # born 1 May 1990
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     principal, child = editor.household.people[0], editor.household.people[1]
@@ -252,7 +275,9 @@ def test_the_read_back_follows_a_language_switch(qtbot, qapp, ctx, runner) -> No
     )
 
 
-def test_the_calendar_pop_up_still_chooses_a_date(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_calendar_pop_up_still_chooses_a_date(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     tomorrow = date.today() + timedelta(days=1)

@@ -6,22 +6,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
+from pytestqt.qtbot import QtBot
 
 from legalaid.exchange import sync
 from legalaid.services.case_edit import edit_case
 from tests.core.helpers import family
 from tests.exchange.test_sync import meet, office, send
-from tests.ui.conftest import main_window, wait_idle
+from tests.ui.conftest import cell_text, main_window, wait_idle
 from ui.common.language import LanguageSwitcher
 from ui.common.reference import load_reference
+from ui.common.tasks import TaskRunner
 from ui.exchange.exchange_dialog import ExchangeDialog
 
 
 def test_files_and_a_conflict_decided_in_the_window(
-    qtbot, tmp_path: Path, runner, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, tmp_path: Path, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tij = office(tmp_path, "Albergue Juventud 2000", "TIJ", "Ana (Tijuana)")
     mxl = office(tmp_path, "Casa del Migrante Mexicali", "MXL", "Luis (Mexicali)")
     meet(tij, mxl)
@@ -43,7 +46,7 @@ def test_files_and_a_conflict_decided_in_the_window(
     assert target.exists() and "Casa del Migrante Mexicali" in dialog.files_message.text()
     assert (
         dialog.table.rowCount() == 1
-        and dialog.table.item(0, 1).text() == "Enviado a Casa del Migrante Mexicali"
+        and cell_text(dialog.table, 0, 1) == "Enviado a Casa del Migrante Mexicali"
     )
 
     there = ExchangeDialog(mxl, runner, load_reference(mxl))
@@ -86,7 +89,7 @@ def test_files_and_a_conflict_decided_in_the_window(
     mxl.close()
 
 
-def test_the_badge_counts_conflicts_waiting(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_badge_counts_conflicts_waiting(qtbot: QtBot, tmp_path: Path) -> None:
     tij = office(tmp_path, "Albergue Juventud 2000", "TIJ", "Ana")
     mxl = office(tmp_path, "Casa del Migrante Mexicali", "MXL", "Luis")
     meet(tij, mxl)

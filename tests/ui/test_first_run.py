@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.home import open_home
 from legalaid.i18n import current_language
 from tests.core.helpers import family, hearing_in
@@ -19,6 +22,7 @@ from tests.ui.conftest import main_window, wait_idle
 from tests.ui.keys import focus, press, type_into, type_keys
 from tests.ui.walk import foreign_texts, shown_texts
 from ui.common.language import LanguageSwitcher
+from ui.common.tasks import TaskRunner
 from ui.printing import papers
 from ui.printing.preview import PreviewDialog, show_document
 from ui.security.session import open_session
@@ -28,20 +32,23 @@ PASSPHRASE = "una frase larga de prueba"
 KEY = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ"
 
 
-def pick_language(qtbot, dialog: QWidget, name: str) -> None:  # type: ignore[no-untyped-def]
+def pick_language(qtbot: QtBot, dialog: QWidget, name: str) -> None:
     """Choose the language in the dialog's own box, with the keyboard."""
-    box = dialog.findChild(QWidget, "languageBox")
+    box = dialog.findChild(QComboBox, "languageBox")
+    assert box is not None
     focus(box)
     press(dialog, Qt.Key.Key_End if name == "English" else Qt.Key.Key_Home)
     QApplication.processEvents()
-    assert box.currentText() == name  # type: ignore[attr-defined]
+    assert box.currentText() == name
 
 
-def answers(monkeypatch, *replies: QMessageBox.StandardButton) -> list[str]:  # type: ignore[no-untyped-def]
+def answers(monkeypatch: pytest.MonkeyPatch, *replies: QMessageBox.StandardButton) -> list[str]:
     asked: list[str] = []
     queue = list(replies)
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return queue.pop(0)
 
@@ -50,8 +57,8 @@ def answers(monkeypatch, *replies: QMessageBox.StandardButton) -> list[str]:  # 
 
 
 def test_a_new_home_is_set_up_in_english_and_stays_english(
-    qtbot, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path / "home"
     seen: dict[str, list[str]] = {}
 
@@ -108,7 +115,9 @@ def test_a_new_home_is_set_up_in_english_and_stays_english(
         QGuiApplication.clipboard().clear()
 
 
-def test_the_recovery_sheet_is_printed_from_the_key_dialog(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_recovery_sheet_is_printed_from_the_key_dialog(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dialog = RecoveryKeyDialog(KEY, ctx=ctx)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -125,7 +134,9 @@ def test_the_recovery_sheet_is_printed_from_the_key_dialog(qtbot, ctx, monkeypat
     wait_idle(qtbot, dialog.runner)
 
 
-def test_print_to_file_proposes_a_file_that_can_be_written(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_print_to_file_proposes_a_file_that_can_be_written(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 5)
     letter = papers.reminder_for_case(ctx, case.case.id)
@@ -148,7 +159,7 @@ def test_print_to_file_proposes_a_file_that_can_be_written(qtbot, ctx, runner) -
     dialog.close()
 
 
-def test_lock_page_message_and_status_bar_follow_the_language(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_lock_page_message_and_status_bar_follow_the_language(qtbot: QtBot, tmp_path: Path) -> None:
     ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
     try:
         ctx.settings.staff_name = "Ana Tester"
@@ -171,7 +182,7 @@ def test_lock_page_message_and_status_bar_follow_the_language(qtbot, tmp_path: P
         ctx.close()
 
 
-def test_the_first_passphrase_is_typed_without_clicking(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_passphrase_is_typed_without_clicking(qtbot: QtBot, tmp_path: Path) -> None:
     """The dialog opens with the cursor in the passphrase: a person types, presses Tab, types
     again and presses Enter (the language box above must not take the letters)."""
     dialog = UnlockDialog(tmp_path / "home", new=True)
@@ -184,4 +195,5 @@ def test_the_first_passphrase_is_typed_without_clicking(qtbot, tmp_path: Path) -
     type_keys(window, PASSPHRASE + "\t" + PASSPHRASE + "\n")
     qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=30_000)
     assert current_language() == "es"
+    assert dialog.ctx is not None
     dialog.ctx.close()

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.cases import get_case
@@ -12,11 +16,14 @@ from tests.ui.conftest import wait_idle
 from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor
 from ui.common.reference import load_reference
+from ui.common.tasks import TaskRunner
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.hearings_tab import HearingHistoryModel
 
 
-def answer_dialog(qtbot, monkeypatch, fill) -> list[HearingDialog]:  # type: ignore[no-untyped-def]
+def answer_dialog(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, fill: Callable[[HearingDialog], object]
+) -> list[HearingDialog]:
     """Replace the modal exec: fill the form, press Save, wait for the worker's answer."""
     seen: list[HearingDialog] = []
 
@@ -31,7 +38,7 @@ def answer_dialog(qtbot, monkeypatch, fill) -> list[HearingDialog]:  # type: ign
     return seen
 
 
-def test_history_model_passes_the_model_tester(qtmodeltester, ctx: AppContext) -> None:
+def test_history_model_passes_the_model_tester(qtmodeltester: ModelTester, ctx: AppContext) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 10)
     model = HearingHistoryModel(load_reference(ctx))
@@ -39,7 +46,9 @@ def test_history_model_passes_the_model_tester(qtmodeltester, ctx: AppContext) -
     qtmodeltester.check(model, force_py=True)
 
 
-def test_reschedule_keeps_both_dates_in_the_history(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reschedule_keeps_both_dates_in_the_history(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 10)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
@@ -62,7 +71,9 @@ def test_reschedule_keeps_both_dates_in_the_history(qtbot, ctx, runner, monkeypa
     assert [h.status for h in hearings] == ["postponed", "scheduled"]
 
 
-def test_a_refused_hearing_keeps_the_dialog_and_says_why(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_hearing_keeps_the_dialog_and_says_why(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
 
@@ -80,7 +91,9 @@ def test_a_refused_hearing_keeps_the_dialog_and_says_why(qtbot, ctx, runner, mon
     assert get_case(ctx, case.case.id).hearings == []
 
 
-def test_attended_verified_and_cancelled(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_attended_verified_and_cancelled(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 3)
     editor = new_editor(qtbot, ctx, runner, case.case.id)

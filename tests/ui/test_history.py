@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from tests.core.helpers import family
 from tests.ui.conftest import wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
 from ui.common.language import LanguageSwitcher
 from ui.common.reference import Reference, load_reference
+from ui.common.tasks import TaskRunner
 from ui.editor.case_editor import CaseEditor
+
+
+def child_text(item: QTreeWidgetItem, index: int) -> str:
+    child = item.child(index)
+    assert child is not None
+    return child.text(2)
 
 
 def rows(editor: CaseEditor) -> list[tuple[str, str, str, list[str]]]:
     tree = editor.history.tree
-    found = []
+    found: list[tuple[str, str, str, list[str]]] = []
     for i in range(tree.topLevelItemCount()):
-        item: QTreeWidgetItem = tree.topLevelItem(i)
-        children = [item.child(c).text(2) for c in range(item.childCount())]
+        item = tree.topLevelItem(i)
+        assert item is not None
+        children = [child_text(item, c) for c in range(item.childCount())]
         found.append((item.text(0), item.text(1), item.text(2), children))
     return found
 
 
-def test_history_shows_an_edit_with_who_and_old_to_new(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_history_shows_an_edit_with_who_and_old_to_new(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
     editor = CaseEditor(ctx, runner, load_reference(ctx) or Reference(), case.case.id)
     qtbot.addWidget(editor)

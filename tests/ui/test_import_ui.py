@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.services.search import count_cases
 from tests.ui.conftest import wait_idle
+from ui.common.tasks import TaskRunner
 from ui.window.importing import Importer
 
 
-def test_a_refused_file_is_explained_not_a_traceback(  # type: ignore[no-untyped-def]
-    qtbot, ctx, runner, tmp_path: Path, monkeypatch
+def test_a_refused_file_is_explained_not_a_traceback(
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = tmp_path / "albergue.csv"
     source.write_bytes("nombres;apellidos;Nombres\nAna;Ruiz;Eva\n".encode("utf-16-le"))
@@ -35,8 +43,12 @@ def test_a_refused_file_is_explained_not_a_traceback(  # type: ignore[no-untyped
     assert count_cases(ctx) == 0
 
 
-def test_the_preview_says_what_the_import_then_does(  # type: ignore[no-untyped-def]
-    qtbot, ctx, runner, tmp_path: Path, monkeypatch
+def test_the_preview_says_what_the_import_then_does(
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = tmp_path / "albergue.csv"
     source.write_text(
@@ -50,7 +62,9 @@ def test_the_preview_says_what_the_import_then_does(  # type: ignore[no-untyped-
     qtbot.addWidget(window)
     shown: list[str] = []
 
-    def question(_parent, _title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        _parent: object, _title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         shown.append(text)
         return QMessageBox.StandardButton.Yes
 
@@ -73,8 +87,8 @@ def test_the_preview_says_what_the_import_then_does(  # type: ignore[no-untyped-
     assert count_cases(ctx) == 1
 
 
-def test_a_court_to_be_confirmed_is_flagged_on_the_upcoming_board(  # type: ignore[no-untyped-def]
-    qtbot, ctx, runner, tmp_path: Path
+def test_a_court_to_be_confirmed_is_flagged_on_the_upcoming_board(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, tmp_path: Path
 ) -> None:
     from datetime import date, timedelta
 

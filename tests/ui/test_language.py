@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
@@ -15,6 +16,7 @@ from legalaid.services.risk import IncidentInput, RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import main_window, wait_idle
 from tests.ui.walk import foreign_texts, visible_texts
+from ui.editor.case_editor import CaseEditor
 from ui.editor.conflict import ConflictDialog
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.incident_dialog import IncidentDialog
@@ -25,7 +27,7 @@ from ui.window.main_window import MainWindow
 from ui.window.welcome import WelcomePanel
 
 
-def open_everything(qtbot, ctx: AppContext, window: MainWindow) -> list[QWidget]:  # type: ignore[no-untyped-def]
+def open_everything(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> list[QWidget]:
     case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
     hearing_id = hearing_in(ctx, case.case.id, 4)
     risk = add_assessment(
@@ -62,7 +64,7 @@ def open_everything(qtbot, ctx: AppContext, window: MainWindow) -> list[QWidget]
     return [window, editor, *dialogs]
 
 
-def switch(qtbot, window: MainWindow, code: str) -> None:  # type: ignore[no-untyped-def]
+def switch(qtbot: QtBot, window: MainWindow, code: str) -> None:
     window.set_language(code)
     expected = (
         "LegalAid — cases and hearings" if code == "en" else "LegalAid — expedientes y audiencias"
@@ -72,10 +74,12 @@ def switch(qtbot, window: MainWindow, code: str) -> None:  # type: ignore[no-unt
     wait_idle(qtbot, window.runner)
 
 
-def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_switching_language_leaves_no_text_of_the_other(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     windows = open_everything(qtbot, ctx, window)
-    returned_on = windows[1].household.returned_on  # a date the program shows, not one typed
+    editor = windows[1]
+    assert isinstance(editor, CaseEditor)
+    returned_on = editor.household.returned_on  # a date the program shows, not one typed
     returned_on.set_value(date(2026, 1, 14))
     assert returned_on.text() == "14 ene 2026"
     assert returned_on.readback.text() == "miércoles, 14 de enero de 2026"
@@ -97,7 +101,7 @@ def test_switching_language_leaves_no_text_of_the_other(qtbot, ctx: AppContext) 
     assert sorted(spanish_again) == sorted(spanish)  # nothing lost or left behind on the way
 
 
-def test_the_walk_would_notice_a_forgotten_string(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_walk_would_notice_a_forgotten_string(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QLabel, QVBoxLayout
 
     root = QWidget()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.home import open_home
 from tests.core.helpers import family
 from tests.ui.conftest import main_window, wait_idle
@@ -17,7 +20,9 @@ from ui.settings.settings_dialog import SettingsDialog
 PASSPHRASE = "una frase larga de prueba"
 
 
-def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
     case = family(ctx, given="Rosa", family_names="Peña Ibáñez")
     window = main_window(qtbot, ctx)
     window.cases.model.refresh()
@@ -40,7 +45,7 @@ def test_ctrl_l_hides_every_case_and_demo_mode_unlocks_without_passphrase(qtbot,
     assert window.stack.currentWidget() is window.views
 
 
-def test_idle_lock_needs_the_passphrase_and_keeps_typed_work(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_idle_lock_needs_the_passphrase_and_keeps_typed_work(qtbot: QtBot, tmp_path: Path) -> None:
     ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
     try:
         ctx.settings.staff_name = "Ana Tester"
@@ -83,7 +88,9 @@ def test_idle_lock_needs_the_passphrase_and_keeps_typed_work(qtbot, tmp_path: Pa
         ctx.close()
 
 
-def test_settings_for_lock_and_backups_are_checked_and_applied(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_settings_for_lock_and_backups_are_checked_and_applied(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = main_window(qtbot, ctx)
 
     def exec_(dialog: SettingsDialog) -> int:
@@ -114,7 +121,7 @@ def test_settings_for_lock_and_backups_are_checked_and_applied(qtbot, ctx, monke
     assert window.idle.timer.interval() == 5 * 60_000
 
 
-def test_lock_page_speaks_the_chosen_language(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_lock_page_speaks_the_chosen_language(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     window.lock()
     window.set_language("en")
@@ -126,7 +133,9 @@ def test_lock_page_speaks_the_chosen_language(qtbot, ctx) -> None:  # type: igno
     assert foreign_texts(visible_texts(window), "es") == []
 
 
-def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
     ctx = open_home(tmp_path / "enc", passphrase=PASSPHRASE)
@@ -165,7 +174,7 @@ def test_an_open_modal_dialog_is_covered_and_keeps_what_was_typed(qtbot, tmp_pat
         ctx.close()
 
 
-def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtbot: QtBot) -> None:
     from ui.security.lock import IdleWatcher
 
     watcher = IdleWatcher(5)
@@ -190,8 +199,8 @@ def test_a_long_job_counts_as_activity_and_its_end_restarts_the_idle_minutes(qtb
 
 
 def test_locked_with_a_hearing_dialog_open_the_passphrase_is_typed_where_it_shows(
-    qtbot, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     """The trial: locked while "Nueva audiencia" was open, the lock page in sight ignored the
     keyboard and the status bar said "Desbloqueado." The keys here go where a keyboard's go:
     to the window that has the keyboard focus."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.services.cases import CaseInput, get_case, update_case
 from legalaid.services.risk import RiskInput, add_assessment
 from tests.core.helpers import family, hearing_in
@@ -16,12 +18,15 @@ from tests.ui.test_history import rows
 from tests.ui.walk import visible_texts
 from ui.common.language import LanguageSwitcher
 from ui.common.reference import load_reference
+from ui.common.tasks import TaskRunner
 from ui.editor.conflict import comparison
 
 RAW = re.compile(r"\bes,en\b|America/|\b[a-z]+_[a-z_]+\b|\b(?:SYS|ELP|SDG|CAL|BRO|LRD|EGP|NOG)\b")
 
 
-def test_the_case_list_and_upcoming_name_the_crossing_and_court(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_list_and_upcoming_name_the_crossing_and_court(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
     case = family(ctx, crossing="ELP")
     hearing_in(ctx, case.case.id, 2, crossing="ELP", court="ELP")
     window = main_window(qtbot, ctx)
@@ -40,7 +45,9 @@ def test_the_case_list_and_upcoming_name_the_crossing_and_court(qtbot, ctx) -> N
     assert "El Paso" in lists and not [t for t in lists if RAW.search(t)], lists
 
 
-def test_hearings_history_and_conflicts_show_names_and_words(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_hearings_history_and_conflicts_show_names_and_words(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 9)
     add_assessment(

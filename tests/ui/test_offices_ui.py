@@ -6,18 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.home import open_home
 from legalaid.services.offices import identity_file, init_office
+from tests.ui.conftest import cell_text
 from tests.ui.keys import type_into
 from ui.common.language import LanguageSwitcher
-from ui.common.tasks import wait_for_all
+from ui.common.tasks import TaskRunner, wait_for_all
 from ui.exchange.offices_dialog import OfficesDialog
 
 
-def settle(qtbot, dialog: OfficesDialog) -> None:  # type: ignore[no-untyped-def]
+def settle(qtbot: QtBot, dialog: OfficesDialog) -> None:
     """The window's reads and writes run on workers: wait for them and their answers."""
     wait_for_all(30_000)
     qtbot.waitUntil(lambda: dialog.runner.active == 0)
@@ -34,8 +37,12 @@ def other_office(tmp_path: Path) -> tuple[Path, str]:
     return card, info.fingerprint
 
 
-def test_create_add_refuse_then_trust(  # type: ignore[no-untyped-def]
-    qtbot, ctx: AppContext, runner, other_office: tuple[Path, str], monkeypatch
+def test_create_add_refuse_then_trust(
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    other_office: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     card, their_fingerprint = other_office
     dialog = OfficesDialog(ctx, runner)
@@ -60,8 +67,8 @@ def test_create_add_refuse_then_trust(  # type: ignore[no-untyped-def]
     qtbot.mouseClick(dialog.add_button, _left())
     settle(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
-    assert dialog.table.item(0, 0).text() == "Casa del Migrante Mexicali"
-    assert dialog.table.item(0, 3).text() == "agregada, huella sin comparar"
+    assert cell_text(dialog.table, 0, 0) == "Casa del Migrante Mexicali"
+    assert cell_text(dialog.table, 0, 3) == "agregada, huella sin comparar"
 
     dialog.table.selectRow(0)
     wrong = their_fingerprint[:-1] + ("1" if their_fingerprint[-1] != "1" else "2")
@@ -69,7 +76,7 @@ def test_create_add_refuse_then_trust(  # type: ignore[no-untyped-def]
     qtbot.mouseClick(dialog.trust_button, _left())
     settle(qtbot, dialog)
     qtbot.waitUntil(lambda: "no corresponde" in dialog.message.text())
-    assert dialog.table.item(0, 3).text() == "agregada, huella sin comparar"
+    assert cell_text(dialog.table, 0, 3) == "agregada, huella sin comparar"
 
     dialog.table.selectRow(0)
     monkeypatch.setattr(
@@ -77,17 +84,15 @@ def test_create_add_refuse_then_trust(  # type: ignore[no-untyped-def]
     )
     qtbot.mouseClick(dialog.trust_button, _left())
     settle(qtbot, dialog)
-    qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "de confianza")
+    qtbot.waitUntil(lambda: cell_text(dialog.table, 0, 3) == "de confianza")
 
     LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
     QApplication.processEvents()
     assert dialog.windowTitle() == "Offices"
-    assert dialog.table.item(0, 3).text() == "trusted"
+    assert cell_text(dialog.table, 0, 3) == "trusted"
     assert dialog.trust_button.text() == "Compare and &trust…"
     assert "This office: Albergue Juventud 2000" in dialog.own_name.text()
 
 
-def _left():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
+def _left() -> Qt.MouseButton:
     return Qt.MouseButton.LeftButton

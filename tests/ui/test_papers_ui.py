@@ -7,11 +7,13 @@ import json
 from datetime import date, time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.documents import reminder_letter
@@ -20,6 +22,7 @@ from legalaid.settings import load_settings
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.test_upcoming_ui import panel_for, select_row
+from ui.common.tasks import TaskRunner
 from ui.editor.documents_tab import DocumentsTab
 from ui.printing import preview as preview_module
 from ui.printing.preview import PreviewDialog
@@ -40,8 +43,12 @@ def pdf_printer(path: Path) -> QPrinter:
 
 
 def test_a_past_report_time_and_no_phone_warn_and_ask_before_printing(
-    qtbot, ctx, runner, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     case = family(ctx)
     hearing_id = hearing_in(ctx, case.case.id, 0, time(0, 30))  # reported last night
     dialog = PreviewDialog(ctx, runner, reminder_letter(ctx, hearing_id))
@@ -53,7 +60,9 @@ def test_a_past_report_time_and_no_phone_warn_and_ask_before_printing(
     asked: list[str] = []
     answer = {"value": QMessageBox.StandardButton.No}
 
-    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answer["value"]
 
@@ -73,7 +82,13 @@ def test_a_past_report_time_and_no_phone_warn_and_ask_before_printing(
     assert row.action == "printed" and len(row.warnings) == 2
 
 
-def test_no_warning_no_question(qtbot, ctx, runner, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_warning_no_question(
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     case = family(with_phone(ctx))
     hearing_id = hearing_in(ctx, case.case.id, 5)
     dialog = PreviewDialog(ctx, runner, reminder_letter(ctx, hearing_id))
@@ -90,8 +105,12 @@ def test_no_warning_no_question(qtbot, ctx, runner, tmp_path, monkeypatch) -> No
 
 
 def test_the_documents_tab_follows_saves_and_prints_and_says_which(
-    qtbot, ctx, runner, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     case = family(with_phone(ctx))
     hearing_id = hearing_in(ctx, case.case.id, 5)
     tab = DocumentsTab(ctx, runner)
@@ -123,7 +142,9 @@ def test_the_documents_tab_follows_saves_and_prints_and_says_which(
     assert f"Guardado en {target}" in texts[1]
 
 
-def test_a_copied_message_is_logged_and_marked_out_of_date_later(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_a_copied_message_is_logged_and_marked_out_of_date_later(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(with_phone(ctx))
     hearing_in(ctx, case.case.id, 3)
     panel = panel_for(qtbot, ctx, runner)
@@ -136,7 +157,7 @@ def test_a_copied_message_is_logged_and_marked_out_of_date_later(qtbot, ctx, run
     assert (row.kind, row.action, row.outdated) == ("message", "copied", False)
 
 
-def type_through(window, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_through(window: QObject, text: str) -> None:
     """Key events posted to the window, as a keyboard delivers them (accents included)."""
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
@@ -145,7 +166,9 @@ def type_through(window, text: str) -> None:  # type: ignore[no-untyped-def]
     QCoreApplication.processEvents()
 
 
-def test_first_run_asks_once_who_prints_the_letters(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_first_run_asks_once_who_prints_the_letters(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked: list[object] = []
     monkeypatch.setattr(first_run.OrganisationDialog, "exec", lambda self: asked.append(self))
     assert first_run.ask_once(ctx, fresh=False) is False  # an existing home is not asked
@@ -154,7 +177,7 @@ def test_first_run_asks_once_who_prints_the_letters(qtbot, ctx, monkeypatch) -> 
     assert first_run.ask_once(ctx, fresh=True) is False  # already named (legalaid settings)
 
 
-def test_the_first_run_answers_are_typed_and_saved(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_run_answers_are_typed_and_saved(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.settings.staff_name = ""
     dialog = first_run.OrganisationDialog(ctx)
     qtbot.addWidget(dialog)

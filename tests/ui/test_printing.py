@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from legalaid.context import AppContext
@@ -21,6 +22,7 @@ from legalaid.services.demo import generate_demo
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
+from ui.common.tasks import TaskRunner
 from ui.printing import batch as batch_module
 from ui.printing import preview as preview_module
 from ui.printing.preview import PreviewDialog
@@ -35,8 +37,12 @@ def pdf_printer(path: Path) -> QPrinter:
 
 
 def test_preview_then_save_as_and_print(
-    qtbot, ctx: AppContext, runner, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     case = family(ctx)
     hearing_id = hearing_in(ctx, case.case.id, 5)
@@ -50,7 +56,7 @@ def test_preview_then_save_as_and_print(
     target.parent.mkdir()
     starts: list[str] = []
 
-    def save_name(parent, title, start, filter_):  # type: ignore[no-untyped-def]
+    def save_name(parent: object, title: str, start: str, filter_: str) -> tuple[str, str]:
         starts.append(start)
         return str(target), filter_
 
@@ -77,9 +83,12 @@ def folders(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The temporary folders the batch printer makes, in order."""
     made: list[Path] = []
     real = batch_module.private_dir
-    monkeypatch.setattr(
-        batch_module, "private_dir", lambda kind: made.append(Path(real(kind))) or made[-1]
-    )
+
+    def private_dir(kind: str) -> Path:
+        made.append(Path(real(kind)))
+        return made[-1]
+
+    monkeypatch.setattr(batch_module, "private_dir", private_dir)
     return made
 
 
@@ -92,7 +101,9 @@ def select_all_groups(panel: UpcomingPanel) -> None:
         )
 
 
-def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_batch_shows_progress_then_the_preview(
+    qtbot: QtBot, demo_ctx: AppContext, runner: TaskRunner
+) -> None:
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
     panel.show()
@@ -119,7 +130,9 @@ def test_batch_shows_progress_then_the_preview(qtbot, demo_ctx, runner) -> None:
     assert preview is not None and preview.pdf.pageCount() >= len(chosen)
 
 
-def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folders) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_batch_leaves_nothing_behind(
+    qtbot: QtBot, demo_ctx: AppContext, runner: TaskRunner, folders: list[Path]
+) -> None:
     panel = UpcomingPanel(demo_ctx, runner)
     qtbot.addWidget(panel)
     panel.days.set_code("30")
@@ -128,6 +141,7 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folder
     qtbot.mouseClick(panel.print_button, Qt.MouseButton.LeftButton)
     assert panel.batch.dialog is not None
     cancel = panel.batch.dialog.findChild(QPushButton)
+    assert cancel is not None
     assert cancel.text() == "Cancelar"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(panel.batch.finished, timeout=60_000) as result:
@@ -138,8 +152,13 @@ def test_a_cancelled_batch_leaves_nothing_behind(qtbot, demo_ctx, runner, folder
 
 
 def test_the_batch_preview_shows_its_file_and_removes_it_when_closed(
-    qtbot, demo_ctx, runner, tmp_path, monkeypatch, folders
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    demo_ctx: AppContext,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    folders: list[Path],
+) -> None:
     demo_ctx.settings.organisation.phone = "+52 664 123 4567"  # no warning to answer first
     window = QWidget()
     qtbot.addWidget(window)
@@ -191,7 +210,9 @@ def logged_files(ctx: AppContext, ids: list[str]) -> set[str]:
     return set(rows)
 
 
-def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     """The letters are laid out in worker processes: the window's own timer keeps firing
     while they work, and the result opens in a paged preview. (How long the longest stall is,
     for a batch of 1,000, is a figure of the benchmark, tests/benchmarks/bench_ui.py.)"""
@@ -210,9 +231,12 @@ def test_the_window_keeps_handling_events_while_a_batch_is_laid_out(qtbot, ctx, 
     timer.start()
     started = time.perf_counter()
     task = panel.batch.start(ids)
-    task.progressed.connect(
-        lambda done, total: done == total and laid_out.append(time.perf_counter())
-    )
+
+    def progressed(done: int, total: int) -> None:
+        if done == total:
+            laid_out.append(time.perf_counter())
+
+    task.progressed.connect(progressed)
     with qtbot.waitSignal(panel.batch.finished, timeout=180_000) as result:
         pass
     timer.stop()

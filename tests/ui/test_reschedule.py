@@ -3,21 +3,32 @@ date, asks about a past or far one; the live hearing ends on top of the history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.services.cases import get_case
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import press, type_into
 from tests.ui.test_case_editor import new_editor
+from ui.common.tasks import TaskRunner
+from ui.editor.case_editor import CaseEditor
 from ui.editor.hearing_dialog import HearingDialog
 
 
-def reschedule(qtbot, editor, monkeypatch, fill) -> HearingDialog:  # type: ignore[no-untyped-def]
+def reschedule(
+    qtbot: QtBot,
+    editor: CaseEditor,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[HearingDialog], object],
+) -> HearingDialog:
     """Press "Reschedule…"; ``fill`` types in the dialog; Return presses Save."""
     seen: list[HearingDialog] = []
 
@@ -37,10 +48,12 @@ def reschedule(qtbot, editor, monkeypatch, fill) -> HearingDialog:  # type: igno
     return seen[0]
 
 
-def questions(monkeypatch, answer: QMessageBox.StandardButton) -> list[str]:  # type: ignore[no-untyped-def]
+def questions(monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton) -> list[str]:
     asked: list[str] = []
 
-    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def question(
+        parent: object, title: str, text: str, *args: object, **kwargs: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return answer
 
@@ -49,8 +62,8 @@ def questions(monkeypatch, answer: QMessageBox.StandardButton) -> list[str]:  # 
 
 
 def test_saving_the_reschedule_dialog_untouched_changes_nothing(
-    qtbot, ctx, runner, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The trial: Save without changes made today the hearing and postponed the real one."""
     case = family(ctx)
     hearing_in(ctx, case.case.id, 40, at=time(8, 30))
@@ -76,7 +89,9 @@ def test_saving_the_reschedule_dialog_untouched_changes_nothing(
     ]
 
 
-def test_the_same_date_and_time_again_is_refused(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_date_and_time_again_is_refused(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 40, at=time(8, 30))
     [old] = get_case(ctx, case.case.id).hearings
@@ -99,7 +114,9 @@ def test_the_same_date_and_time_again_is_refused(qtbot, ctx, runner, monkeypatch
     assert still.status == "scheduled" and still.version == old.version
 
 
-def test_a_past_date_is_asked_about_and_a_no_saves_nothing(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_date_is_asked_about_and_a_no_saves_nothing(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 40)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
@@ -129,8 +146,8 @@ def test_a_past_date_is_asked_about_and_a_no_saves_nothing(qtbot, ctx, runner, m
 
 
 def test_after_a_reschedule_to_an_earlier_day_the_live_hearing_is_on_top(
-    qtbot, ctx, runner, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 60)
     editor = new_editor(qtbot, ctx, runner, case.case.id)

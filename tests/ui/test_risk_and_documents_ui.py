@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.services.risk import list_assessments
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
 from tests.ui.keys import type_into
 from tests.ui.test_case_editor import new_editor, type_text
+from ui.common.tasks import TaskRunner
 from ui.editor.incident_dialog import IncidentDialog
 
 
-def previews() -> list:  # type: ignore[type-arg]
+def previews() -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
 
 
-def test_risk_assessment_needs_consent_for_sensitive_factors(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_risk_assessment_needs_consent_for_sensitive_factors(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     risk = editor.risk
@@ -40,7 +46,9 @@ def test_risk_assessment_needs_consent_for_sensitive_factors(qtbot, ctx, runner)
     assert risk.which.currentText().endswith("Ana Tester")
 
 
-def test_incidents_are_added_to_a_saved_assessment(qtbot, ctx, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_incidents_are_added_to_a_saved_assessment(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = family(ctx)
     editor = new_editor(qtbot, ctx, runner, case.case.id)
     assert not editor.risk.incident_button.isEnabled()
@@ -64,7 +72,9 @@ def test_incidents_are_added_to_a_saved_assessment(qtbot, ctx, runner, monkeypat
     assert editor.risk.incidents.item(0).text() == "14 de febrero de 2026 · Extorsión · Matamoros"
 
 
-def test_documents_of_a_case_open_in_the_preview(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_documents_of_a_case_open_in_the_preview(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 6)
     editor = new_editor(qtbot, ctx, runner, case.case.id)

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
+from legalaid.context import AppContext
 from legalaid.home import open_home
 from legalaid.services.cases import get_case
 from tests.conftest import SCREENS
@@ -33,6 +35,7 @@ from tests.ui.keys import press, type_into
 from tests.ui.test_case_editor import new_editor
 from ui.common.prefs import Prefs
 from ui.common.reference import load_reference
+from ui.common.tasks import TaskRunner
 from ui.editor.conflict import ConflictDialog
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.incident_dialog import IncidentDialog
@@ -77,7 +80,7 @@ def _scrolled(widget: QWidget, window: QWidget) -> bool:
     return False
 
 
-def shown(qtbot, window: QWidget) -> QWidget:  # type: ignore[no-untyped-def]
+def shown(qtbot: QtBot, window: QWidget) -> QWidget:
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -88,7 +91,9 @@ def test_the_tests_run_on_a_laptop_screen() -> None:
     assert (area().width(), area().height()) == (width, height)
 
 
-def test_main_window_and_case_window_fit_with_their_buttons(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_main_window_and_case_window_fit_with_their_buttons(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx, children=7)  # eight people: a long form
     hearing_in(ctx, case.case.id, 5)
     window = main_window(qtbot, ctx)
@@ -112,7 +117,7 @@ def test_main_window_and_case_window_fit_with_their_buttons(qtbot, ctx, runner) 
     assert outside(window) == []
 
 
-def test_a_window_saved_on_a_bigger_screen_comes_back_inside(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_a_window_saved_on_a_bigger_screen_comes_back_inside(qtbot: QtBot, ctx: AppContext) -> None:
     big = QMainWindow()
     big.setGeometry(300, 200, 1880, 1040)  # as saved on a 1920x1080 screen
     Prefs(ctx).save_geometry("main", big.saveGeometry())
@@ -120,7 +125,9 @@ def test_a_window_saved_on_a_bigger_screen_comes_back_inside(qtbot, ctx) -> None
     assert outside(window) == []
 
 
-def test_dialogs_fit_even_when_they_show_every_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_dialogs_fit_even_when_they_show_every_message(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 5)
     reference = load_reference(ctx)
@@ -149,7 +156,9 @@ def test_dialogs_fit_even_when_they_show_every_message(qtbot, ctx, runner) -> No
     assert outside(conflict) == []
 
 
-def test_the_preview_fits_with_save_and_print(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_preview_fits_with_save_and_print(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 5)
     letter = papers.reminder_for_case(ctx, case.case.id)
@@ -160,7 +169,7 @@ def test_the_preview_fits_with_save_and_print(qtbot, ctx, runner) -> None:  # ty
     assert "Ctrl+S" in preview.keys_hint.text() and preview.keys_hint.isVisible()
 
 
-def test_first_run_and_safety_dialogs_fit(qtbot, tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_first_run_and_safety_dialogs_fit(qtbot: QtBot, tmp_path: Path, runner: TaskRunner) -> None:
     for dialog in (
         UnlockDialog(tmp_path / "new", new=True),
         UnlockDialog(tmp_path / "old", new=False),
@@ -190,7 +199,7 @@ def test_the_same_on_a_1280x720_screen(tmp_path: Path) -> None:
     assert " passed" in result.stdout and "1 skipped" in result.stdout
 
 
-def test_encrypted_first_run_window_fits(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_encrypted_first_run_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
     ctx = open_home(tmp_path / "home", unencrypted=True)
     try:
         window = main_window(qtbot, ctx)

@@ -90,7 +90,7 @@ def test_first_rows_come_before_the_orm_and_the_rest_loads_behind(demo_ctx: AppC
 def test_pyside_is_told_which_modules_use_it_instead_of_reading_them() -> None:
     from ui import startup
 
-    known = sys.modules["shibokensupport.feature"].pyside_feature_dict  # type: ignore[attr-defined]
+    known = sys.modules["shibokensupport.feature"].pyside_feature_dict
     # they use PySide6
     assert known["ui.window.main_window"] == 0 and known["ui.editor.case_editor"] == 0
     assert known["legalaid.documents.batch"] == -1 and known["legalaid.db"] == -1  # never

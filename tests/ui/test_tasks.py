@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
+
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services import ops
@@ -15,13 +18,13 @@ from tests.ui.conftest import main_window, wait_idle
 from ui.common.tasks import Control, TaskRunner
 
 
-def test_commands_run_one_at_a_time_in_the_order_asked(qtbot, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+def test_commands_run_one_at_a_time_in_the_order_asked(qtbot: QtBot, runner: TaskRunner) -> None:
     running: list[int] = []
     overlaps: list[int] = []
     order: list[int] = []
     lock = threading.Lock()
 
-    def command(number: int) -> object:
+    def command(number: int) -> Callable[[Control], int]:
         def work(_control: Control) -> int:
             with lock:
                 if running:
@@ -41,7 +44,7 @@ def test_commands_run_one_at_a_time_in_the_order_asked(qtbot, runner: TaskRunner
     assert overlaps == [] and order == list(range(8))
 
 
-def test_queries_run_side_by_side(qtbot, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+def test_queries_run_side_by_side(qtbot: QtBot, runner: TaskRunner) -> None:
     both_in = threading.Barrier(2, timeout=10)
 
     def query(_control: Control) -> bool:
@@ -55,7 +58,9 @@ def test_queries_run_side_by_side(qtbot, runner: TaskRunner) -> None:  # type: i
     assert answers == [True, True]
 
 
-def test_what_a_command_changed_is_announced_before_its_answer(qtbot, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+def test_what_a_command_changed_is_announced_before_its_answer(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
     heard: list[object] = []
     runner.changed.connect(lambda changes: heard.append(changes))
     change = OpChanges.of(ops.HEARING, case="c1")
@@ -68,7 +73,7 @@ def test_what_a_command_changed_is_announced_before_its_answer(qtbot, runner: Ta
     assert heard == [change, ("done", change), saved.changes]
 
 
-def test_the_window_lists_refresh_from_an_announced_change(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_lists_refresh_from_an_announced_change(qtbot: QtBot, ctx: AppContext) -> None:
     window = main_window(qtbot, ctx)
     generate_demo(ctx, 3, seed=5)  # written behind the window's back
     window.runner.announce(OpChanges.of(ops.SETTINGS))  # a kind no list shows
@@ -79,7 +84,9 @@ def test_the_window_lists_refresh_from_an_announced_change(qtbot, ctx: AppContex
     qtbot.waitUntil(lambda: window.counts.text().startswith("3"), timeout=10_000)
 
 
-def test_an_open_case_window_reads_its_case_again_unless_typed_in(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_case_window_reads_its_case_again_unless_typed_in(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
     from legalaid.services.case_edit import edit_case
     from tests.core.helpers import family
     from tests.ui.keys import type_into

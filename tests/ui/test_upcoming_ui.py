@@ -4,16 +4,20 @@ from datetime import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from legalaid.context import AppContext
 from legalaid.services.upcoming import upcoming
 from tests.core.helpers import family, hearing_in
 from tests.ui.conftest import wait_idle
+from ui.common.tasks import TaskRunner
+from ui.printing.preview import PreviewDialog
 from ui.upcoming.panel import UpcomingPanel
 from ui.upcoming.upcoming_model import FLAG_COLUMN, UpcomingModel
 
 
-def panel_for(qtbot, ctx: AppContext, runner) -> UpcomingPanel:  # type: ignore[no-untyped-def]
+def panel_for(qtbot: QtBot, ctx: AppContext, runner: TaskRunner) -> UpcomingPanel:
     panel = UpcomingPanel(ctx, runner)
     qtbot.addWidget(panel)
     panel.show()
@@ -30,18 +34,20 @@ def select_row(panel: UpcomingPanel, group: int, row: int) -> None:
     )
 
 
-def test_model_passes_the_model_tester(qtmodeltester, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_model_passes_the_model_tester(qtmodeltester: ModelTester, demo_ctx: AppContext) -> None:
     model = UpcomingModel()
     model.set_rows(upcoming(demo_ctx, 14))
     assert model.hearing_count() > 0 and model.rowCount() > 1
     qtmodeltester.check(model, force_py=True)
 
 
-def test_empty_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_empty_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(UpcomingModel(), force_py=True)
 
 
-def test_grouped_by_date_and_crossing_ordered_by_report_time(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_grouped_by_date_and_crossing_ordered_by_report_time(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     late, early = family(ctx, a_number=None), family(ctx, a_number=None, crossing="ELP")
     hearing_in(ctx, late.case.id, 2, at=time(13, 0))
     hearing_in(ctx, late.case.id, 3, at=time(8, 0))
@@ -54,7 +60,7 @@ def test_grouped_by_date_and_crossing_ordered_by_report_time(qtbot, ctx, runner)
     assert panel.summary.text().startswith("3 audiencias · 3 sin verificar")
 
 
-def test_flags_are_visible_at_a_glance(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_flags_are_visible_at_a_glance(qtbot: QtBot, ctx: AppContext, runner: TaskRunner) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 1)
     panel = panel_for(qtbot, ctx, runner)
@@ -68,7 +74,7 @@ def test_flags_are_visible_at_a_glance(qtbot, ctx, runner) -> None:  # type: ign
     assert panel.model.hearing_index(0, 0, FLAG_COLUMN).data() == ""
 
 
-def test_copy_the_household_message(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_copy_the_household_message(qtbot: QtBot, ctx: AppContext, runner: TaskRunner) -> None:
     case = family(ctx, given="Iñaki")
     hearing_in(ctx, case.case.id, 3)
     panel = panel_for(qtbot, ctx, runner)
@@ -86,7 +92,9 @@ def test_copy_the_household_message(qtbot, ctx, runner) -> None:  # type: ignore
     assert "hearing" in QApplication.clipboard().text().lower()
 
 
-def test_daily_crossing_list_opens_in_the_preview(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_daily_crossing_list_opens_in_the_preview(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     case = family(ctx)
     hearing_in(ctx, case.case.id, 2)
     panel = panel_for(qtbot, ctx, runner)
@@ -94,10 +102,13 @@ def test_daily_crossing_list_opens_in_the_preview(qtbot, ctx, runner) -> None:  
     qtbot.mouseClick(panel.list_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, runner)
     previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "previewDialog"]
-    assert previews and previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
+    assert previews and isinstance(previews[-1], PreviewDialog)
+    assert previews[-1].isVisible() and previews[-1].pdf.pageCount() >= 1
 
 
-def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_summary_counts_read_in_the_interface_language(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     from ui.upcoming.upcoming_model import Listing
 
     panel = panel_for(qtbot, ctx, runner)
@@ -106,7 +117,9 @@ def test_the_summary_counts_read_in_the_interface_language(qtbot, ctx, runner) -
     assert panel.model.rowCount() == 0
 
 
-def test_the_rows_read_in_the_new_language_after_a_switch(qtbot, ctx, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_rows_read_in_the_new_language_after_a_switch(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
     from ui.common.language import LanguageSwitcher
 
     case = family(ctx)

@@ -48,7 +48,9 @@ def _catalog_strings(lang: str) -> frozenset[str]:
             for message in read_po(handle):
                 if not message.id:
                     continue
-                strings = message.string if isinstance(message.string, tuple) else [message.string]
+                strings = (
+                    [message.string] if isinstance(message.string, str) else message.string or ()
+                )
                 found.update(s for s in strings if s)
     return frozenset(found)
 
