@@ -34,3 +34,11 @@ def blocked_hearings(conn: Any, hearings: Iterable[tuple[str, str]]) -> set[str]
     hearings_in = {row_id for table, row_id, _case in rows if table == "hearing"}
     cases_in = {case for table, _row, case in rows if table == "person"}
     return {h for h, case in pairs if h in hearings_in or case in cases_in}
+
+
+def count_open_conflicts(ctx: Any) -> int:
+    """Open conflicts between offices, on a plain read connection: the status bar counts them
+    while the ORM is still loading on another thread (no SQLAlchemy import here)."""
+    with ctx.db.query() as conn:
+        row = conn.execute("SELECT count(*) FROM conflict WHERE state = 'open'").fetchone()
+    return int(row[0])

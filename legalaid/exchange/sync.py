@@ -973,12 +973,6 @@ class ConflictView:
         }
 
 
-def count_open_conflicts(ctx: AppContext) -> int:
-    with ctx.db.query() as conn:
-        row = conn.execute("SELECT count(*) FROM conflict WHERE state = 'open'").fetchone()
-    return int(row[0])
-
-
 @dataclass(frozen=True)
 class FileRecord:
     """One exchange file written or read, for the history a person sees."""

@@ -84,6 +84,6 @@ class StatusCounts(QObject):
 
 def _conflicts(ctx: AppContext) -> int:
     """Open conflicts between offices (none on a database from before the exchange)."""
-    from legalaid.exchange.sync import count_open_conflicts
+    from legalaid.exchange.blocking import count_open_conflicts
 
     return count_open_conflicts(ctx)
