@@ -236,6 +236,7 @@ class Database:
     """One SQLite database file: engine, sessions, plain read connections and migrations."""
 
     QUERY_POOL = 4  # idle read connections kept open (a few worker threads read at once)
+    CLOSED_MESSAGE = CLOSED
     dialect = "sqlite"  # the server's database says "postgresql" (legalaid.services.sql)
 
     def __init__(self, path: Path, key: bytes | None = None) -> None:
@@ -336,16 +337,11 @@ class Database:
         """
         with self._lock:
             if self._closed:
-                raise StorageError(CLOSED)
+                raise StorageError(self.CLOSED_MESSAGE)
             conn = self._idle.pop() if self._idle else None
         with self._mapped_errors():
             if conn is None:
-                conn = open_raw(self.path, self._key, any_thread=True)
-                try:
-                    _configure(conn)
-                except BaseException:
-                    conn.close()
-                    raise
+                conn = self._new_query_connection()
             try:
                 yield conn
             except BaseException:
@@ -357,6 +353,16 @@ class Database:
                 conn = None
         if conn is not None:
             conn.close()
+
+    def _new_query_connection(self) -> Any:
+        """A new pooled read connection (the server's database opens its own kind)."""
+        conn = open_raw(self.path, self._key, any_thread=True)
+        try:
+            _configure(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:

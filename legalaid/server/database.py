@@ -84,27 +84,11 @@ class ServerDatabase(Database):
             )
         return self._engine
 
-    @contextmanager
-    def query(self) -> Iterator[Any]:
+    CLOSED_MESSAGE = N_("The connection to the server was closed.")
+
+    def _new_query_connection(self) -> Any:
         """A plain connection for hand-written reads (autocommit: one snapshot a statement)."""
-        with self._lock:
-            if self._closed:
-                raise StorageError(N_("The connection to the server was closed."))
-            conn = self._idle.pop() if self._idle else None
-        with self._mapped_errors():
-            if conn is None:
-                conn = PgConnection(self.connect_raw(autocommit=True))
-            try:
-                yield conn
-            except BaseException:
-                conn.close()
-                raise
-        with self._lock:
-            if len(self._idle) < self.QUERY_POOL and not self._closed:
-                self._idle.append(conn)
-                conn = None
-        if conn is not None:
-            conn.close()
+        return PgConnection(self.connect_raw(autocommit=True))
 
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:

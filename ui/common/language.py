@@ -1,4 +1,4 @@
-"""Switching the interface language while the app runs (stack notes, section 1).
+"""Switching the interface language while the app runs.
 
 gettext catalogs for our strings (legalaid.i18n reads them at call time), a QTranslator with
 Qt's own Spanish (dialog buttons, context menus), and the locale of every window (month names
