@@ -368,6 +368,7 @@ def cmd_server_backup(args: argparse.Namespace) -> int:
     from legalaid.server.connect import describe
 
     url = args.server
+    _sweep_desk(args.home)
     db = _server_db(url)
     try:
         dbname = describe(url).rsplit("/", 1)[-1] or "legalaid"
@@ -390,6 +391,20 @@ def cmd_server_backup(args: argparse.Namespace) -> int:
         % {"path": done.path, "tables": done.tables, "rows": done.rows, "risk": done.risk_rows}
     )
     return 0
+
+
+def _sweep_desk(home: str | None) -> None:
+    """What a killed backup left in the desk's folders goes; this one's temporary file is
+    noted there, so a kill is swept by the next run."""
+    from legalaid.files import sweep_pending, use_pending_folder
+    from legalaid.home import _ensure_writable_home
+    from legalaid.leftovers import alive
+    from legalaid.paths import HomePaths, resolve_home
+
+    paths = HomePaths(resolve_home(home))
+    _ensure_writable_home(paths.root)
+    sweep_pending(paths.pending, alive)
+    use_pending_folder(paths.pending)
 
 
 def cmd_server_restore(args: argparse.Namespace) -> int:
