@@ -147,6 +147,7 @@ def table_grants_sql(tables: list[str]) -> list[str]:
         else:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {VOLUNTEER}")
     statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {VOLUNTEER}")
+    statements.append(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {OPERATOR}")
     return statements
 
 

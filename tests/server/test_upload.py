@@ -40,7 +40,7 @@ def run(office: Office, user: str, desk: Path, *args: str, lang: str = "en",
 
 
 def laptop(folder: Path, *, given: str = "José", prefix: str | None = "TIJ",
-           passphrase: str | None = None) -> Path:  # fmt: skip
+           passphrase: str | None = None, numbers: str = "TIJ") -> Path:  # fmt: skip
     """A laptop home with a household, a hearing, a risk assessment with an incident, an
     edit (change heads), a documents log entry and, with ``prefix``, an office identity."""
     from legalaid.home import open_home
@@ -57,6 +57,7 @@ def laptop(folder: Path, *, given: str = "José", prefix: str | None = "TIJ",
         ctx = open_home(folder, unencrypted=True)
     try:
         ctx.settings.staff_name = "Ana Laptop"
+        ctx.settings.office_prefix = numbers
         if prefix:
             init_office(ctx, f"Albergue {prefix}", prefix)
         case = family(ctx, given=given, a_number=None).case
@@ -163,28 +164,19 @@ def test_only_an_administrator_uploads(fresh: Office, tmp_path: Path) -> None:
 
 def test_a_second_home_joins_and_a_colliding_one_is_refused(fresh: Office, tmp_path: Path) -> None:
     first = laptop(tmp_path / "one", prefix="TIJ")
-    second = laptop(tmp_path / "two", prefix=None, given="Rosa")
+    second = laptop(tmp_path / "two", prefix=None, given="Rosa", numbers="MXL")
     copy = tmp_path / "copy"
     shutil.copytree(first, copy)
     assert run(fresh, fresh.admin, tmp_path / "d", "server", "upload", "--home", str(first),
                unencrypted=True).returncode == 0  # fmt: skip
-    # Another home whose case numbers do not collide either: TIJ-...-0001 twice would.
-    from legalaid.home import open_home
-
-    ctx = open_home(second, unencrypted=True)
-    with ctx.db.write() as session:
-        from sqlmodel import select
-
-        from legalaid.models import Case
-
-        for case in session.exec(select(Case)).all():
-            case.case_number = case.case_number.replace("-0001", "-0901")
-    ctx.close()
+    # Another home, whose case numbers (MXL-...) do not collide either.
     joined = run(fresh, fresh.admin, tmp_path / "d", "server", "upload", "--home", str(second),
                  unencrypted=True)  # fmt: skip
     assert joined.returncode == 0, joined.stderr
     assert len(server_rows(fresh)["case"]) == 2
     # A copy of the first home, changed since (a new device): its old rows collide.
+    from legalaid.home import open_home
+
     ctx = open_home(copy, unencrypted=True)
     from legalaid.services.case_edit import edit_case
     from legalaid.services.search import search_cases
