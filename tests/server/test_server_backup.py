@@ -105,9 +105,11 @@ def test_a_backup_is_complete_sealed_and_an_administrators(served: Office, tmp_p
     assert b"TABLE DATA public risk_assessment" in listed.stdout
     assert json.loads(key.read_text())["format"] == "legalaid-office-backup-key-1"
     # The administrator's login itself still reads no risk data (only the operator role does).
-    with psycopg.connect(served.url(served.admin)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("SELECT count(*) FROM risk_assessment")
+    with (
+        psycopg.connect(served.url(served.admin)) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("SELECT count(*) FROM risk_assessment")
 
 
 def test_restore_verifies_then_swaps(served: Office, tmp_path: Path) -> None:
@@ -140,7 +142,8 @@ def test_a_damaged_or_foreign_file_is_refused(served: Office, tmp_path: Path) ->
     superuser = served.cluster.url(served.dbname)
     data = backup.read_bytes()
     tampered = tmp_path / "tampered"
-    tampered.write_bytes(data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 1]) + data[len(data) // 2 + 1 :])
+    middle = len(data) // 2
+    tampered.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :])
     truncated = tmp_path / "truncated"
     truncated.write_bytes(data[: len(data) - 100])
     other = tmp_path / "other.key"
@@ -188,7 +191,7 @@ def test_restore_killed_at_every_step_keeps_the_live_database(
 def test_backup_killed_at_every_step_leaves_no_file(served: Office, tmp_path: Path) -> None:
     from legalaid.server.backup import BACKUP_STEPS
 
-    key, _first = key_and_backup(served, tmp_path)
+    key_and_backup(served, tmp_path)
     out = tmp_path / "later"
     out.mkdir()
     for step in BACKUP_STEPS:

@@ -34,9 +34,8 @@ def run(office: Office, user: str, desk: Path, *args: str, lang: str = "en",
     url = office.url(user, password=False)
     flags = ["--unencrypted"] if unencrypted else []
     command = [sys.executable, "-m", "legalaid", *flags, "--home", str(desk), "--server", url]
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, env=environ, timeout=180, stdin=subprocess.DEVNULL
-    )
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=environ,
+                          timeout=180, stdin=subprocess.DEVNULL)  # fmt: skip
 
 
 def laptop(folder: Path, *, given: str = "José", prefix: str | None = "TIJ",
@@ -71,7 +70,7 @@ def laptop(folder: Path, *, given: str = "José", prefix: str | None = "TIJ",
         edit_case(ctx, case.case_number, ["notes=llamar el lunes"])
         record_documents(
             ctx,
-            [DocumentLogEntry(actor="Ana Laptop", kind="risk_note", case_id=case.id, sha256="0" * 64)],
+            [DocumentLogEntry(actor="Ana", kind="risk_note", case_id=case.id, sha256="0" * 64)],
         )
     finally:
         ctx.close()
@@ -82,8 +81,10 @@ def home_rows(folder: Path, passphrase: str | None = None) -> dict[str, dict[Any
     from legalaid.home import open_home
     from legalaid.server.upload import _key, _tables, read_home
 
-    ctx = open_home(folder, passphrase=passphrase) if passphrase else open_home(
-        folder, unencrypted=True
+    ctx = (
+        open_home(folder, passphrase=passphrase)
+        if passphrase
+        else open_home(folder, unencrypted=True)
     )
     try:
         rows = read_home(ctx)
@@ -119,7 +120,9 @@ def fresh(office: Office) -> Office:
     return office
 
 
-def test_an_encrypted_laptop_home_arrives_whole_and_only_once(fresh: Office, tmp_path: Path) -> None:
+def test_an_encrypted_laptop_home_arrives_whole_and_only_once(
+    fresh: Office, tmp_path: Path
+) -> None:
     passfile = tmp_path / "pass.txt"
     passfile.write_text(PASS + "\n", encoding="utf-8")
     home = laptop(tmp_path / "laptop", passphrase=PASS)
