@@ -285,6 +285,7 @@ def _server_db(url: str) -> Any:
 
 def cmd_upload(args: argparse.Namespace, url: str) -> int:
     from legalaid.cli import open_context
+    from legalaid.formatting import number
     from legalaid.home import HomeState, home_state
     from legalaid.server.upload import upload_home
 
@@ -294,6 +295,7 @@ def cmd_upload(args: argparse.Namespace, url: str) -> int:
         )
     db = _server_db(url)
     try:
+        _require_admin(db)  # before the laptop's passphrase is asked
         laptop = open_context(
             argparse.Namespace(home=args.upload_home, server=None, unencrypted=args.unencrypted)
         )
@@ -305,11 +307,11 @@ def cmd_upload(args: argparse.Namespace, url: str) -> int:
         db.dispose()
     print(
         ngettext(
-            "Uploaded %(rows)d record from %(home)s to the server, verified row by row.",
-            "Uploaded %(rows)d records from %(home)s to the server, verified row by row.",
+            "Uploaded %(rows)s record from %(home)s to the server, verified row by row.",
+            "Uploaded %(rows)s records from %(home)s to the server, verified row by row.",
             done.rows,
         )
-        % {"rows": done.rows, "home": args.upload_home}
+        % {"rows": number(done.rows), "home": args.upload_home}
     )
     if done.office:
         print(
@@ -320,6 +322,16 @@ def cmd_upload(args: argparse.Namespace, url: str) -> int:
             % {"office": done.office}
         )
     return 0
+
+
+def _require_admin(db: Any) -> None:
+    from legalaid.server.backup import require_operator
+
+    conn = db.connect_raw(autocommit=True)
+    try:
+        require_operator(conn)
+    finally:
+        conn.close()
 
 
 def cmd_backup_key(args: argparse.Namespace, url: str) -> int:
@@ -363,6 +375,7 @@ def cmd_server_backup(args: argparse.Namespace) -> int:
     """``legalaid --server URL backup [-o FILE]``: an encrypted dump of the whole server."""
     from datetime import UTC, datetime
 
+    from legalaid.formatting import number
     from legalaid.paths import HomePaths, resolve_home
     from legalaid.server import backup
     from legalaid.server.connect import describe
@@ -385,10 +398,15 @@ def cmd_server_backup(args: argparse.Namespace) -> int:
         db.dispose()
     print(
         _(
-            "Backup of the server written to %(path)s: %(tables)d tables, %(rows)d rows "
-            "(%(risk)d risk rows), encrypted with the office's backup key."
+            "Backup of the server written to %(path)s: %(tables)s tables, %(rows)s rows "
+            "(%(risk)s risk rows), encrypted with the office's backup key."
         )
-        % {"path": done.path, "tables": done.tables, "rows": done.rows, "risk": done.risk_rows}
+        % {
+            "path": done.path,
+            "tables": number(done.tables),
+            "rows": number(done.rows),
+            "risk": number(done.risk_rows),
+        }
     )
     return 0
 
@@ -409,7 +427,10 @@ def _sweep_desk(home: str | None) -> None:
 
 def cmd_server_restore(args: argparse.Namespace) -> int:
     """``legalaid --server URL restore FILE (--office-key FILE | --key-home DIR)``."""
+    from datetime import datetime
+
     from legalaid.cli import open_context
+    from legalaid.formatting import clock_with_zone, medium_date, number
     from legalaid.server import backup
 
     if args.office_key is not None:
@@ -430,17 +451,18 @@ def cmd_server_restore(args: argparse.Namespace) -> int:
             )
         )
     done = backup.restore_server(args.server, args.file, key)
+    made = datetime.fromisoformat(done.made_at)
     print(
         _(
             "The server's database %(database)s was restored from %(file)s (made %(made)s): "
-            "%(rows)d rows, verified. The database as it was is kept as %(kept)s; drop it "
+            "%(rows)s rows, verified. The database as it was is kept as %(kept)s; drop it "
             "when it is no longer needed."
         )
         % {
             "database": done.database,
             "file": args.file,
-            "made": done.made_at,
-            "rows": done.rows,
+            "made": f"{medium_date(made.date())} {clock_with_zone(made, 'UTC')}",
+            "rows": number(done.rows),
             "kept": done.kept_as,
         }
     )

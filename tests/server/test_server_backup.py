@@ -203,3 +203,23 @@ def test_backup_killed_at_every_step_leaves_no_file(served: Office, tmp_path: Pa
     done = run(served, served.admin, tmp_path / "desk", "backup", "-o", str(out / "ok.labackup"))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["ok.labackup"]  # the kills' files swept
+
+
+def test_a_server_without_an_office_gets_one_for_its_backups(
+    office: Office, tmp_path: Path
+) -> None:
+    from legalaid.server.backup import read_key_file, read_manifest
+
+    with office.superuser() as conn:
+        conn.execute("DELETE FROM office_secret")
+        conn.execute("DELETE FROM office")
+    desk, key, out = tmp_path / "desk", tmp_path / "office.key", tmp_path / "b.labackup"
+    none = run(office, office.admin, desk, "backup", "-o", str(out))
+    assert none.returncode == 1 and "no office identity" in none.stderr, none.stderr
+    made = run(office, office.admin, desk, "server", "backup-key", "--name", "Casa del Migrante",
+               "--prefix", "CDM", "-o", str(key))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert read_key_file(key).name == "Casa del Migrante"
+    done = run(office, office.admin, desk, "backup", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert read_manifest(out, read_key_file(key))["tables"]["office"][0] == 1
