@@ -8,29 +8,19 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.server.conftest import PASSWORD, Office
-from tests.server.test_upload import KILLED, laptop, run
+from tests.server.conftest import Office
+from tests.server.test_upload import KILLED, invoke, laptop, run
 
 
 def run_url(url: str, desk: Path, *args: str, lang: str = "en", fault: str | None = None,
             unencrypted: bool = False) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    environ = {**os.environ, "LANG": "es_MX.UTF-8" if lang == "es" else "en_US.UTF-8"}
-    environ.update(LC_ALL="", LC_MESSAGES="", PGPASSWORD=PASSWORD)
-    for name in [n for n in environ if n.startswith("LEGALAID_")] + ["PGPASSFILE", "PGUSER"]:
-        environ.pop(name, None)
-    if fault:
-        environ["LEGALAID_FAULT"] = fault
-    flags = ["--unencrypted"] if unencrypted else []
-    command = [sys.executable, "-m", "legalaid", *flags, "--home", str(desk), "--server", url]
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=environ,
-                          timeout=180, stdin=subprocess.DEVNULL)  # fmt: skip
+    return invoke(url, desk, *args, lang=lang, fault=fault, unencrypted=unencrypted)
 
 
 def count(office: Office, table: str) -> int:

@@ -23,19 +23,59 @@ PASS = "una frase larga y segura"
 def run(office: Office, user: str, desk: Path, *args: str, lang: str = "en",
         fault: str | None = None, passfile: Path | None = None,
         unencrypted: bool = False) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    environ = {**os.environ, "LANG": "es_MX.UTF-8" if lang == "es" else "en_US.UTF-8"}
-    environ.update(LC_ALL="", LC_MESSAGES="", PGPASSWORD=PASSWORD)
-    for name in [n for n in environ if n.startswith("LEGALAID_")] + ["PGPASSFILE", "PGUSER"]:
-        environ.pop(name, None)
-    if fault:
-        environ["LEGALAID_FAULT"] = fault
+    """``legalaid --home DESK --server URL-of-USER ARGS``."""
+    url = office.url(user, password=False)
+    return invoke(url, desk, *args, lang=lang, fault=fault, passfile=passfile,
+                  unencrypted=unencrypted)  # fmt: skip
+
+
+def invoke(url: str, desk: Path, *args: str, lang: str = "en", fault: str | None = None,
+           passfile: Path | None = None,
+           unencrypted: bool = False) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """The command in this process (its exit status and output), or with ``fault`` in a
+    process of its own that the fault kills."""
+    flags = ["--unencrypted"] if unencrypted else []
+    argv = [*flags, "--lang", lang, "--home", str(desk), "--server", url, *args]
+    environ = {"PGPASSWORD": PASSWORD}
     if passfile:
         environ["LEGALAID_PASSPHRASE_FILE"] = str(passfile)
-    url = office.url(user, password=False)
-    flags = ["--unencrypted"] if unencrypted else []
-    command = [sys.executable, "-m", "legalaid", *flags, "--home", str(desk), "--server", url]
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=environ,
-                          timeout=180, stdin=subprocess.DEVNULL)  # fmt: skip
+    if fault is None:
+        return _in_process(argv, environ)
+    full = {**os.environ, **environ, "LEGALAID_FAULT": fault, "LC_ALL": "", "LC_MESSAGES": ""}
+    for name in ("PGPASSFILE", "PGUSER", "LEGALAID_HOME"):
+        full.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "legalaid", *argv], capture_output=True,
+                          text=True, env=full, timeout=180, stdin=subprocess.DEVNULL)  # fmt: skip
+
+
+def _in_process(argv: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import contextlib
+    import io
+
+    from legalaid.cli import main
+    from legalaid.i18n import set_language
+
+    saved = {name: os.environ.get(name) for name in [*environ, "PGPASSFILE", "PGUSER"]}
+    os.environ.update(environ)
+    os.environ.pop("PGPASSFILE", None)
+    os.environ.pop("PGUSER", None)
+    out, err = io.StringIO(), io.StringIO()
+    mask = os.umask(0o077)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as leave:
+                code = int(leave.code or 0)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        set_language("es")
+        os.umask(mask)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def laptop(folder: Path, *, given: str = "José", prefix: str | None = "TIJ",
