@@ -35,10 +35,16 @@ NEW database, whose tables are compared with the manifest (rows, checksums, revi
 then are the databases swapped by renaming, in one transaction. The database from before stays,
 renamed ``NAME_before_STAMP``. A kill at any step leaves the live database as it was; a
 half-restored database (``NAME_restoring_STAMP``) is dropped by the next restore.
+
+What the seal proves: that the file is whole and unchanged since it was written, and that it
+was sealed to this office's key. It is not signed (a desk holds no secret to sign with), so
+anyone who has the office's public key (the offices that exchange files with it have it) could
+make a file that opens: restore only backup files your administrators made and kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -550,15 +556,20 @@ def _feed(path: Path, key: BackupKey, args: list[str], password: str | None = No
     for thread in threads:
         thread.start()
     assert process.stdin is not None
+    fed = False
     try:
         chunks = open_chunks(path, key)
         next(chunks)  # the manifest
         for piece in chunks:
             process.stdin.write(piece)
-        process.stdin.close()
+        fed = True
     except BrokenPipeError:
-        pass
+        pass  # pg_restore stopped reading: its status and message say why
     finally:
+        if not fed and process.poll() is None:
+            process.kill()  # the file failed on the way: nothing half-read is restored
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
         status = process.wait()
         for thread in threads:
             thread.join()

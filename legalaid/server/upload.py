@@ -131,7 +131,13 @@ def upload_home(
     home_rows = read_home(ctx)
     home_revision = revision or ctx.db.current_revision()
     tables = _tables()
-    engine = create_engine("postgresql+psycopg://", creator=connect_raw, poolclass=NullPool)
+    # One snapshot throughout: the counts compared are not moved by the desks' own writes.
+    engine = create_engine(
+        "postgresql+psycopg://",
+        creator=connect_raw,
+        poolclass=NullPool,
+        isolation_level="REPEATABLE READ",
+    )
     try:
         with engine.connect() as conn:
             require_operator(conn.connection.driver_connection)
