@@ -556,18 +556,17 @@ def _feed(path: Path, key: BackupKey, args: list[str], password: str | None = No
     for thread in threads:
         thread.start()
     assert process.stdin is not None
-    fed = False
     try:
         chunks = open_chunks(path, key)
         next(chunks)  # the manifest
         for piece in chunks:
             process.stdin.write(piece)
-        fed = True
     except BrokenPipeError:
-        pass  # pg_restore stopped reading: its status and message say why
+        pass  # pg_restore stopped reading (--list reads the table of contents only)
+    except BaseException:
+        process.kill()  # the file failed on the way: nothing half-read is restored
+        raise
     finally:
-        if not fed and process.poll() is None:
-            process.kill()  # the file failed on the way: nothing half-read is restored
         with contextlib.suppress(BrokenPipeError):
             process.stdin.close()
         status = process.wait()

@@ -39,7 +39,6 @@ UPLOAD_STEPS = ("read", "copy", "verify", "commit")
 # Reference data: the same id in every LegalAid database (legalaid.reference_data); the server
 # keeps its own rows (its administrators maintain them).
 SHARED = ("crossing", "court")
-BATCH = 500
 
 ALREADY = N_(
     "This laptop folder was already uploaded to the server (its device %(device)s is there). "
@@ -97,18 +96,25 @@ def read_home(ctx: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def _present(conn: Any, table: Any, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
-    from sqlalchemy import tuple_
+    """The server's rows with these primary keys: one query a table, on the key column whose
+    values differ most (``= ANY(array)``), the rest of a composite key matched here."""
+    from sqlalchemy import any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
 
+    if not keys:
+        return {}
     columns = list(table.primary_key.columns)
+    spread = [len({k[i] for k in keys}) for i in range(len(columns))]
+    pick = spread.index(max(spread))
+    values = sorted({k[pick] for k in keys})
+    column = columns[pick]
+    param = bindparam("values", values, type_=ARRAY(column.type))
+    wanted = set(keys)
     found: dict[tuple[Any, ...], Any] = {}
-    for start in range(0, len(keys), BATCH):
-        batch = keys[start : start + BATCH]
-        if len(columns) == 1:
-            where = columns[0].in_([k[0] for k in batch])
-        else:
-            where = tuple_(*columns).in_(batch)
-        for row in conn.execute(table.select().where(where)).mappings():
-            found[_key(table, row)] = dict(row)
+    for row in conn.execute(table.select().where(column == any_(param))).mappings():
+        key = _key(table, row)
+        if key in wanted:
+            found[key] = dict(row)
     return found
 
 

@@ -102,8 +102,16 @@ def test_a_backup_is_complete_sealed_and_an_administrators(served: Office, tmp_p
         conn.execute("SELECT count(*) FROM risk_assessment")
 
 
-def test_restore_verifies_then_swaps(served: Office, tmp_path: Path) -> None:
+def test_restore_verifies_then_swaps(
+    served: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import legalaid.server.backup
+
+    # Small chunks: the dump spans many, as a real office's does (pg_restore --list stops
+    # reading after the table of contents).
+    monkeypatch.setattr(legalaid.server.backup, "CHUNK", 2048)
     key, backup = key_and_backup(served, tmp_path)
+    assert backup.stat().st_size > 20 * 2048
     desk = tmp_path / "desk"
     added = run(served, served.volunteer, desk, "demo", "--cases", "3", "--seed", "2")
     assert added.returncode == 0, added.stderr
