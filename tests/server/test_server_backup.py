@@ -107,21 +107,22 @@ def test_restore_verifies_then_swaps(
 ) -> None:
     import legalaid.server.backup
 
-    # Small chunks: the dump spans many, as a real office's does (pg_restore --list stops
-    # reading after the table of contents).
-    monkeypatch.setattr(legalaid.server.backup, "CHUNK", 2048)
-    key, backup = key_and_backup(served, tmp_path)
-    assert backup.stat().st_size > 20 * 2048
+    # Small chunks: the dump spans many, as a real office's does; and more than a pipe holds
+    # (pg_restore --list stops reading after the table of contents).
+    monkeypatch.setattr(legalaid.server.backup, "CHUNK", 4096)
     desk = tmp_path / "desk"
+    assert run(served, served.volunteer, desk, "demo", "--cases", "150").returncode == 0
+    key, backup = key_and_backup(served, tmp_path)
+    assert backup.stat().st_size > 256 * 1024
     added = run(served, served.volunteer, desk, "demo", "--cases", "3", "--seed", "2")
     assert added.returncode == 0, added.stderr
-    assert count(served, "case") == 4
+    assert count(served, "case") == 154
     superuser = served.cluster.url(served.dbname)
     refused = run(served, served.admin, desk, "restore", str(backup), "--office-key", str(key))
     assert refused.returncode == 1 and "superuser" in refused.stderr
     done = run_url(superuser, desk, "restore", str(backup), "--office-key", str(key))
     assert done.returncode == 0, done.stderr
-    assert count(served, "case") == 1 and count(served, "risk_assessment") == 1
+    assert count(served, "case") == 151 and count(served, "risk_assessment") == 1
     kept = databases(served) - {served.dbname}
     assert len(kept) == 1 and next(iter(kept)) in done.stdout
     # The desks work on the restored database as before.
