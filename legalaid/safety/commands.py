@@ -37,6 +37,17 @@ def register(sub: Any) -> dict[str, Handler]:
             "opens with that backup's passphrase)"
         ),
     )
+    restore.add_argument(
+        "--office-key",
+        metavar=_("FILE"),
+        type=Path,
+        help=_("with --server: the office's backup key file (legalaid server backup-key)"),
+    )
+    restore.add_argument(
+        "--key-home",
+        metavar="DIR",
+        help=_("with --server: the laptop LegalAid folder that holds the office's keys"),
+    )
     imp = sub.add_parser("import", help=_("import a CSV or .xlsx spreadsheet"))
     imp.add_argument("file", metavar=_("FILE"), type=Path)
     imp.add_argument(
@@ -128,6 +139,10 @@ def cmd_recovery_sheet(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from legalaid.safety.backup import auto_backup, backup_to
 
+    if getattr(args, "server", None):
+        from legalaid.server.commands import cmd_server_backup
+
+        return cmd_server_backup(args)
     ctx = open_context(args)
     path = backup_to(ctx, args.output) if args.output else auto_backup(ctx)
     print(_("Backup written and verified: %(path)s") % {"path": path})
@@ -138,6 +153,10 @@ BACKUP_PASSPHRASE_FILE = "LEGALAID_BACKUP_PASSPHRASE_FILE"
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    if getattr(args, "server", None):
+        from legalaid.server.commands import cmd_server_restore
+
+        return cmd_server_restore(args)
     from legalaid.paths import HomePaths, resolve_home
     from legalaid.safety import passphrase as ask
     from legalaid.safety.backup import OtherHomeBackup, backup_origin, restore_home

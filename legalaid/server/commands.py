@@ -3,6 +3,13 @@
     legalaid server init --url postgresql://postgres@server/legalaid [--admin NAME]
     legalaid --server postgresql://ana@server/legalaid server add-user luis --role lawyer
     legalaid --server postgresql://ana@server/legalaid server disable-user luis
+    legalaid --server postgresql://ana@server/legalaid server upload --home DIR
+    legalaid --server postgresql://ana@server/legalaid server backup-key -o FILE
+    legalaid --server postgresql://ana@server/legalaid backup [-o FILE]
+    legalaid --server postgresql://postgres@server/legalaid restore FILE --office-key FILE
+
+Backups are sealed to the office's own key (legalaid.server.backup explains the design);
+uploads copy a laptop home's records, verified, in one transaction (legalaid.server.upload).
 
 The password of the login in the URL comes from libpq's own means (PGPASSWORD, or the password
 file named by PGPASSFILE, ~/.pgpass by default); TLS from ``sslmode`` in the URL. A new user's
@@ -88,6 +95,38 @@ def register(sub: Any) -> dict[str, Handler]:
         ),
     )
     disable.add_argument("name", type=user_name, metavar=_("NAME"), help=_("the login to disable"))
+    upload = actions.add_parser(
+        "upload",
+        help=_("move a laptop LegalAid folder's records into the server, once"),
+        description=_(
+            "Copy every record of a laptop LegalAid folder into the server, with its ids, its "
+            "history and its change record, verified row by row, in one transaction: it lands "
+            "whole or not at all. A folder is uploaded once. Needs an administrator's address; "
+            "an encrypted folder asks for its passphrase."
+        ),
+    )
+    upload.add_argument(
+        "--home",
+        dest="upload_home",
+        required=True,
+        metavar="DIR",
+        help=_("the laptop LegalAid folder to upload"),
+    )
+    key = actions.add_parser(
+        "backup-key",
+        help=_("save the key that restores the server's backups (keep it offline)"),
+        description=_(
+            "Write the office's backup key to a file: the only way, with the laptop folder "
+            "that created the office, to restore the server's backups. Keep it on a USB stick "
+            "in a safe place, away from the server. Backups wait until it has been saved once. "
+            "A server without an office identity gets one with --name and --prefix."
+        ),
+    )
+    key.add_argument(
+        "-o", "--output", required=True, type=Path, metavar=_("FILE"), help=_("the key file")
+    )
+    key.add_argument("--name", metavar=_("NAME"), help=_("new office's name (no office yet)"))
+    key.add_argument("--prefix", metavar="P", help=_("new office's case-number prefix"))
     return {"server": cmd_server}
 
 
@@ -139,20 +178,14 @@ SERVER_COMMANDS = frozenset(
         "crossing-list",
         "message",
         "duplicates",
+        "backup",
+        "restore",
     }
 )
 
 
 def not_in_server_mode(command: str | None, url: str = "") -> int:
     """``--server`` given to a command that works only on this computer's database."""
-    if command == "backup":
-        from legalaid.server.database import BACKUP_ON_SERVER, pg_dump_command
-
-        print(
-            "legalaid: " + _(BACKUP_ON_SERVER) % {"command": pg_dump_command(url)},
-            file=sys.stderr,
-        )
-        return 1
     if command is None:
         return usage_error(_("The client cannot open an office server yet; leave out --server."))
     return usage_error(
@@ -183,6 +216,10 @@ def cmd_server(args: argparse.Namespace) -> int:
         return usage_error(
             _("This command needs the server's address: legalaid --server URL server ...")
         )
+    if args.server_command == "upload":
+        return cmd_upload(args, url)
+    if args.server_command == "backup-key":
+        return cmd_backup_key(args, url)
     if args.server_command == "add-user":
         users.add_user(url, args.name, args.role, new_password(args.password_file))
         print(
@@ -236,3 +273,197 @@ def _check(value: str, again: str | None = None) -> None:
         raise ValidationError(N_("The password must have at least 10 characters."))
     if again is not None and again != value:
         raise ValidationError(N_("The two passwords are not the same."))
+
+
+def _server_db(url: str) -> Any:
+    """The server's database as the address's login (its password asked when libpq has none)."""
+    from legalaid.server.context import _password_if_needed
+    from legalaid.server.database import ServerDatabase
+
+    return ServerDatabase(url, _password_if_needed(url))
+
+
+def cmd_upload(args: argparse.Namespace, url: str) -> int:
+    from legalaid.cli import open_context
+    from legalaid.formatting import number
+    from legalaid.home import HomeState, home_state
+    from legalaid.server.upload import upload_home
+
+    if home_state(args.upload_home) is HomeState.NEW:
+        raise ValidationError(
+            N_("There is no LegalAid folder at %(path)s to upload."), path=args.upload_home
+        )
+    db = _server_db(url)
+    try:
+        _require_admin(db)  # before the laptop's passphrase is asked
+        laptop = open_context(
+            argparse.Namespace(home=args.upload_home, server=None, unencrypted=args.unencrypted)
+        )
+        try:
+            done = upload_home(laptop, lambda: db.connect_raw())
+        finally:
+            laptop.close()
+    finally:
+        db.dispose()
+    print(
+        ngettext(
+            "Uploaded %(rows)s record from %(home)s to the server, verified row by row.",
+            "Uploaded %(rows)s records from %(home)s to the server, verified row by row.",
+            done.rows,
+        )
+        % {"rows": number(done.rows), "home": args.upload_home}
+    )
+    if done.office:
+        print(
+            _(
+                "The office %(office)s is now the server's. Save its backup key, kept away "
+                "from the server: legalaid --server URL server backup-key -o FILE"
+            )
+            % {"office": done.office}
+        )
+    return 0
+
+
+def _require_admin(db: Any) -> None:
+    from legalaid.server.backup import require_operator
+
+    conn = db.connect_raw(autocommit=True)
+    try:
+        require_operator(conn)
+    finally:
+        conn.close()
+
+
+def cmd_backup_key(args: argparse.Namespace, url: str) -> int:
+    from legalaid.files import check_file, write_atomic
+    from legalaid.server import backup
+
+    check_file(args.output)
+    db = _server_db(url)
+    try:
+        if args.name or args.prefix:
+            _create_office(db, url, args)
+        key = backup.export_backup_key(lambda: db.connect_raw(autocommit=True))
+        write_atomic(args.output, backup.key_file_bytes(key))
+        backup.record_key_saved(lambda: db.connect_raw(autocommit=True), key)
+    finally:
+        db.dispose()
+    print(
+        _(
+            "The backup key of the office %(office)s is in %(path)s. Keep it offline (a USB "
+            "stick in a safe place): it restores every backup of the server."
+        )
+        % {"office": key.name, "path": args.output}
+    )
+    return 0
+
+
+def _create_office(db: Any, url: str, args: argparse.Namespace) -> None:
+    from legalaid.server.context import open_server
+    from legalaid.services.offices import init_office
+
+    if not (args.name and args.prefix):
+        raise ValidationError(N_("A new office needs both --name and --prefix."))
+    ctx = open_server(url, args.home, password=db._password, ask=False)
+    try:
+        init_office(ctx, args.name, args.prefix)
+    finally:
+        ctx.close()
+
+
+def cmd_server_backup(args: argparse.Namespace) -> int:
+    """``legalaid --server URL backup [-o FILE]``: an encrypted dump of the whole server."""
+    from datetime import UTC, datetime
+
+    from legalaid.formatting import number
+    from legalaid.paths import HomePaths, resolve_home
+    from legalaid.server import backup
+    from legalaid.server.connect import describe
+
+    url = args.server
+    _sweep_desk(args.home)
+    db = _server_db(url)
+    try:
+        dbname = describe(url).rsplit("/", 1)[-1] or "legalaid"
+        name = f"server-{dbname}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.labackup"
+        dest = args.output.expanduser() if args.output else None
+        if dest is None:
+            dest = HomePaths(resolve_home(args.home)).backups / name
+        elif dest.is_dir():
+            dest = dest / name
+        done = backup.backup_server(
+            url, db._password, dest, lambda: db.connect_raw(autocommit=True)
+        )
+    finally:
+        db.dispose()
+    print(
+        _(
+            "Backup of the server written to %(path)s: %(tables)s tables, %(rows)s rows "
+            "(%(risk)s risk rows), encrypted with the office's backup key."
+        )
+        % {
+            "path": done.path,
+            "tables": number(done.tables),
+            "rows": number(done.rows),
+            "risk": number(done.risk_rows),
+        }
+    )
+    return 0
+
+
+def _sweep_desk(home: str | None) -> None:
+    """What a killed backup left in the desk's folders goes; this one's temporary file is
+    noted there, so a kill is swept by the next run."""
+    from legalaid.files import sweep_pending, use_pending_folder
+    from legalaid.home import _ensure_writable_home
+    from legalaid.leftovers import alive
+    from legalaid.paths import HomePaths, resolve_home
+
+    paths = HomePaths(resolve_home(home))
+    _ensure_writable_home(paths.root)
+    sweep_pending(paths.pending, alive)
+    use_pending_folder(paths.pending)
+
+
+def cmd_server_restore(args: argparse.Namespace) -> int:
+    """``legalaid --server URL restore FILE (--office-key FILE | --key-home DIR)``."""
+    from datetime import datetime
+
+    from legalaid.cli import open_context
+    from legalaid.formatting import clock_with_zone, medium_date, number
+    from legalaid.server import backup
+
+    if args.office_key is not None:
+        key = backup.read_key_file(args.office_key)
+    elif args.key_home:
+        laptop = open_context(
+            argparse.Namespace(home=args.key_home, server=None, unencrypted=args.unencrypted)
+        )
+        try:
+            key = backup.key_from_home(laptop)
+        finally:
+            laptop.close()
+    else:
+        return usage_error(
+            _(
+                "Restoring the server needs the office's key: --office-key FILE (from "
+                "`server backup-key`) or --key-home DIR (the laptop folder that created it)."
+            )
+        )
+    done = backup.restore_server(args.server, args.file, key)
+    made = datetime.fromisoformat(done.made_at)
+    print(
+        _(
+            "The server's database %(database)s was restored from %(file)s (made %(made)s): "
+            "%(rows)s rows, verified. The database as it was is kept as %(kept)s; drop it "
+            "when it is no longer needed."
+        )
+        % {
+            "database": done.database,
+            "file": args.file,
+            "made": f"{medium_date(made.date())} {clock_with_zone(made, 'UTC')}",
+            "rows": number(done.rows),
+            "kept": done.kept_as,
+        }
+    )
+    return 0

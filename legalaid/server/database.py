@@ -141,10 +141,12 @@ class ServerDatabase(Database):
         return True  # PostgreSQL checks its own pages; amcheck is its administrator's
 
     def backup_into(self, dest: Path) -> None:
-        raise ServerError(BACKUP_ON_SERVER, command=pg_dump_command(self.url))
+        """The office server is not copied file by file: its backup is an encrypted pg_dump
+        (legalaid.server.backup, ``legalaid --server URL backup``)."""
+        raise ServerError(BACKUP_ON_SERVER, server=describe(self.url))
 
     def open_raw(self, path: Path) -> Any:
-        raise ServerError(BACKUP_ON_SERVER, command=pg_dump_command(self.url))
+        raise ServerError(BACKUP_ON_SERVER, server=describe(self.url))
 
     def dispose(self) -> None:
         with self._lock:
@@ -158,21 +160,6 @@ class ServerDatabase(Database):
 
 
 BACKUP_ON_SERVER = N_(
-    "The office server is not backed up from a desk: its administrator backs it up on the "
-    "server with pg_dump, for example: %(command)s"
+    "The office server %(server)s is backed up by an administrator with `legalaid --server URL "
+    "backup` (an encrypted dump sealed to the office's key), not by copying a database file."
 )
-
-
-def pg_dump_command(url: str) -> str:
-    """The pg_dump command for the server's database (custom format, no login nor password in
-    it: the administrator runs it as a PostgreSQL superuser)."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parts = conninfo_to_dict(url)
-    except Exception:
-        parts = {}
-    dbname = str(parts.get("dbname") or "legalaid")
-    host = parts.get("host")
-    where = f" -h {host}" if host else ""
-    return f"pg_dump{where} -Fc -f {dbname}-$(date +%F).dump {dbname}"

@@ -9,6 +9,13 @@ Group roles (none can log in):
 * ``legalaid_lawyer``: everything a volunteer has, plus the risk data.
 * ``legalaid_admin``: a volunteer's work plus users (through ``legalaid_add_user`` and
   ``legalaid_disable_user``) and reference data (crossings, courts); no risk data.
+* ``legalaid_operator`` (BYPASSRLS) reads every row of every table and inserts into every
+  table: the whole-database operations an administrator runs from a desk, a backup
+  (``pg_dump --role``) and the upload of a laptop's records with their original authors. No
+  login inherits it: administrators reach it through ``legalaid_operator_gate``, a NOINHERIT
+  role, so only an explicit ``SET ROLE legalaid_operator`` (what those two operations do)
+  gives its rights; in the client an administrator still sees no risk data. Whoever makes a
+  backup can read every row: that is what a backup is, and why only administrators may.
 * ``legalaid_usermgr`` has CREATEROLE and owns the two user functions (SECURITY DEFINER): an
   administrator can make logins only in the three groups above, never owners or superusers.
 
@@ -26,6 +33,8 @@ VOLUNTEER = "legalaid_volunteer"
 LAWYER = "legalaid_lawyer"
 ADMIN = "legalaid_admin"
 USERMGR = "legalaid_usermgr"
+OPERATOR = "legalaid_operator"
+OPERATOR_GATE = "legalaid_operator_gate"
 GROUPS = {"volunteer": VOLUNTEER, "lawyer": LAWYER, "admin": ADMIN}
 
 REFERENCE_TABLES = ("crossing", "court")
@@ -71,6 +80,8 @@ def create_roles_sql() -> list[str]:
         (LAWYER, "NOLOGIN"),
         (ADMIN, "NOLOGIN"),
         (USERMGR, "NOLOGIN CREATEROLE"),
+        (OPERATOR, "NOLOGIN BYPASSRLS"),
+        (OPERATOR_GATE, "NOLOGIN NOINHERIT"),
     ]
     statements = [
         f"""DO $$ BEGIN
@@ -83,6 +94,11 @@ def create_roles_sql() -> list[str]:
         f"ALTER ROLE {OWNER} NOLOGIN NOSUPERUSER NOBYPASSRLS",
         f"GRANT {VOLUNTEER} TO {LAWYER}",
         f"GRANT {VOLUNTEER} TO {ADMIN}",
+        f"ALTER ROLE {OPERATOR} NOLOGIN NOSUPERUSER BYPASSRLS",
+        f"ALTER ROLE {OPERATOR_GATE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT",
+        f"GRANT {VOLUNTEER} TO {OPERATOR}",  # the search triggers' tables, as a desk writes them
+        f"GRANT {OPERATOR} TO {OPERATOR_GATE}",
+        f"GRANT {OPERATOR_GATE} TO {ADMIN}",
         f"GRANT pg_signal_backend TO {USERMGR}",  # a disabled user's sessions end at once
     ]
     return statements
@@ -105,7 +121,10 @@ def table_grants_sql(tables: list[str]) -> list[str]:
     statements = [f"GRANT USAGE ON SCHEMA public TO {VOLUNTEER}, {LAWYER}, {ADMIN}"]
     for table in tables:
         name = quote_ident(table)
-        statements.append(f"REVOKE ALL ON {name} FROM PUBLIC, {VOLUNTEER}, {LAWYER}, {ADMIN}")
+        statements.append(
+            f"REVOKE ALL ON {name} FROM PUBLIC, {VOLUNTEER}, {LAWYER}, {ADMIN}, {OPERATOR}"
+        )
+        statements.append(f"GRANT SELECT, INSERT ON {name} TO {OPERATOR}")
         if table in REFERENCE_TABLES:
             statements.append(f"GRANT SELECT ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT SELECT, INSERT, UPDATE ON {name} TO {ADMIN}")
@@ -128,6 +147,7 @@ def table_grants_sql(tables: list[str]) -> list[str]:
         else:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {VOLUNTEER}")
     statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {VOLUNTEER}")
+    statements.append(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {OPERATOR}")
     return statements
 
 

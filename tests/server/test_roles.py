@@ -209,9 +209,19 @@ def test_no_login_owns_a_table_or_bypasses_the_rules(office: Office) -> None:
             """SELECT rolname, rolcanlogin, rolbypassrls, rolsuper FROM pg_roles
                WHERE rolname LIKE 'legalaid%' ORDER BY rolname"""
         ).fetchall()
-        assert all(not login and not bypass and not su for _, login, bypass, su in groups)
+        assert all(not login and not su for _, login, _bypass, su in groups)
+        # Only the operator role (backups, uploads) reads past row-level security.
+        assert [name for name, _login, bypass, _su in groups if bypass] == [roles.OPERATOR]
         assert [g[0] for g in groups] == sorted(
-            [roles.ADMIN, roles.LAWYER, roles.OWNER, roles.USERMGR, roles.VOLUNTEER]
+            [
+                roles.ADMIN,
+                roles.LAWYER,
+                roles.OWNER,
+                roles.USERMGR,
+                roles.VOLUNTEER,
+                roles.OPERATOR,
+                roles.OPERATOR_GATE,
+            ]
         )
         forced = conn.execute(
             "SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname"
@@ -229,3 +239,19 @@ def test_init_run_again_keeps_rows_users_and_rules(office: Office) -> None:
     with office.connect(volunteer) as conn:
         _refused(conn, "SELECT * FROM risk_assessment")
         assert conn.execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
+
+
+def test_only_an_administrator_takes_the_operator_role_and_only_on_purpose(office: Office) -> None:
+    """An administrator's login reads no risk data; after ``SET ROLE legalaid_operator`` (what
+    a backup and an upload do) it reads every row, past row-level security. Nobody else may."""
+    with office.connect(office.admin) as conn:
+        _refused(conn, "SELECT * FROM risk_assessment")
+        conn.execute(f"SET ROLE {roles.OPERATOR}")
+        assert conn.execute("SELECT count(*) FROM risk_assessment").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM audit_entry").fetchone() == (3,)
+        assert conn.execute("SELECT count(*) FROM incident").fetchone() == (1,)
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM risk_assessment")  # risk rows: read and added, no more
+    for role in ("volunteer", "lawyer"):
+        with office.connect(office.user(role)) as conn, pytest.raises(errors.InsufficientPrivilege):
+            conn.execute(f"SET ROLE {roles.OPERATOR}")
