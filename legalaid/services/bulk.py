@@ -35,7 +35,7 @@ from legalaid.models import (
 )
 from legalaid.models.base import UTCDateTime
 from legalaid.services.sql import POSTGRESQL, dialect_of, raw_connection
-from legalaid.sort_keys import sort_key, sync_sort_names, write_sort_names
+from legalaid.sort_keys import sort_key, sync_sort_keys, write_sort_keys
 
 ORDER = (Case, Person, Hearing, HearingAttendee, RiskAssessment, Incident, AuditEntry)
 
@@ -106,8 +106,12 @@ class BulkRows:
 
     def write(self, conn: Any) -> None:
         keys = self._sort_keys()
-        people_elsewhere = {
-            row["case_id"] for row in self.tables[Person] if row["case_id"] not in keys
+        # Cases written earlier that get people or hearings here: their keys are read again.
+        elsewhere = {
+            row["case_id"]
+            for model in (Person, Hearing)
+            for row in self.tables[model]
+            if row["case_id"] not in keys
         }
         raw = raw_connection(conn)
         households = sorted({row["case_id"] for row in self.tables[Person]})
@@ -121,9 +125,9 @@ class BulkRows:
             record_inserts(conn, written)
         for rows in self.tables.values():
             rows.clear()
-        write_sort_names(raw, keys)  # the new cases' name sort keys (legalaid.sort_keys)
-        if people_elsewhere:  # people added to cases written earlier
-            sync_sort_names(raw, people_elsewhere)
+        write_sort_keys(raw, keys)  # the new cases' sort keys (legalaid.sort_keys)
+        if elsewhere:
+            sync_sort_keys(raw, elsewhere)
 
     def _sort_keys(self) -> dict[str, str]:
         """The name sort key of each new case, from its first person among these rows."""
