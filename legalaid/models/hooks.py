@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect, select
-from sqlmodel import Session
+from sqlalchemy import event, inspect
+from sqlmodel import Session, col, select
 
 from legalaid.models.case import Case, Person
 from legalaid.models.hearing import Hearing
@@ -45,7 +45,8 @@ def _sort_keys_after_flush(session: Session, _context: Any) -> None:
         elif isinstance(obj, Crossing) and _changed(obj, ("code",)):
             crossings.add(obj.id)
     if crossings:  # a crossing's code changed: every case of that crossing
-        found = session.execute(select(Case.id).where(Case.crossing_id.in_(crossings)))  # type: ignore[union-attr,attr-defined]
-        case_ids.update(row[0] for row in found)
+        with session.no_autoflush:
+            found = session.exec(select(Case.id).where(col(Case.crossing_id).in_(crossings)))
+            case_ids.update(found)
     if case_ids:
         sync_sort_keys(raw_connection(session.connection()), case_ids)
