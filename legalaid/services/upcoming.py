@@ -98,8 +98,16 @@ FROM hearing h JOIN "case" c ON c.id = h.case_id
 JOIN crossing x ON x.id = h.crossing_id JOIN court k ON k.id = h.court_id
 LEFT JOIN crossing r ON r.code = x.report_at_code
 WHERE h.starts_at >= :lo AND h.starts_at < :hi
-  AND +h.status IN ('scheduled', 'missed', 'attended') {crossing}
+  AND +h.status IN ('scheduled', 'missed', 'attended') {crossing} {after}
+ORDER BY coalesce(h.report_at, h.starts_at), x.code, c.case_number, h.id
+LIMIT :limit
 """
+# The page's order, the view's (report time, crossing, case number), made unique by the id; a
+# page starts after the last row of the one before (keyset paging: no rows skipped one by one).
+ORDER_KEY = "(coalesce(h.report_at, h.starts_at), x.code, c.case_number, h.id)"
+AFTER = f"AND {ORDER_KEY} > (:a_report, :a_crossing, :a_number, :a_id)"
+AFTER_NAMES = ("a_report", "a_crossing", "a_number", "a_id")
+PAGE = 200
 ATTENDEES_SQL = """
 SELECT a.hearing_id, p.given_names, p.family_names, p.a_number
 FROM hearing_attendee a JOIN person p ON p.id = a.person_id
@@ -121,45 +129,105 @@ def _dialect_sql(sql: str, dialect: str) -> str:
     return sql
 
 
+@dataclass
+class UpcomingPage:
+    """One page of the Upcoming list and where the next one starts (None: this was the last)."""
+
+    rows: list[UpcomingHearing]
+    after: tuple[Any, ...] | None
+
+
 def upcoming(
     ctx: AppContext, days: int = 14, *, start: date | None = None, crossing: str | None = None
 ) -> list[UpcomingHearing]:
-    """Hearings whose court-local date falls in [start, start + days), by report time.
+    """Hearings whose court-local date falls in [start, start + days), by report time: every
+    page of :func:`upcoming_page` (letters and lists need them all; the view reads pages)."""
+    result: list[UpcomingHearing] = []
+    after: tuple[Any, ...] | None = None
+    while True:
+        page = upcoming_page(ctx, days, start=start, crossing=crossing, after=after, limit=5_000)
+        result += page.rows
+        if page.after is None:
+            return result
+        after = page.after
+
+
+def upcoming_page(
+    ctx: AppContext,
+    days: int = 14,
+    *,
+    start: date | None = None,
+    crossing: str | None = None,
+    after: tuple[Any, ...] | None = None,
+    limit: int = PAGE,
+) -> UpcomingPage:
+    """Up to ``limit`` hearings of the window (court-local dates in [start, start + days)),
+    by report time, crossing and case number, beginning after ``after`` (the ``after`` of the
+    page before; None for the first page). Flags are computed for this page's rows only.
 
     ``crossing`` keeps the households of that crossing and those who report there (San
     Ysidro's list includes Calexico's households, who report at San Ysidro)."""
     now = utcnow()
     start = start or now.date()
     end = start + timedelta(days=max(days, 1))
+    limit = max(1, limit)
     params: dict[str, Any] = {
         "lo": _stored(start - timedelta(days=1)),
         "hi": _stored(end + timedelta(days=1)),
     }
     result: list[UpcomingHearing] = []
     shared: dict[Any, Any] = {}  # one copy of each repeated value (codes, names, zones)
+    position = after
     with ctx.db.read() as session:
         if crossing:
             params["crossing"] = crossing_by_code(session, crossing).code
         conn = session.connection()
         dialect = dialect_of(conn)
         where = "AND (x.code = :crossing OR r.code = :crossing)" if crossing else ""
-        query = text(_dialect_sql(UPCOMING_SQL.format(crossing=where), dialect))
-        for r in conn.execute(query, params).mappings():  # row by row: no list of SQL rows
-            if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
-                result.append(_row(r, now, shared))
-        by_id = {row.hearing_id: row for row in result}
-        ids = json.dumps(list(by_id))
-        attendees = text(_dialect_sql(ATTENDEES_SQL, dialect))
-        for hearing_id, given, family, a_number in conn.execute(attendees, {"ids": ids}):
-            row = by_id[hearing_id]
-            row.names.append(f"{given} {family}")
-            if a_number:
-                row.a_numbers.append(a_number)
-        del by_id, ids
+        while len(result) < limit:
+            # The SQL window is a day wider on each side (the court's zone decides the date):
+            # a page read may hold rows of those days, left out here; read on until it is full.
+            wanted = limit - len(result) + 16
+            sql = UPCOMING_SQL.format(crossing=where, after=AFTER if position else "")
+            values = {**params, "limit": wanted}
+            if position:
+                values.update(zip(AFTER_NAMES, position, strict=True))
+            read = 0
+            query = text(_dialect_sql(sql, dialect))
+            for r in conn.execute(query, values).mappings():  # row by row: no list of SQL rows
+                read += 1
+                position = (
+                    r["report_at"] or r["starts_at"],
+                    r["crossing"],
+                    r["case_number"],
+                    r["id"],
+                )
+                if start <= _utc(r["starts_at"]).astimezone(ZoneInfo(r["zone"])).date() < end:
+                    result.append(_row(r, now, shared))
+                    if len(result) == limit:
+                        break
+            if read < wanted and len(result) < limit:
+                position = None  # the window is read to its end
+                break
+        _add_attendees(conn, dialect, result)
     result.sort(key=lambda r: (r.report_at, r.crossing, r.case_number))
     _flag_outdated_reminders(ctx, result)
     _flag_conflicts(ctx, result)
-    return result
+    return UpcomingPage(result, position if len(result) == limit else None)
+
+
+def _add_attendees(conn: Any, dialect: str, rows: list[UpcomingHearing]) -> None:
+    if not rows:
+        return
+    by_id = {row.hearing_id: row for row in rows}
+    attendees = text(_dialect_sql(ATTENDEES_SQL, dialect))
+    for hearing_id, given, family, a_number in conn.execute(
+        attendees, {"ids": json.dumps(list(by_id))}
+    ):
+        row = by_id[hearing_id]
+        row.names.append(f"{given} {family}")
+        if a_number:
+            row.a_numbers.append(a_number)
 
 
 def _flag_conflicts(ctx: AppContext, rows: list[UpcomingHearing]) -> None:
