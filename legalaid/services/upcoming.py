@@ -297,3 +297,55 @@ def _row(r: Any, now: datetime, shared: dict[Any, Any]) -> UpcomingHearing:
         flags=flags_for(r["status"], verified, now, r["court"]),
         report_crossing=one(r["report_crossing"]),
     )
+
+
+@dataclass
+class UpcomingCounts:
+    """The whole window's counts, for the view's summary while its rows come in pages."""
+
+    hearings: int = 0
+    not_verified: int = 0
+    missed: int = 0
+
+
+COUNTS_SQL = """
+SELECT h.starts_at, h.zone, h.status, h.verified_at
+FROM hearing h JOIN crossing x ON x.id = h.crossing_id
+LEFT JOIN crossing r ON r.code = x.report_at_code
+WHERE h.starts_at >= :lo AND h.starts_at < :hi
+  AND +h.status IN ('scheduled', 'missed', 'attended') {crossing}
+"""
+
+
+def upcoming_counts(
+    ctx: AppContext, days: int = 14, *, start: date | None = None, crossing: str | None = None
+) -> UpcomingCounts:
+    """How many hearings the window holds, and how many are missed or not verified (the
+    columns those need only: no names, no case, no letters)."""
+    now = utcnow()
+    start = start or now.date()
+    end = start + timedelta(days=max(days, 1))
+    params: dict[str, Any] = {
+        "lo": _stored(start - timedelta(days=1)),
+        "hi": _stored(end + timedelta(days=1)),
+    }
+    counts = UpcomingCounts()
+    zones: dict[str, ZoneInfo] = {}
+    with ctx.db.read() as session:
+        if crossing:
+            params["crossing"] = crossing_by_code(session, crossing).code
+        conn = session.connection()
+        where = "AND (x.code = :crossing OR r.code = :crossing)" if crossing else ""
+        query = text(_dialect_sql(COUNTS_SQL.format(crossing=where), dialect_of(conn)))
+        for starts_at, zone, status, verified_at in conn.execute(query, params):
+            local = zones.get(zone) or zones.setdefault(zone, ZoneInfo(zone))
+            if not start <= _utc(starts_at).astimezone(local).date() < end:
+                continue
+            counts.hearings += 1
+            if status == HearingStatus.MISSED:
+                counts.missed += 1
+            elif status == HearingStatus.SCHEDULED and (
+                verified_at is None or now - _utc(verified_at) > VERIFY_WITHIN
+            ):
+                counts.not_verified += 1
+    return counts

@@ -41,3 +41,19 @@ def test_the_pages_together_are_the_whole_list(ctx: AppContext) -> None:
 def test_an_empty_window_is_one_empty_last_page(ctx: AppContext) -> None:
     page = upcoming_page(ctx, 30)
     assert page.rows == [] and page.after is None
+
+
+def test_the_counts_are_the_whole_windows(ctx: AppContext) -> None:
+    from legalaid.services.upcoming import upcoming_counts
+
+    generate_demo(ctx, 120, seed=7)
+    for crossing in (None, "SYS"):
+        whole = upcoming(ctx, 30, crossing=crossing)
+        counts = upcoming_counts(ctx, 30, crossing=crossing)
+        flags = [f for r in whole for f in r.flags]
+        assert (counts.hearings, counts.missed, counts.not_verified) == (
+            len(whole),
+            flags.count("missed"),
+            flags.count("not_verified"),
+        )
+        assert counts.hearings > 0
