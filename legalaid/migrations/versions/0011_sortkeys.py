@@ -21,6 +21,41 @@ down_revision = "0010_sync"
 branch_labels = None
 depends_on = None
 
+# PostgreSQL's search triggers step aside while a bulk insert (legalaid.services.bulk) has set
+# ``legalaid.bulk`` for its transaction: it indexes each household once, afterwards, as SQLite's
+# bulk path does (the per-person refresh rewrote a case's search row once a person: a
+# household of three four times, each with its full-text and trigram index entries).
+BULK = "IF current_setting('legalaid.bulk', true) = 'on' THEN RETURN NULL; END IF;"
+TRIGGER_FUNCTIONS = {
+    "legalaid_case_search_case": """CREATE OR REPLACE FUNCTION legalaid_case_search_case()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {bulk} PERFORM legalaid_case_search_refresh(NEW.id); RETURN NULL; END $$""",
+    "legalaid_case_search_person": """CREATE OR REPLACE FUNCTION legalaid_case_search_person()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {bulk}
+            IF TG_OP <> 'DELETE' THEN PERFORM legalaid_case_search_refresh(NEW.case_id); END IF;
+            IF TG_OP <> 'INSERT' THEN PERFORM legalaid_case_search_refresh(OLD.case_id); END IF;
+            RETURN NULL;
+        END $$""",
+    "legalaid_person_search_person": """CREATE OR REPLACE FUNCTION
+        legalaid_person_search_person() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {bulk}
+            IF TG_OP = 'DELETE' THEN
+                DELETE FROM person_search WHERE person_id = OLD.id;
+            ELSIF TG_OP = 'INSERT' THEN
+                INSERT INTO person_search(person_id, case_rowid, names) VALUES (NEW.id,
+                    coalesce((SELECT rowid FROM case_search WHERE case_id = NEW.case_id), 0),
+                    NEW.given_names || ' ' || NEW.family_names);
+            ELSE
+                UPDATE person_search SET names = NEW.given_names || ' ' || NEW.family_names,
+                    case_rowid = coalesce(
+                        (SELECT rowid FROM case_search WHERE case_id = NEW.case_id), 0)
+                WHERE person_id = NEW.id;
+            END IF;
+            RETURN NULL;
+        END $$""",
+}
+
 COLUMNS = ("sort_number", "sort_status", "sort_crossing", "sort_hearing")
 
 # legalaid.sort_keys as of this revision (a migration keeps its own copy).
@@ -51,9 +86,14 @@ def upgrade() -> None:
         op.execute(f"CREATE INDEX ix_case_search_{name} ON case_search ({name}{tie})")
     if postgres:
         op.execute("CREATE INDEX ix_case_search_sort_name_rowid ON case_search (sort_name, rowid)")
+        for function in TRIGGER_FUNCTIONS.values():
+            op.execute(function.replace("{bulk}", BULK))
 
 
 def downgrade() -> None:
+    if pg.is_postgresql():
+        for function in TRIGGER_FUNCTIONS.values():
+            op.execute(function.replace("{bulk}", ""))
     op.execute("DROP INDEX IF EXISTS ix_case_search_sort_name_rowid")
     for name in COLUMNS:
         op.execute(f"DROP INDEX IF EXISTS ix_case_search_{name}")

@@ -1,0 +1,336 @@
+"""The office server's figures (PostgreSQL), each next to a baseline measured in the same run.
+
+    .venv/bin/python tests/benchmarks/bench_server.py [--cases 100000] [--seconds 60]
+
+The benchmark starts its own throw-away PostgreSQL cluster (tests/postgres.py: unix socket
+only, fsync off), sets the office up with ``legalaid server init`` and a lawyer's login, and
+measures through the services, as a desk on the server does:
+
+- demo generation of N cases on the server, baseline: the same on SQLite (bench_core);
+- search as you type (page of 100 + count), p50/p95 per keystroke (aim: p95 under 30 ms),
+  baseline: the raw tsquery for the same keystrokes;
+- the case list sorted by a column: a page of 200 from the middle, per order, against the same
+  page in the default newest-first order (aim: within 3x);
+- the 30-day Upcoming view's first page (aim: under 300 ms), baseline: the whole window;
+- ten desks saving households at once for ``--seconds`` (ten processes, each its own
+  connection, through the household save service): saves a second and the p95 of a save,
+  baseline: one desk alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench_core import SORTED, keystrokes, timed  # noqa: E402
+from figures import row  # noqa: E402
+
+PASSWORD = "benchmark password, not secret"
+
+
+def start_office() -> tuple[Any, str]:
+    """A throw-away cluster with one office database; (cluster, the lawyer's URL)."""
+    from urllib.parse import quote
+
+    from legalaid.server.users import add_user, init_server
+    from tests.postgres import Cluster, bindir
+
+    folder = bindir()
+    if folder is None:
+        raise SystemExit("PostgreSQL is not installed (tools/system-deps.sh installs it)")
+    cluster = Cluster(folder).start()
+    dbname = cluster.create_database()
+    init_server(cluster.url(dbname), admin="bench_admin", password=PASSWORD)
+    admin = cluster.url(dbname, "bench_admin") + "&password=" + quote(PASSWORD)
+    add_user(admin, "bench_lawyer", "lawyer", PASSWORD)
+    return cluster, cluster.url(dbname, "bench_lawyer") + "&password=" + quote(PASSWORD)
+
+
+def desk(url: str, home: Path) -> Any:
+    from legalaid.server.context import open_server
+
+    ctx = open_server(url, home, ask=False)
+    ctx.settings.staff_name = "Bench"
+    return ctx
+
+
+def bench_demo(ctx: Any, cases: int) -> list[dict[str, Any]]:
+    from legalaid.services.demo import generate_demo
+
+    seconds, _ = timed(lambda: generate_demo(ctx, cases, seed=1))
+    with ctx.db.query() as conn:
+        conn.execute("ANALYZE")
+    return [
+        row(
+            f"server: demo generation, {cases:,} cases",
+            seconds,
+            "s",
+            None,
+            "",
+            f"< {120 * cases // 100_000} s",
+            seconds < 120 * cases / 100_000,
+        )
+    ]
+
+
+def bench_search(ctx: Any) -> list[dict[str, Any]]:
+    from legalaid.services.search import count_cases, fts_query, search_cases
+
+    service, raw = [], []
+    with ctx.db.query() as conn:
+        for text in keystrokes():
+
+            def search(t: str = text) -> object:
+                return search_cases(ctx, t, limit=100), count_cases(ctx, t)
+
+            seconds, _ = timed(search)
+            service.append(seconds * 1000)
+            match = fts_query(text, "postgresql")
+            if match:
+
+                def raw_search(m: str = match) -> object:
+                    return conn.execute(
+                        "SELECT rowid FROM case_search WHERE tsv @@"
+                        " to_tsquery('public.legalaid_search', ?) LIMIT 100",
+                        (m,),
+                    ).fetchall()
+
+                seconds, _ = timed(raw_search)
+                raw.append(seconds * 1000)
+    slowest = sorted(zip(service, keystrokes(), strict=True))[-3:]
+    print("server: slowest keystrokes", [(t, round(ms, 1)) for ms, t in slowest], flush=True)
+    p95 = _pct(service, 95)
+    return [
+        row(
+            "server: search per keystroke, p50 (page of 100 + count)",
+            statistics.median(service),
+            "ms",
+            statistics.median(raw),
+            "raw tsquery, first 100 rowids",
+        ),
+        row(
+            "server: search per keystroke, p95",
+            p95,
+            "ms",
+            _pct(raw, 95),
+            "raw tsquery p95",
+            "p95 < 30 ms",
+            p95 < 30,
+        ),
+    ]
+
+
+def bench_sorting(ctx: Any, prefix: str = "server: ") -> list[dict[str, Any]]:
+    from legalaid.services.search import count_cases, search_cases
+
+    middle = count_cases(ctx) // 2
+
+    def page(order: str) -> float:
+        search_cases(ctx, order=order, offset=middle)  # the keys' stale check, the cache
+        times = [timed(lambda: search_cases(ctx, order=order, offset=middle))[0] for _ in range(3)]
+        return statistics.median(times) * 1000
+
+    base = page("recent")
+    rows = []
+    for order, label in SORTED:
+        value = page(order)
+        rows.append(
+            row(
+                f"{prefix}case list sorted by {label}: a page from the middle",
+                value,
+                "ms",
+                base,
+                "the same page, newest first (the default order)",
+                "within 3x",
+                value <= 3 * base,
+            )
+        )
+    return rows
+
+
+def bench_upcoming(ctx: Any, prefix: str = "server: ") -> list[dict[str, Any]]:
+    from legalaid.services.upcoming import upcoming, upcoming_page
+
+    whole, rows = timed(lambda: upcoming(ctx, 30))
+    firsts = [timed(lambda: upcoming_page(ctx, 30))[0] for _ in range(3)]
+    first = statistics.median(firsts)
+    return [
+        row(
+            f"{prefix}Upcoming view, 30 days: first page (200 of {len(rows):,} hearings)",
+            first * 1000,
+            "ms",
+            whole * 1000,
+            "every page of the window, read one after another",
+            "< 300 ms",
+            first < 0.3,
+        )
+    ]
+
+
+def _pct(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
+
+
+# --- ten desks at once -----------------------------------------------------------------------
+
+
+def draft_of(detail: Any, note: str) -> Any:
+    """The household as the editor would save it, with a new note and city (people unchanged)."""
+    from legalaid.services.cases import CaseInput
+    from legalaid.services.households import CaseDraft, PersonDraft
+
+    case = detail.case
+    data = CaseInput(
+        city=note[:60],
+        address_mx=case.address_mx,
+        shelter=case.shelter,
+        nta_address=case.nta_address,
+        eoir33_filed=case.eoir33_filed,
+        eoir33_filed_on=case.eoir33_filed_on,
+        phone=case.phone,
+        whatsapp=case.whatsapp,
+        returned_on=case.returned_on,
+        return_port=None,
+        crossing=detail.crossing.code if detail.crossing else None,
+        court=detail.court.code if detail.court else None,
+        representative=case.representative,
+        letter_languages=case.letter_languages,
+        notes=note,
+    )
+    people = [PersonDraft(_person(p), p.id, p.version, p.active, changed=False) for p in detail.people]
+    return CaseDraft(data, people, case.id, case.version)
+
+
+def _person(p: Any) -> Any:
+    from legalaid.services.cases import PersonInput
+
+    return PersonInput(
+        p.given_names,
+        p.family_names,
+        p.relationship,
+        p.birth_date,
+        p.sex,
+        p.nationality,
+        p.language,
+        p.needs_interpreter,
+        p.a_number,
+    )
+
+
+def desk_saves(
+    url: str, home: Path, case_ids: list[str], seconds: float, name: str, seed: int
+) -> dict[str, Any]:
+    """One desk: open a household, change it, save it; again until ``seconds`` have passed.
+    Returns each committed save (case, the version it was saved over, the note) and the
+    refused ones (another desk saved the household first)."""
+    from legalaid.services.cases import get_case
+    from legalaid.services.households import save_household
+
+    ctx = desk(url, home)
+    rng = random.Random(seed)
+    saved: list[tuple[str, int, str]] = []
+    conflicts = 0
+    times: list[float] = []
+    end = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+        case_id = rng.choice(case_ids)
+        detail = get_case(ctx, case_id)
+        note = f"{name} #{n} {uuid.uuid4().hex[:8]}"
+        draft = draft_of(detail, note)
+        started = time.perf_counter()
+        result = save_household(ctx, draft)
+        times.append(time.perf_counter() - started)
+        if result.error is None:
+            saved.append((case_id, detail.case.version, note))
+        else:
+            conflicts += 1
+    ctx.close()
+    return {"saved": saved, "conflicts": conflicts, "times": times}
+
+
+def _desk_process(args: tuple[Any, ...]) -> dict[str, Any]:
+    return desk_saves(*args)
+
+
+def bench_desks(url: str, folder: Path, ctx: Any, seconds: float) -> list[dict[str, Any]]:
+    from legalaid.services.search import search_cases
+
+    case_ids = [r.case_id for r in search_cases(ctx, limit=2000)]
+    alone = desk_saves(url, folder / "alone", case_ids, min(15.0, seconds), "alone", 0)
+    alone_rate = len(alone["times"]) / min(15.0, seconds)
+    jobs = [
+        (url, folder / f"desk{i}", case_ids, seconds, f"desk{i}", i + 1) for i in range(10)
+    ]
+    began = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(10) as pool:
+        results = pool.map(_desk_process, jobs)
+    elapsed = time.perf_counter() - began
+    times = [t * 1000 for r in results for t in r["times"]]
+    saved = sum(len(r["saved"]) for r in results)
+    conflicts = sum(r["conflicts"] for r in results)
+    print(f"server: ten desks: {saved} saves, {conflicts} refused (saved first elsewhere)")
+    rate = saved / seconds
+    return [
+        row(
+            f"server: ten desks saving households at once for {seconds:.0f} s: saves a second",
+            rate,
+            "saves/s",
+            alone_rate,
+            "one desk alone",
+            baseline_unit="saves/s",
+        )
+        | {"elapsed_s": round(elapsed, 1)},
+        row(
+            "server: ten desks at once: p95 of a save",
+            _pct(times, 95),
+            "ms",
+            _pct([t * 1000 for t in alone["times"]], 95),
+            "one desk alone, p95",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    cluster, url = start_office()
+    rows: list[dict[str, Any]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            ctx = desk(url, folder / "home")
+            rows += bench_demo(ctx, args.cases)
+            rows += bench_search(ctx)
+            rows += bench_sorting(ctx)
+            rows += bench_upcoming(ctx)
+            rows += bench_desks(url, folder, ctx, args.seconds)
+            ctx.close()
+    finally:
+        cluster.stop()
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
