@@ -304,9 +304,10 @@ def insert_rows(conn: Any, raw: Any, table: Table, rows: list[dict[str, Any]]) -
     # COPY: a third of the time of executemany's inserts (not into the logs: PostgreSQL refuses
     # COPY into a table with row-level security).
     if dialect_of(raw) == POSTGRESQL and table.name not in NO_COPY:
-        with raw.raw.cursor() as cursor, cursor.copy(
-            f'COPY "{table.name}" ({names}) FROM STDIN'
-        ) as copy:
+        with (
+            raw.raw.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
             for out in values:
                 copy.write_row(out)
         return

@@ -210,7 +210,9 @@ def draft_of(detail: Any, note: str) -> Any:
         letter_languages=case.letter_languages,
         notes=note,
     )
-    people = [PersonDraft(_person(p), p.id, p.version, p.active, changed=False) for p in detail.people]
+    people = [
+        PersonDraft(_person(p), p.id, p.version, p.active, changed=False) for p in detail.people
+    ]
     return CaseDraft(data, people, case.id, case.version)
 
 
@@ -273,9 +275,7 @@ def bench_desks(url: str, folder: Path, ctx: Any, seconds: float) -> list[dict[s
     case_ids = [r.case_id for r in search_cases(ctx, limit=2000)]
     alone = desk_saves(url, folder / "alone", case_ids, min(15.0, seconds), "alone", 0)
     alone_rate = len(alone["times"]) / min(15.0, seconds)
-    jobs = [
-        (url, folder / f"desk{i}", case_ids, seconds, f"desk{i}", i + 1) for i in range(10)
-    ]
+    jobs = [(url, folder / f"desk{i}", case_ids, seconds, f"desk{i}", i + 1) for i in range(10)]
     began = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(10) as pool:
         results = pool.map(_desk_process, jobs)
