@@ -281,9 +281,14 @@ def _tiers(
     else:
         one_whole = fts.person.format(param=":exact")
         one_start = fts.person.format(param=":match")
+        second = f"s.rowid IN ({one_start}) AND s.rowid NOT IN ({one_whole})"
+        if dialect == POSTGRESQL:
+            # The people's matches less the first tier's, then their cases: PostgreSQL read the
+            # "NOT IN" against every case first (a sequential scan: 50 ms at 100,000 cases).
+            second = f"s.rowid IN ({one_start} AND ps.case_rowid NOT IN ({one_whole}))"
         arms = [
             (plain_source, f"s.rowid IN ({one_whole})", "s.rowid"),
-            (plain_source, f"s.rowid IN ({one_start}) AND s.rowid NOT IN ({one_whole})", "s.rowid"),
+            (plain_source, second, "s.rowid"),
             (fts_source, f"{match} AND {fts.rowid} NOT IN ({one_start})", fts.rowid),
         ]
     tiers = []
