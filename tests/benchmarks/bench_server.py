@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from bench_core import bench_sorting, bench_upcoming, keystrokes, timed  # noqa: E402
 from figures import row  # noqa: E402
 
+from tests.server.desks import draft_of  # noqa: E402
+
 PASSWORD = "benchmark password, not secret"
 
 
@@ -142,51 +144,6 @@ def _pct(values: list[float], pct: int) -> float:
 
 
 # --- ten desks at once -----------------------------------------------------------------------
-
-
-def draft_of(detail: Any, note: str) -> Any:
-    """The household as the editor would save it, with a new note and city (people unchanged)."""
-    from legalaid.services.cases import CaseInput
-    from legalaid.services.households import CaseDraft, PersonDraft
-
-    case = detail.case
-    data = CaseInput(
-        city=note[:60],
-        address_mx=case.address_mx,
-        shelter=case.shelter,
-        nta_address=case.nta_address,
-        eoir33_filed=case.eoir33_filed,
-        eoir33_filed_on=case.eoir33_filed_on,
-        phone=case.phone,
-        whatsapp=case.whatsapp,
-        returned_on=case.returned_on,
-        return_port=None,
-        crossing=detail.crossing.code if detail.crossing else None,
-        court=detail.court.code if detail.court else None,
-        representative=case.representative,
-        letter_languages=case.letter_languages,
-        notes=note,
-    )
-    people = [
-        PersonDraft(_person(p), p.id, p.version, p.active, changed=False) for p in detail.people
-    ]
-    return CaseDraft(data, people, case.id, case.version)
-
-
-def _person(p: Any) -> Any:
-    from legalaid.services.cases import PersonInput
-
-    return PersonInput(
-        p.given_names,
-        p.family_names,
-        p.relationship,
-        p.birth_date,
-        p.sex,
-        p.nationality,
-        p.language,
-        p.needs_interpreter,
-        p.a_number,
-    )
 
 
 def desk_saves(
