@@ -29,7 +29,9 @@ def desk_loop(url: str, home: Path, case_ids: list[str], name: str, out: dict[st
 
     ctx = open_server(url, home, ask=False)
     rng = random.Random(name)
-    saved, refused, failed = [], 0, []
+    saved: list[tuple[str, int, str]] = []
+    refused = 0
+    failed: list[BaseException] = []
     try:
         end = time.monotonic() + SECONDS
         n = 0
