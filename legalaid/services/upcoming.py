@@ -87,8 +87,12 @@ def flags_for(
     return flags
 
 
-# "+h.status": the planner must walk the starts_at index (the window), not the status index
-# (which matches nearly every hearing): 14 days at 100,000 cases read in 140 ms, not 170+.
+# A page walks the hearings in report-time order along ix_hearing_report_order (migration
+# 0011_sortkeys), from the earliest report time of the window (:report_lo) or the page
+# before's last row, and stops after :limit rows: the window's hearings are not all joined and
+# sorted for each page (30 days at 100,000 cases: 30,000 rows sorted, 0.2-1 s a page; now a
+# few ms). "+h.starts_at", "+h.status": on SQLite the window and the status only filter (the
+# planner would otherwise walk the starts_at index and sort the whole window).
 UPCOMING_SQL = """
 SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.status,
        h.verified_at, h.verified_by, c.id AS case_id, c.case_number, c.phone, c.whatsapp,
@@ -97,7 +101,8 @@ SELECT h.id, h.version, h.starts_at, h.report_at, h.zone, h.kind, h.mode, h.stat
 FROM hearing h JOIN "case" c ON c.id = h.case_id
 JOIN crossing x ON x.id = h.crossing_id JOIN court k ON k.id = h.court_id
 LEFT JOIN crossing r ON r.code = x.report_at_code
-WHERE h.starts_at >= :lo AND h.starts_at < :hi
+WHERE +h.starts_at >= :lo AND +h.starts_at < :hi
+  AND coalesce(h.report_at, h.starts_at) >= :report_lo
   AND +h.status IN ('scheduled', 'missed', 'attended') {crossing} {after}
 ORDER BY coalesce(h.report_at, h.starts_at), x.code, c.case_number, h.id
 LIMIT :limit
@@ -108,6 +113,9 @@ ORDER_KEY = "(coalesce(h.report_at, h.starts_at), x.code, c.case_number, h.id)"
 AFTER = f"AND {ORDER_KEY} > (:a_report, :a_crossing, :a_number, :a_id)"
 AFTER_NAMES = ("a_report", "a_crossing", "a_number", "a_id")
 PAGE = 200
+# The earliest report time of the window's hearings (the covering index ix_hearing_window).
+REPORT_LO_SQL = """SELECT min(coalesce(report_at, starts_at)) FROM hearing
+WHERE starts_at >= :lo AND starts_at < :hi"""
 ATTENDEES_SQL = """
 SELECT a.hearing_id, p.given_names, p.family_names, p.a_number
 FROM hearing_attendee a JOIN person p ON p.id = a.person_id
@@ -118,6 +126,7 @@ ORDER BY a.hearing_id, p.position
 # JSON list of ids read with jsonb.
 PG_FORMS = (
     ("+h.status", "h.status"),
+    ("+h.starts_at", "h.starts_at"),
     ("json_each(:ids)", "jsonb_array_elements_text(CAST(:ids AS jsonb))"),
 )
 
@@ -184,6 +193,9 @@ def upcoming_page(
         conn = session.connection()
         dialect = dialect_of(conn)
         where = "AND (x.code = :crossing OR r.code = :crossing)" if crossing else ""
+        params["report_lo"] = conn.execute(text(REPORT_LO_SQL), params).scalar()
+        if params["report_lo"] is None:  # no hearing in the window
+            return UpcomingPage([], None)
         while len(result) < limit:
             # The SQL window is a day wider on each side (the court's zone decides the date):
             # a page read may hold rows of those days, left out here; read on until it is full.
@@ -192,6 +204,7 @@ def upcoming_page(
             values = {**params, "limit": wanted}
             if position:
                 values.update(zip(AFTER_NAMES, position, strict=True))
+                values["report_lo"] = position[0]  # the index's walk starts there
             read = 0
             query = text(_dialect_sql(sql, dialect))
             for r in conn.execute(query, values).mappings():  # row by row: no list of SQL rows

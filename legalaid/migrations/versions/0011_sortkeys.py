@@ -84,6 +84,13 @@ def upgrade() -> None:
     tie = ", rowid" if postgres else ""
     for name in COLUMNS:
         op.execute(f"CREATE INDEX ix_case_search_{name} ON case_search ({name}{tie})")
+    # The Upcoming view's pages (legalaid.services.upcoming): hearings in report-time order,
+    # and the window's earliest report time read from an index alone.
+    op.execute(
+        "CREATE INDEX ix_hearing_report_order"
+        " ON hearing (coalesce(report_at, starts_at), starts_at)"
+    )
+    op.create_index("ix_hearing_window", "hearing", ["starts_at", "report_at"])
     if postgres:
         op.execute("CREATE INDEX ix_case_search_sort_name_rowid ON case_search (sort_name, rowid)")
         for function in TRIGGER_FUNCTIONS.values():
@@ -95,6 +102,8 @@ def downgrade() -> None:
         for function in TRIGGER_FUNCTIONS.values():
             op.execute(function.replace("{bulk}", ""))
     op.execute("DROP INDEX IF EXISTS ix_case_search_sort_name_rowid")
+    op.execute("DROP INDEX IF EXISTS ix_hearing_report_order")
+    op.drop_index("ix_hearing_window", "hearing")
     for name in COLUMNS:
         op.execute(f"DROP INDEX IF EXISTS ix_case_search_{name}")
         op.execute(f"ALTER TABLE case_search DROP COLUMN {name}")
