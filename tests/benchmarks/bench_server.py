@@ -23,6 +23,7 @@ import argparse
 import json
 import multiprocessing
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -225,6 +226,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    # A benchmark stopped by a signal still stops its PostgreSQL (the ``finally`` below).
+    signal.signal(signal.SIGTERM, lambda *_a: sys.exit(1))
     cluster, dbname, url = start_office()
     rows: list[dict[str, Any]] = []
     try:
