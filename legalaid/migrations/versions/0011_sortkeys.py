@@ -80,8 +80,10 @@ def upgrade() -> None:
         op.execute(FILL.format(now=f"'{now}'::timestamp", none="'infinity'::timestamp"))
     else:
         op.execute(FILL.format(now=f"'{now}'", none="'9999-12-31 23:59:59.999999'"))
-    # SQLite's indexes end with the row id already; PostgreSQL's need it named.
-    tie = ", rowid" if postgres else ""
+    # SQLite's indexes end with the row id already; PostgreSQL's need it named, and hold the
+    # case id too, so a page from the middle is read from the index alone (a walk of the heap
+    # in key order, a random read per skipped row, was 4x the default order at 100,000 cases).
+    tie = ", rowid) INCLUDE (case_id" if postgres else ""
     for name in COLUMNS:
         op.execute(f"CREATE INDEX ix_case_search_{name} ON case_search ({name}{tie})")
     # The Upcoming view's pages (legalaid.services.upcoming): hearings in report-time order,
@@ -92,7 +94,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_hearing_window", "hearing", ["starts_at", "report_at"])
     if postgres:
-        op.execute("CREATE INDEX ix_case_search_sort_name_rowid ON case_search (sort_name, rowid)")
+        op.execute(
+            "CREATE INDEX ix_case_search_sort_name_rowid ON case_search (sort_name, rowid)"
+            " INCLUDE (case_id)"
+        )
         for function in TRIGGER_FUNCTIONS.values():
             op.execute(function.replace("{bulk}", BULK))
 
