@@ -40,7 +40,12 @@ class DateSource(StrEnum):
 
 
 class Hearing(Record, table=True):
-    __table_args__ = (Index("ix_hearing_case_status_start", "case_id", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_hearing_case_status_start", "case_id", "status", "starts_at"),
+        # The Upcoming window's earliest report time (migration 0011_sortkeys, which also adds
+        # the expression index ix_hearing_report_order).
+        Index("ix_hearing_window", "starts_at", "report_at"),
+    )
     case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
     court_id: str | None = Field(default=None, foreign_key="court.id")
     crossing_id: str | None = Field(default=None, foreign_key="crossing.id")

@@ -13,8 +13,10 @@ def row(
     base_name: str,
     aim: str = "",
     ok: bool | None = None,
+    baseline_unit: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    extra = {} if baseline_unit is None else {"baseline_unit": baseline_unit}
+    return extra | {
         "figure": name,
         "value": round(value, 3),
         "unit": unit,

@@ -96,7 +96,10 @@ def main() -> int:
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["core", "letters", "ui", "exchange"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["core", "letters", "ui", "exchange", "server"],
     )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
@@ -105,6 +108,8 @@ def main() -> int:
         "letters": ("bench_letters.py", ["--letters", str(args.letters), "--households", "200"]),
         "ui": ("bench_ui.py", ["--cases", str(args.cases), "--letters", str(args.letters)]),
         "exchange": ("bench_exchange.py", []),
+        # The office server (PostgreSQL), started by the benchmark itself.
+        "server": ("bench_server.py", ["--cases", str(args.cases)]),
     }
     for name, (script, extra) in parts.items():
         if name not in args.skip and (HERE / script).exists():

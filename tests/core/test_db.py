@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ def test_first_use_creates_and_migrates_to_head(ctx: AppContext) -> None:
 
 def test_models_and_migrations_agree(ctx: AppContext) -> None:
     ignored = ("case_fts", "case_search", "person_fts", "person_search")
-    with ctx.db.engine.connect() as conn:
+    with ctx.db.engine.connect() as conn, warnings.catch_warnings():
+        # ix_hearing_report_order (0011) is on an expression, which SQLAlchemy cannot reflect.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
         diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     real = [d for d in diffs if not any(name in str(d) for name in ignored)]
     assert real == []

@@ -3,6 +3,7 @@ accent-insensitive search in SQL, down to nothing and up again."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,14 @@ def test_step_by_step_from_the_first_revision_to_head(pg_database: str) -> None:
 
 
 def _differences(conn: Any) -> list[Any]:
-    diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    # The search tables are made by hand in migrations (FTS5 / tsvector), not by the models.
-    return [d for d in diffs if not any(name in str(d) for name in SEARCH_TABLES)]
+    with warnings.catch_warnings():
+        # ix_hearing_report_order (0011) is on an expression, which SQLAlchemy cannot reflect.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    # The search tables are made by hand in migrations (FTS5 / tsvector), not by the models;
+    # so is the expression index ix_hearing_report_order (0011).
+    hand_made = (*SEARCH_TABLES, "ix_hearing_report_order")
+    return [d for d in diffs if not any(name in str(d) for name in hand_made)]
 
 
 def test_models_and_migrated_schema_agree_on_postgresql(pg_database: str) -> None:

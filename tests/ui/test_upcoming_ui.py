@@ -109,10 +109,10 @@ def test_daily_crossing_list_opens_in_the_preview(
 def test_the_summary_counts_read_in_the_interface_language(
     qtbot: QtBot, ctx: AppContext, runner: TaskRunner
 ) -> None:
-    from ui.upcoming.upcoming_model import Listing
+    from legalaid.services.upcoming import UpcomingCounts
 
-    panel = panel_for(qtbot, ctx, runner)
-    panel._loaded(Listing([], hearings=12_345, not_verified=1_200, missed=1))
+    panel = panel_for(qtbot, ctx, runner)  # the counts are the whole window's, not the page's
+    panel._counted(panel._generation, UpcomingCounts(hearings=12_345, not_verified=1_200, missed=1))
     assert panel.summary.text() == "12,345 audiencias · 1,200 sin verificar · 1 no se presentó"
     assert panel.model.rowCount() == 0
 
@@ -137,3 +137,35 @@ def test_the_rows_read_in_the_new_language_after_a_switch(
         assert "1 hearing" in title.data()
     finally:
         switcher.apply("es")
+
+
+def test_the_window_comes_in_pages_as_the_list_is_scrolled(
+    qtbot: QtBot, qtmodeltester: ModelTester, demo_ctx: AppContext, runner: TaskRunner
+) -> None:
+    from ui.upcoming.upcoming_model import group_rows
+
+    whole = upcoming(demo_ctx, 30)
+    panel = UpcomingPanel(demo_ctx, runner)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 400)
+    panel.show()
+    panel.page_size = 25
+    panel.days.set_code("30")  # refreshes
+    wait_idle(qtbot, runner)
+    first = panel.model.hearing_count()
+    assert 25 <= first < len(whole) and panel.has_more()  # the view is filled, not more
+    assert panel.summary.text().startswith(f"{len(whole)} audiencias")  # the whole window's
+    bar = panel.tree.verticalScrollBar()
+    for _ in range(200):
+        if not panel.has_more():
+            break
+        bar.setValue(bar.maximum())  # the person scrolls to the end: the next page comes
+        wait_idle(qtbot, runner)
+    assert not panel.has_more() and panel.model.hearing_count() == len(whole)
+    expected = [(g.day, g.crossing, [r.hearing_id for r in g.rows]) for g in group_rows(whole)]
+    shown = [(g.day, g.crossing, [r.hearing_id for r in g.rows]) for g in panel.model.groups]
+    assert shown == expected
+    for row in panel.model.title_rows:  # every group's title spans the row
+        assert panel.tree.columnSpan(row, 0) == panel.model.columnCount()
+    assert panel.tree.columnSpan(panel.model.title_rows[-1] + 1, 0) == 1
+    qtmodeltester.check(panel.model, force_py=True)

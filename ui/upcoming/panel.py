@@ -73,6 +73,16 @@ class UpcomingPanel(Translatable, QWidget):
         self.tree.setShowGrid(False)
         self.tree.setAlternatingRowColors(True)
         self._batch: BatchPrinter | None = None
+        # The pages of the window shown: where the next one starts (None: all read).
+        self._after: Any = None
+        self.page_size = 200  # hearings a page (a screen holds about 25)
+        self._loading = False
+        self._generation = 0
+        self._window: tuple[int, str | None] = (14, None)
+        self._counts: Any = None  # the whole window's counts (legalaid.services.upcoming)
+        self._outdated = 0
+        self.tree.verticalScrollBar().valueChanged.connect(self._more_if_near_the_end)
+        self.tree.verticalScrollBar().rangeChanged.connect(self._more_if_near_the_end)
         self._buttons()
         self._layout()
         for combo in (self.days, self.crossing):
@@ -175,29 +185,107 @@ class UpcomingPanel(Translatable, QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the window again: its first page at once, the rest as the list is scrolled
+        (a page at a time, the next one once the last rows come near), the counts beside."""
         ctx, days, crossing = self.ctx, int(self.days.code() or 14), self.crossing.code() or None
         self.error.show_message("")
+        self._generation += 1
+        generation = self._generation
+        self._after, self._loading, self._counts = None, True, None
+        size = self.page_size
 
-        def work(_control: object) -> Listing:
-            from legalaid.services.upcoming import upcoming
+        def work(_control: object) -> tuple[Listing, Any]:
+            from legalaid.services.upcoming import upcoming_page
 
-            return listing(upcoming(ctx, days, crossing=crossing))  # grouped here, not in the UI
+            page = upcoming_page(ctx, days, crossing=crossing, limit=size)
+            return listing(page.rows), page.after  # grouped here, not in the UI
+
+        def counts(_control: object) -> Any:
+            from legalaid.services.upcoming import upcoming_counts
+
+            return upcoming_counts(ctx, days, crossing=crossing)
 
         self.runner.query(
             work,
-            done=self._loaded,
-            failed=lambda e: self.error.show_message(describe(e)),
+            done=lambda found: self._loaded(generation, days, crossing, *found),
+            failed=self._failed,
+            owner=self,
+        )
+        self.runner.query(
+            counts,
+            done=lambda found: self._counted(generation, found),
+            failed=self._failed,
             owner=self,
         )
 
-    def _loaded(self, shown: Listing) -> None:
+    def _failed(self, error: BaseException) -> None:
+        self._loading = False
+        self.error.show_message(describe(error))
+
+    def _loaded(
+        self, generation: int, days: int, crossing: str | None, shown: Listing, after: Any
+    ) -> None:
+        if generation != self._generation:
+            return  # a later refresh is on its way
+        self._window = (days, crossing)
+        self._after, self._loading = after, False
         self.model.set_listing(shown)
+        self._outdated = shown.outdated
         self.tree.clearSpans()
-        columns = self.model.columnCount()
-        for row in self.model.title_rows:  # a group's title reads across the whole row
-            self.tree.setSpan(row, 0, 1, columns)
+        self._span(self.model.title_rows)
         self._size_columns()
         self._summarise()
+        self._more_if_near_the_end()
+
+    def _span(self, title_rows: list[int]) -> None:
+        columns = self.model.columnCount()
+        for row in title_rows:  # a group's title reads across the whole row
+            self.tree.setSpan(row, 0, 1, columns)
+
+    def _counted(self, generation: int, counts: Any) -> None:
+        if generation == self._generation:
+            self._counts = counts
+            self._summarise()
+
+    def has_more(self) -> bool:
+        """Whether the window holds rows not read yet."""
+        return self._after is not None
+
+    def _more_if_near_the_end(self, *_args: object) -> None:
+        """The next page, when the last rows read are near (or the list does not fill the
+        view yet)."""
+        bar = self.tree.verticalScrollBar()
+        if self._after is None or self._loading or bar.value() < bar.maximum() - bar.pageStep():
+            return
+        self.load_more()
+
+    def load_more(self) -> None:
+        if self._after is None or self._loading:
+            return
+        ctx, (days, crossing), after = self.ctx, self._window, self._after
+        generation, size = self._generation, self.page_size
+        self._loading = True
+
+        def work(_control: object) -> Any:
+            from legalaid.services.upcoming import upcoming_page
+
+            return upcoming_page(ctx, days, crossing=crossing, after=after, limit=size)
+
+        self.runner.query(
+            work,
+            done=lambda page: self._more(generation, page),
+            failed=self._failed,
+            owner=self,
+        )
+
+    def _more(self, generation: int, page: Any) -> None:
+        if generation != self._generation:
+            return
+        self._after, self._loading = page.after, False
+        self._outdated += sum("reminder_outdated" in row.flags for row in page.rows)
+        self._span(self.model.add_rows(page.rows))
+        self._summarise()
+        self._more_if_near_the_end()
 
     def _size_columns(self) -> None:
         """Each column sized to the longest text it can hold (a sample, or the longest label
@@ -220,7 +308,8 @@ class UpcomingPanel(Translatable, QWidget):
             self.tree.setColumnWidth(column, widest + 24)
 
     def _summarise(self) -> None:
-        shown = self.model.shown
+        shown = self._counts or self.model.shown  # the whole window's, once counted
+        outdated = self._outdated  # computed per page: of the rows read so far
         parts = [
             ngettext("%(count)s hearing", "%(count)s hearings", shown.hearings)
             % {"count": number(shown.hearings)}
@@ -235,14 +324,14 @@ class UpcomingPanel(Translatable, QWidget):
                 ngettext("%(count)s missed", "%(count)s missed", shown.missed)
                 % {"count": number(shown.missed)}
             )
-        if shown.outdated:
+        if outdated:
             parts.append(
                 ngettext(
                     "%(count)s reminder out of date",
                     "%(count)s reminders out of date",
-                    shown.outdated,
+                    outdated,
                 )
-                % {"count": number(shown.outdated)}
+                % {"count": number(outdated)}
             )
         self.summary.setText(" · ".join(parts))
 

@@ -5,12 +5,18 @@ view ask the model, in Python, about every row whenever it laid itself out: open
 100,000 cases froze the window for 0.3 s in expandAll alone. A table model's index() and
 hasChildren() are Qt's own, so the view asks Python only for the rows it paints.) The grouping
 and the counts are computed on the worker that read the hearings.
+
+The rows come in pages (legalaid.services.upcoming.upcoming_page), in report-time order: the
+first page is shown at once and :meth:`UpcomingModel.add_rows` puts each later one in place, a
+block of rows at the end of its group or a new group where it sorts, so the rows already shown,
+the selection and the scroll position stay.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -60,13 +66,17 @@ class Group:
     rows: list[UpcomingHearing] = field(default_factory=list)
 
 
+def group_key(group: Group) -> tuple[date, datetime, str]:
+    return (group.day, group.rows[0].report_at, group.crossing)
+
+
 def group_rows(rows: list[UpcomingHearing]) -> list[Group]:
     """Group by the hearing's court-local date and the crossing, keeping report-time order."""
     groups: dict[tuple[date, str], Group] = {}
     for row in sorted(rows, key=lambda r: (r.report_at, r.crossing, r.case_number)):
         key = (row.hearing_at.date(), row.crossing)
         groups.setdefault(key, Group(*key)).rows.append(row)
-    return sorted(groups.values(), key=lambda g: (g.day, g.rows[0].report_at, g.crossing))
+    return sorted(groups.values(), key=group_key)
 
 
 @dataclass
@@ -124,6 +134,70 @@ class UpcomingModel(QAbstractTableModel):
             self.entries.extend((position, n) for n in range(len(group.rows)))
         self._texts.clear()
         self.endResetModel()
+
+    def add_rows(self, rows: list[UpcomingHearing]) -> list[int]:
+        """Put a later page's rows in place (each at the end of its group, or in a new group
+        where it sorts); returns the title rows of the new groups."""
+        blocks: dict[tuple[date, str], list[UpcomingHearing]] = {}
+        for row in rows:  # in report-time order, as the pages come
+            blocks.setdefault((row.hearing_at.date(), row.crossing), []).append(row)
+        by_key = {(g.day, g.crossing): g for g in self.groups}
+        new_groups = []
+        for key, block in blocks.items():
+            group = by_key.get(key)
+            if group is not None:
+                first = self._title_row(group) + 1 + len(group.rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(block) - 1)
+                group.rows.extend(block)
+                self._rebuild(appended=first == len(self.entries))
+                self.endInsertRows()
+                continue
+            group = by_key[key] = Group(*key, rows=block)
+            keys = [group_key(g) for g in self.groups]
+            position = bisect_right(keys, group_key(group))
+            first = (
+                len(self.entries)
+                if position == len(self.groups)
+                else self._title_row(self.groups[position])
+            )
+            self.beginInsertRows(QModelIndex(), first, first + len(block))
+            self.groups.insert(position, group)
+            self._rebuild(appended=first == len(self.entries))
+            self.endInsertRows()
+            new_groups.append(group)
+        self._texts.clear()  # rows moved, and the groups' titles count more hearings
+        if self.entries:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.entries) - 1, len(COLUMNS) - 1)
+            )
+        return [self._title_row(g) for g in new_groups]
+
+    def _title_row(self, group: Group) -> int:
+        row = 0
+        for other in self.groups:
+            if other is group:
+                return row
+            row += 1 + len(other.rows)
+        raise ValueError("not a group of this model")
+
+    def _rebuild(self, appended: bool) -> None:
+        """``entries`` and ``title_rows`` after a change to the groups (a block added at the
+        very end only extends them)."""
+        if appended and self.groups:
+            position = len(self.title_rows) - 1
+            if len(self.groups) > len(self.title_rows):  # a new last group
+                position += 1
+                self.title_rows.append(len(self.entries))
+                self.entries.append((position, -1))
+            done = len(self.entries) - self.title_rows[position] - 1
+            rows = len(self.groups[position].rows)
+            self.entries.extend((position, n) for n in range(done, rows))
+            return
+        self.entries, self.title_rows = [], []
+        for position, group in enumerate(self.groups):
+            self.title_rows.append(len(self.entries))
+            self.entries.append((position, -1))
+            self.entries.extend((position, n) for n in range(len(group.rows)))
 
     def hearing_count(self) -> int:
         return len(self.entries) - len(self.groups)
