@@ -38,6 +38,8 @@ class Case(Record, table=True):
     notes: str = ""
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     is_demo: bool = False
+    # The household this one was merged into (legalaid.services.duplicates): hidden, kept.
+    merged_into: str | None = Field(default=None, max_length=36, index=True)
 
 
 class CaseSequence(Record, table=True):
