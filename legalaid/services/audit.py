@@ -55,9 +55,7 @@ def case_history(ctx: AppContext, case_id: str) -> list[AuditEntry]:
 
     with ctx.db.read() as session:
         merged = dict(
-            session.exec(
-                select(Case.id, Case.case_number).where(Case.merged_into == case_id)
-            ).all()
+            session.exec(select(Case.id, Case.case_number).where(Case.merged_into == case_id)).all()
         )
         query = select(AuditEntry).where(col(AuditEntry.case_id).in_([case_id, *merged]))
         entries = list(session.exec(query.order_by(col(AuditEntry.at))).all())
