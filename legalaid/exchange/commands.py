@@ -211,19 +211,29 @@ def _decide(ctx: Any, args: argparse.Namespace, action: str) -> int:
         return 0
     if action == "merge":
         done = merge_households(ctx, args.keep, args.other)
-        text = ngettext(
-            "%(other)s merged into %(kept)s: %(people)d person and %(hearings)d hearings moved.",
-            "%(other)s merged into %(kept)s: %(people)d people and %(hearings)d hearings moved.",
+        headline = _("%(other)s merged into %(kept)s; nothing was deleted.")
+        people = ngettext(
+            "%(count)d person moved to %(kept)s.",
+            "%(count)d people moved to %(kept)s.",
             done.people,
+        )
+        hearings = ngettext(
+            "%(count)d hearing moved to %(kept)s.",
+            "%(count)d hearings moved to %(kept)s.",
+            done.hearings,
         )
     else:
         done = separate_households(ctx, args.other)
-        text = ngettext(
-            "%(other)s is a household of its own again: %(people)d person and %(hearings)d "
-            "hearings moved back from %(kept)s.",
-            "%(other)s is a household of its own again: %(people)d people and %(hearings)d "
-            "hearings moved back from %(kept)s.",
+        headline = _("%(other)s is a household of its own again.")
+        people = ngettext(
+            "%(count)d person moved back from %(kept)s.",
+            "%(count)d people moved back from %(kept)s.",
             done.people,
+        )
+        hearings = ngettext(
+            "%(count)d hearing moved back from %(kept)s.",
+            "%(count)d hearings moved back from %(kept)s.",
+            done.hearings,
         )
     values = {
         "kept": done.kept,
@@ -235,15 +245,17 @@ def _decide(ctx: Any, args: argparse.Namespace, action: str) -> int:
     if args.json:
         print(json.dumps(values, ensure_ascii=False))
         return 0
-    print(text % values)
+    print(headline % values)
+    print(people % {"count": done.people, "kept": done.kept})
+    print(hearings % {"count": done.hearings, "kept": done.kept})
     if action == "merge" and done.inactive:
         print(
             ngettext(
-                "%(inactive)d person was already in %(kept)s: kept, marked inactive.",
-                "%(inactive)d people were already in %(kept)s: kept, marked inactive.",
+                "%(count)d person was already in %(kept)s: kept, marked inactive.",
+                "%(count)d people were already in %(kept)s: kept, marked inactive.",
                 done.inactive,
             )
-            % values
+            % {"count": done.inactive, "kept": done.kept}
         )
     return 0
 
