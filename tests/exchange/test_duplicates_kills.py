@@ -22,7 +22,7 @@ def _state(home: Path) -> tuple[int, int, int, int, int]:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         other = conn.execute(
-            "SELECT id FROM \"case\" WHERE case_number = (SELECT max(case_number) FROM \"case\")"
+            'SELECT id FROM "case" WHERE case_number = (SELECT max(case_number) FROM "case")'
         ).fetchone()[0]
         return (
             conn.execute("SELECT count(*) FROM person WHERE case_id = ?", (other,)).fetchone()[0],

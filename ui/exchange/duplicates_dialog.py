@@ -73,7 +73,7 @@ class DuplicatesDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        detail.addWidget(self.table, 1)
+        detail.addWidget(self.table)
         self.why = QLabel()
         self.why.setObjectName("duplicateWhy")
         self.why.setWordWrap(True)
@@ -104,6 +104,7 @@ class DuplicatesDialog(QDialog):
         self.message.setObjectName("duplicatesMessage")
         self.message.setWordWrap(True)
         detail.addWidget(self.message)
+        detail.addStretch(1)
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -163,6 +164,7 @@ class DuplicatesDialog(QDialog):
         if not has:
             self.table.clearContents()
             self.table.setHorizontalHeaderLabels(["", ""])
+            self._fit_table()
             self.why.setText(_("No possible duplicates waiting for a decision."))
             self.keep_first.setText("")
             self.keep_second.setText("")
@@ -176,6 +178,7 @@ class DuplicatesDialog(QDialog):
                 item.setToolTip(value)
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()
+        self._fit_table()
         lines = [
             _("%(first)s (%(first_case)s) and %(second)s (%(second_case)s): %(reason)s")
             % {
@@ -192,12 +195,18 @@ class DuplicatesDialog(QDialog):
         self.keep_second.setText(pair.second.case_number)
         self.keep_first.setChecked(True)
 
+    def _fit_table(self) -> None:
+        """The table as tall as its rows (the words below it follow), within the window."""
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        height = rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        self.table.setFixedHeight(min(height, 420))
+
     def _side_values(self, side: Any) -> list[str]:
         members = []
         for member in side.members:
             details = [short_date(member.birth_date)] if member.birth_date else []
             if member.a_number:
-                details.append(member.a_number)
+                details.append(member.a_number.replace(" ", "\u00a0"))  # never broken
             members.append(f"{member.name} ({', '.join(details)})" if details else member.name)
         if side.next_hearing is not None and side.zone:
             hearing = _("%(date)s, %(time)s") % {
