@@ -194,6 +194,8 @@ class _Query:
     filters: str = ""  # the crossing and status conditions (" AND ..."), for the ranked tiers
 
 
+# Households merged into another (legalaid.services.duplicates) are left out of every list.
+NOT_MERGED = 's.case_id NOT IN (SELECT id FROM "case" WHERE merged_into IS NOT NULL)'
 CASE_JOIN = 'JOIN "case" c ON c.id = s.case_id'
 # Only for a crossing filter or order: with it SQLite walked the case table first, and sorting
 # by next hearing took 0.58 s a page instead of 0.32 s.
@@ -224,7 +226,10 @@ def _query(
         where.append("c.case_number >= :lo AND c.case_number < :hi")
         params.update(lo=number, hi=number + "\uffff")
         rowid = "c.case_number"
-        plain = 'SELECT count(*) FROM "case" c WHERE c.case_number >= :lo AND c.case_number < :hi'
+        plain = (
+            'SELECT count(*) FROM "case" c WHERE c.case_number >= :lo AND c.case_number < :hi'
+            " AND c.merged_into IS NULL"
+        )
 
     elif match:
         source = f"{fts.source} {joins}"
@@ -232,7 +237,8 @@ def _query(
         params["match"] = match
         rowid, plain = fts.rowid, fts.count.format(param=":match")
     else:
-        source, rowid, plain = f"case_search s {joins}", "s.rowid", 'SELECT count(*) FROM "case"'
+        source, rowid = f"case_search s {joins}", "s.rowid"
+        plain = 'SELECT count(*) FROM "case" WHERE merged_into IS NULL'
         if search.strip():
             where.append("0" if dialect == SQLITE else "false")  # only punctuation: no match
     filters: list[str] = []
@@ -242,13 +248,15 @@ def _query(
     if status:
         filters.append("c.status = :status")
         params["status"] = status
+    counted = where + filters  # the filters-only count below reads the case table itself
+    filters.append(NOT_MERGED)
     where += filters
     simple = not crossing and not status and (number or match or not search.strip())
     if not number and not match and not search.strip() and (crossing or status):
         # Filters alone: count the case table through its status and crossing indexes.
         plain = (
             'SELECT count(*) FROM "case" c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE '
-            + " AND ".join(where)
+            + " AND ".join([*counted, "c.merged_into IS NULL"])
         )
         simple = True
     return _Query(

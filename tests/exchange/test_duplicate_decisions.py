@@ -22,6 +22,7 @@ from legalaid.services.duplicates import (
     separate_households,
 )
 from legalaid.services.risk import RiskInput, add_assessment
+from legalaid.services.search import count_cases, search_cases
 from tests.core.helpers import hearing_in
 
 ANUMBER = "A 012-345-678"
@@ -99,6 +100,11 @@ def test_merge_moves_every_row_and_hides_the_other(ctx: Any) -> None:
     assert hidden.case.merged_into == kept.id
     assert hidden.people == [] and hidden.hearings == [] and hidden.risks == []
     assert possible_duplicates(ctx) == [] and household_pairs(ctx) == []
+    # The case list, its counts and the search by number leave the merged household out.
+    assert [r.case_number for r in search_cases(ctx)] == [kept.case_number]
+    assert count_cases(ctx) == 1 and count_cases(ctx, crossing="SYS", status="open") == 1
+    assert search_cases(ctx, other.case_number) == [] and count_cases(ctx, other.case_number) == 0
+    assert [r.case_number for r in search_cases(ctx, "rosa hernandez")] == [kept.case_number]
 
     history = case_history(ctx, kept.id)
     merged_line = [e for e in history if "merged_from" in e.changes]
@@ -132,6 +138,7 @@ def test_merge_moves_every_row_and_hides_the_other(ctx: Any) -> None:
     assert len(again.hearings) == 1 and len(again.risks) == 1
     assert len(get_case(ctx, kept.case_number).people) == 2
     assert len(household_pairs(ctx)) == 1
+    assert count_cases(ctx) == 2 and len(search_cases(ctx, other.case_number)) == 1
 
 
 def test_merge_refusals_say_what_is_wrong(ctx: Any) -> None:
