@@ -2,8 +2,9 @@
 merged one points to), the merges (``household_merge``) and the pairs said to be different
 (``duplicate_decision``).
 
-``merged_into`` is a plain nullable column with an index and no foreign key, so SQLite adds it
-in place (no table rebuild, the search triggers on ``case`` stay as they are).
+``merged_into`` is a plain nullable column with no foreign key, so SQLite adds it in place (no
+table rebuild, the search triggers on ``case`` stay as they are); its index is partial (only the
+few merged households), which the case list reads to leave them out.
 
 Revision ID: 0011_dupes
 Revises: 0010_sync
@@ -20,7 +21,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("case", sa.Column("merged_into", sa.String(36), nullable=True))
-    op.create_index("ix_case_merged_into", "case", ["merged_into"])
+    op.create_index(
+        "ix_case_merged_into",
+        "case",
+        ["merged_into"],
+        sqlite_where=sa.text("merged_into IS NOT NULL"),
+        postgresql_where=sa.text("merged_into IS NOT NULL"),
+    )
     op.create_table(
         "household_merge",
         sa.Column("id", sa.String(36), primary_key=True),
