@@ -307,11 +307,12 @@ def merge_households(ctx: AppContext, keep_ref: str, other_ref: str) -> Merged:
             session.add(person)
         session.flush()
         faults.reached(OPERATION, "people")
-        for model, name in (
+        models: tuple[tuple[Any, str], ...] = (
             (Hearing, "hearing"),
             (RiskAssessment, "risk_assessment"),
             (DocumentLogEntry, "document_log"),
-        ):
+        )
+        for model, name in models:
             for row in session.exec(select(model).where(model.case_id == other.id)).all():
                 row.case_id = keep.id
                 moved[name].append(row.id)
@@ -397,12 +398,13 @@ def separate_households(ctx: AppContext, other_ref: str) -> Merged:
         moved: dict[str, list[str]] = json.loads(merge.moved) if merge else {}
         inactive = set(moved.get("inactive", []))
         counts = {"person": 0, "hearing": 0}
-        for model, name in (
+        models: tuple[tuple[Any, str], ...] = (
             (Person, "person"),
             (Hearing, "hearing"),
             (RiskAssessment, "risk_assessment"),
             (DocumentLogEntry, "document_log"),
-        ):
+        )
+        for model, name in models:
             for row_id in moved.get(name, []):
                 row = session.get(model, row_id)
                 if row is None or row.case_id != other.merged_into:

@@ -259,11 +259,10 @@ def _query(
     simple = not crossing and not status and (number or match or not search.strip())
     if not number and not match and not search.strip() and (crossing or status):
         # Filters alone: count the case table through its status and crossing indexes.
-        joined = '"case" c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE '
-        terms = " AND ".join(counted)
+        tail = " c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE " + " AND ".join(counted)
         plain = (
-            f"SELECT (SELECT count(*) FROM {joined}{terms})"
-            f" - ({MERGED_ROWS} SELECT count(*) FROM {joined.replace('case', 'merged', 1)}{terms})"
+            f'SELECT (SELECT count(*) FROM "case"{tail})'
+            f" - ({MERGED_ROWS} SELECT count(*) FROM merged{tail})"
         )
         simple = True
     return _Query(

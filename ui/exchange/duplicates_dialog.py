@@ -84,10 +84,10 @@ class DuplicatesDialog(QDialog):
         keep_row.addWidget(self.keep_label)
         self.keep = QButtonGroup(self)
         self.keep_first, self.keep_second = QRadioButton(), QRadioButton()
-        for number, button in enumerate((self.keep_first, self.keep_second)):
-            button.setObjectName(f"keepSide{number + 1}")
-            self.keep.addButton(button, number)
-            keep_row.addWidget(button)
+        for number, radio in enumerate((self.keep_first, self.keep_second)):
+            radio.setObjectName(f"keepSide{number + 1}")
+            self.keep.addButton(radio, number)
+            keep_row.addWidget(radio)
         keep_row.addStretch(1)
         detail.addLayout(keep_row)
         buttons = QHBoxLayout()
