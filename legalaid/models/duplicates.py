@@ -17,7 +17,8 @@ class HouseholdMerge(Record, table=True):
     """One household merged into another: ``case_id`` is the household kept, ``merged_case_id``
     the one that now points to it (``case.merged_into``); ``moved`` is a JSON object of the rows
     the merge moved ({"person": [ids], "hearing": [...], "risk_assessment": [...],
-    "document_log": [...], "inactive": [ids of people set inactive as the same person]}), so
+    "document_log": [...], "inactive": [ids of people set inactive as the same person],
+    "anumbers": {person id: the A-number taken off that copy}), so
     the merge can be undone and the history says where each row came from."""
 
     __tablename__ = "household_merge"

@@ -9,7 +9,9 @@ and the papers printed for it (the document log) are *moved* to the kept househo
 ordinary recorded change of its ``case_id``. So the kept case's window shows all of them, and
 Upcoming lists the moved hearings under the kept case's number. A person of the other household
 who is the same person as one of the kept household (same A-number, or names that match and the
-same birth date) is moved too but set inactive, so the household does not count them twice.
+same birth date) is moved too but set inactive, so the household does not count them twice;
+an A-number already in the kept household is taken off the copy (a household never holds one
+A-number twice: the editor would refuse to save it) and kept in the merge's record.
 The audit entries stay with the case they were written for; the kept case's history
 (:func:`legalaid.services.audit.case_history`) reads the other's too, each marked with the case
 number it came from, and the merge itself is a line in both histories.
@@ -285,24 +287,34 @@ def merge_households(ctx: AppContext, keep_ref: str, other_ref: str) -> Merged:
             ).all()
         )
         position = max((p.position for p in kept_people), default=-1) + 1
-        moved: dict[str, list[str]] = {
+        moved: dict[str, Any] = {
             "person": [],
             "hearing": [],
             "risk_assessment": [],
             "document_log": [],
             "inactive": [],
+            "anumbers": {},
         }
         theirs = session.exec(
             select(Person).where(Person.case_id == other.id).order_by(col(Person.position))
         ).all()
+        numbers = {k.a_number for k in kept_people if k.a_number}
         for person in theirs:
-            twin = person.active and any(k.active and _same_person(person, k) for k in kept_people)
+            taken = bool(person.a_number) and person.a_number in numbers
+            twin = person.active and (
+                taken or any(k.active and _same_person(person, k) for k in kept_people)
+            )
             person.case_id = keep.id
             person.position = position
             position += 1
             if twin:
                 person.active = False
                 moved["inactive"].append(person.id)
+            if taken:
+                # A household never holds one A-number twice (the editor refuses to save it):
+                # the copy keeps none while merged; "separate again" gives it back.
+                moved["anumbers"][person.id] = person.a_number
+                person.a_number = None
             moved["person"].append(person.id)
             session.add(person)
         session.flush()
@@ -395,8 +407,9 @@ def separate_households(ctx: AppContext, other_ref: str) -> Merged:
             )
             .order_by(col(HouseholdMerge.created_at).desc())
         ).first()
-        moved: dict[str, list[str]] = json.loads(merge.moved) if merge else {}
+        moved: dict[str, Any] = json.loads(merge.moved) if merge else {}
         inactive = set(moved.get("inactive", []))
+        anumbers: dict[str, str] = moved.get("anumbers", {})
         counts = {"person": 0, "hearing": 0}
         models: tuple[tuple[Any, str], ...] = (
             (Person, "person"),
@@ -412,6 +425,8 @@ def separate_households(ctx: AppContext, other_ref: str) -> Merged:
                 row.case_id = other.id
                 if name == "person" and row_id in inactive:
                     row.active = True
+                if name == "person" and row_id in anumbers:
+                    row.a_number = anumbers[row_id]
                 counts[name] = counts.get(name, 0) + 1
                 session.add(row)
         session.flush()

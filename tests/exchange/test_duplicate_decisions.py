@@ -21,6 +21,7 @@ from legalaid.services.duplicates import (
     possible_duplicates,
     separate_households,
 )
+from legalaid.services.households import CaseDraft, PersonDraft, save_household
 from legalaid.services.risk import RiskInput, add_assessment
 from legalaid.services.search import count_cases, search_cases
 from tests.core.helpers import hearing_in
@@ -96,6 +97,33 @@ def test_merge_moves_every_row_and_hides_the_other(ctx: Any) -> None:
         ("Rosa", True),
     ]
     assert len(now.hearings) == 2 and len(now.risks) == 1
+    # The copy's A-number is kept in the merge's record, not twice in the household: the
+    # household saves as the editor saves it.
+    assert [p.a_number for p in now.people if not p.active] == [None]
+    draft = CaseDraft(
+        CaseInput(crossing="SYS", city="Tijuana Centro"),
+        [
+            PersonDraft(
+                PersonInput(
+                    p.given_names,
+                    p.family_names,
+                    p.relationship,
+                    p.birth_date,
+                    p.sex,
+                    p.nationality,
+                    a_number=p.a_number,
+                ),
+                p.id,
+                p.version,
+                active=p.active,
+                changed=False,
+            )
+            for p in now.people
+        ],
+        case_id=kept.id,
+        version=now.case.version,
+    )
+    assert save_household(ctx, draft).error is None
     hidden = get_case(ctx, other.case_number)
     assert hidden.case.merged_into == kept.id
     assert hidden.people == [] and hidden.hearings == [] and hidden.risks == []
@@ -131,9 +159,9 @@ def test_merge_moves_every_row_and_hides_the_other(ctx: Any) -> None:
     assert (back.people, back.hearings) == (2, 1)
     again = get_case(ctx, other.case_number)
     assert again.case.merged_into is None
-    assert [(p.given_names, p.active) for p in again.people] == [
-        ("Ma. Guadalupe", True),
-        ("Rosa", True),
+    assert [(p.given_names, p.active, p.a_number) for p in again.people] == [
+        ("Ma. Guadalupe", True, "012345678"),
+        ("Rosa", True, None),
     ]
     assert len(again.hearings) == 1 and len(again.risks) == 1
     assert len(get_case(ctx, kept.case_number).people) == 2
