@@ -19,6 +19,8 @@ CAPTURED = frozenset(
         "court",
         "case_sequence",
         "conflict_decision",
+        "household_merge",
+        "duplicate_decision",
     }
 )
 

@@ -100,10 +100,43 @@ def register(sub: Any) -> dict[str, Handler]:
             "List people in different households who may be the same person: the same "
             "A-number, or names that match (surnames in either order or only one, accents, "
             "common misspellings) with the same birth date or matching household members. "
-            "Nothing is merged; a person decides."
+            "Nothing is merged without a person: `duplicates merge KEEP OTHER` merges the "
+            "household OTHER into KEEP (every record kept), `duplicates different A B` "
+            "remembers that two households are different, `duplicates separate OTHER` undoes "
+            "a merge. The decisions travel to the other offices."
         ),
     )
     dups.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    decide = dups.add_subparsers(dest="duplicates_command", metavar=_("ACTION"))
+    merge = decide.add_parser(
+        "merge",
+        help=_("the same household: merge OTHER into KEEP"),
+        description=_(
+            "The same household registered twice: OTHER is merged into KEEP. Its people, "
+            "hearings, risk assessments and papers move to KEEP; OTHER is kept, hidden, "
+            "pointing to KEEP. Nothing is deleted."
+        ),
+    )
+    merge.add_argument("keep", metavar=_("KEEP"), help=_("the case number to keep"))
+    merge.add_argument("other", metavar=_("OTHER"), help=_("the case number merged into it"))
+    different = decide.add_parser(
+        "different",
+        help=_("two households that are not the same: never propose them again"),
+        description=_(
+            "Remember that two households are different: they are not proposed again, here "
+            "or at the offices that receive the decision."
+        ),
+    )
+    different.add_argument("first", metavar="A", help=_("a case number"))
+    different.add_argument("second", metavar="B", help=_("the other case number"))
+    separate = decide.add_parser(
+        "separate",
+        help=_("undo a merge: OTHER is a household of its own again"),
+        description=_(
+            "Undo a merge: the records the merge moved go back to OTHER, which is shown again."
+        ),
+    )
+    separate.add_argument("other", metavar=_("OTHER"), help=_("the case number merged before"))
     return {"office": cmd_office, "duplicates": cmd_duplicates}
 
 
@@ -120,6 +153,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     from legalaid.services.duplicates import possible_duplicates
 
     ctx = open_context(args)
+    action = getattr(args, "duplicates_command", None)
+    if action is not None:
+        return _decide(ctx, args, action)
     pairs = possible_duplicates(ctx)
     if args.json:
         print(
@@ -156,6 +192,71 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         ngettext("%(count)d possible duplicate", "%(count)d possible duplicates", len(pairs))
         % {"count": len(pairs)}
     )
+    return 0
+
+
+def _decide(ctx: Any, args: argparse.Namespace, action: str) -> int:
+    from legalaid.i18n import ngettext
+    from legalaid.services.duplicates import mark_different, merge_households, separate_households
+
+    if action == "different":
+        one, two, new = mark_different(ctx, args.first, args.second)
+        words = (
+            _("%(first)s and %(second)s are different households: they will not be proposed again.")
+            if new
+            else _("%(first)s and %(second)s were already marked as different households.")
+        )
+        result: dict[str, Any] = {"first": one, "second": two, "new": new}
+        print(json.dumps(result) if args.json else words % result)
+        return 0
+    if action == "merge":
+        done = merge_households(ctx, args.keep, args.other)
+        headline = _("%(other)s merged into %(kept)s; nothing was deleted.")
+        people = ngettext(
+            "%(count)d person moved to %(kept)s.",
+            "%(count)d people moved to %(kept)s.",
+            done.people,
+        )
+        hearings = ngettext(
+            "%(count)d hearing moved to %(kept)s.",
+            "%(count)d hearings moved to %(kept)s.",
+            done.hearings,
+        )
+    else:
+        done = separate_households(ctx, args.other)
+        headline = _("%(other)s is a household of its own again.")
+        people = ngettext(
+            "%(count)d person moved back from %(kept)s.",
+            "%(count)d people moved back from %(kept)s.",
+            done.people,
+        )
+        hearings = ngettext(
+            "%(count)d hearing moved back from %(kept)s.",
+            "%(count)d hearings moved back from %(kept)s.",
+            done.hearings,
+        )
+    values = {
+        "kept": done.kept,
+        "other": done.other,
+        "people": done.people,
+        "hearings": done.hearings,
+        "inactive": done.inactive,
+    }
+    if args.json:
+        print(json.dumps(values, ensure_ascii=False))
+        return 0
+    print(headline % values)
+    print(people % {"count": done.people, "kept": done.kept})
+    print(hearings % {"count": done.hearings, "kept": done.kept})
+    if action == "merge" and done.inactive:
+        print(
+            ngettext(
+                "%(count)d person was already in %(kept)s: kept, marked inactive.",
+                "%(count)d people were already in %(kept)s: kept, marked inactive.",
+                done.inactive,
+            )
+            % {"count": done.inactive, "kept": done.kept}
+        )
     return 0
 
 

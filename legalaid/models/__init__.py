@@ -6,6 +6,7 @@ from legalaid.models.base import Record, UTCDateTime, new_id, utcnow
 from legalaid.models.case import Case, CaseSequence, CaseStatus, Person, Relationship, Sex
 from legalaid.models.change import ChangeEntry, ChangeHead, Device, change_id
 from legalaid.models.document import HEARING_PAPERS, DocumentKind, DocumentLogEntry
+from legalaid.models.duplicates import DuplicateDecision, HouseholdMerge
 from legalaid.models.hearing import (
     DateSource,
     Hearing,
@@ -51,6 +52,7 @@ __all__ = [
     "Device",
     "DocumentKind",
     "DocumentLogEntry",
+    "DuplicateDecision",
     "ExchangeFile",
     "ExchangeSent",
     "FearScreening",
@@ -59,6 +61,7 @@ __all__ = [
     "HearingKind",
     "HearingMode",
     "HearingStatus",
+    "HouseholdMerge",
     "Incident",
     "IncidentKind",
     "Office",

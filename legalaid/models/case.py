@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from legalaid.models.base import Record, UTCDateTime
@@ -19,6 +19,15 @@ class CaseStatus(StrEnum):
 
 
 class Case(Record, table=True):
+    # Only the few merged households are in it: the lists leave them out through it.
+    __table_args__ = (
+        Index(
+            "ix_case_merged_into",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+            postgresql_where=text("merged_into IS NOT NULL"),
+        ),
+    )
     case_number: str = Field(unique=True, max_length=32)
     status: str = Field(default=CaseStatus.OPEN, index=True, max_length=16)
     city: str = ""
@@ -38,6 +47,8 @@ class Case(Record, table=True):
     notes: str = ""
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     is_demo: bool = False
+    # The household this one was merged into (legalaid.services.duplicates): hidden, kept.
+    merged_into: str | None = Field(default=None, max_length=36)
 
 
 class CaseSequence(Record, table=True):

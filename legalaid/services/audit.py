@@ -48,7 +48,27 @@ def record(
 
 
 def case_history(ctx: AppContext, case_id: str) -> list[AuditEntry]:
-    """Every audit entry of a case, oldest first."""
+    """Every audit entry of a case, oldest first, with those of the households merged into it
+    (legalaid.services.duplicates), each of those marked with the case number it came from."""
+    from legalaid.i18n import _
+    from legalaid.models import Case
+
     with ctx.db.read() as session:
-        query = select(AuditEntry).where(AuditEntry.case_id == case_id)
-        return list(session.exec(query.order_by(col(AuditEntry.at))).all())
+        merged = dict(
+            session.exec(select(Case.id, Case.case_number).where(Case.merged_into == case_id)).all()
+        )
+        query = select(AuditEntry).where(col(AuditEntry.case_id).in_([case_id, *merged]))
+        entries = list(session.exec(query.order_by(col(AuditEntry.at))).all())
+    # Copies (never added to a session) carry the mark: the stored entries stay as they are.
+    return [
+        AuditEntry.model_validate(
+            {
+                **entry.model_dump(),
+                "actor": _("%(who)s (in %(case)s)")
+                % {"who": entry.actor, "case": merged[entry.case_id]},
+            }
+        )
+        if entry.case_id in merged
+        else entry
+        for entry in entries
+    ]

@@ -186,6 +186,13 @@ class _Query:
     filters: str = ""  # the crossing and status conditions (" AND ..."), for the ranked tiers
 
 
+# Households merged into another (legalaid.services.duplicates) are left out of every list.
+# Both read the partial index of the few merged households (migration 0011), not the table.
+NOT_MERGED = 's.case_id NOT IN (SELECT id FROM "case" WHERE merged_into IS NOT NULL)'
+MERGED_COUNT = 'SELECT count(*) FROM "case" WHERE merged_into IS NOT NULL'
+# The merged households alone (a handful), read before the filters: counted apart, the status
+# and crossing indexes stay the count's way to the rest.
+MERGED_ROWS = 'WITH merged AS MATERIALIZED (SELECT * FROM "case" WHERE merged_into IS NOT NULL)'
 CASE_JOIN = 'JOIN "case" c ON c.id = s.case_id'
 # Only for a crossing filter or order: with it SQLite walked the case table first, and sorting
 # by next hearing took 0.58 s a page instead of 0.32 s.
@@ -216,7 +223,10 @@ def _query(
         where.append("c.case_number >= :lo AND c.case_number < :hi")
         params.update(lo=number, hi=number + "\uffff")
         rowid = "c.case_number"
-        plain = 'SELECT count(*) FROM "case" c WHERE c.case_number >= :lo AND c.case_number < :hi'
+        plain = (
+            'SELECT count(*) FROM "case" c WHERE c.case_number >= :lo AND c.case_number < :hi'
+            " AND c.merged_into IS NULL"
+        )
 
     elif match:
         source = f"{fts.source} {joins}"
@@ -224,7 +234,8 @@ def _query(
         params["match"] = match
         rowid, plain = fts.rowid, fts.count.format(param=":match")
     else:
-        source, rowid, plain = f"case_search s {joins}", "s.rowid", 'SELECT count(*) FROM "case"'
+        source, rowid = f"case_search s {joins}", "s.rowid"
+        plain = f'SELECT (SELECT count(*) FROM "case") - ({MERGED_COUNT})'
         if search.strip():
             where.append("0" if dialect == SQLITE else "false")  # only punctuation: no match
     filters: list[str] = []
@@ -234,13 +245,16 @@ def _query(
     if status:
         filters.append("c.status = :status")
         params["status"] = status
+    counted = where + filters  # the filters-only count below reads the case table itself
+    filters.append(NOT_MERGED)
     where += filters
     simple = not crossing and not status and (number or match or not search.strip())
     if not number and not match and not search.strip() and (crossing or status):
         # Filters alone: count the case table through its status and crossing indexes.
+        tail = " c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE " + " AND ".join(counted)
         plain = (
-            'SELECT count(*) FROM "case" c LEFT JOIN crossing x ON x.id = c.crossing_id WHERE '
-            + " AND ".join(where)
+            f'SELECT (SELECT count(*) FROM "case"{tail})'
+            f" - ({MERGED_ROWS} SELECT count(*) FROM merged{tail})"
         )
         simple = True
     return _Query(

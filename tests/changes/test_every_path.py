@@ -174,6 +174,8 @@ def test_every_write_path_records_every_row(
     run(home, "message", number)
     run(home, "settings", "--set", "staff_name=Beto")
     run(home, "edit", number, "city=Rosarito", "status=closed")
+    run(home, "duplicates", "different", "IMP-1", "IMP-2")
+    run(home, "duplicates", "merge", "IMP-1", "IMP-2")
     run(home, "backup", "-o", str(out))
     run(home, "demo", "--cases", "3", "--seed", "9")  # after the backup: a new device
     backups = sorted(out.glob("*.db"))

@@ -124,7 +124,10 @@ def test_upgrade_from_the_first_migration_loses_nothing(tmp_path: Path) -> None:
         "k1": reference_id("court", "SDG"),
     }
     before = {t: [tuple(moved.get(v, v) for v in r) for r in rows] for t, rows in before.items()}
-    assert _dump(path) == before  # the CASCADE children survived the table rebuilds
+    after = _dump(path)
+    # Columns added to the case by later migrations (merged_into, 0011) are not compared.
+    after["case"] = [row[: len(before["case"][0])] for row in after["case"]]
+    assert after == before  # the CASCADE children survived the table rebuilds
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -143,7 +143,10 @@ def test_rows_written_at_the_first_revision_survive_and_are_searchable(pg_databa
     # Migration 0006 gave the crossing and the court their ids derived from their codes.
     moved = {"x1": reference_id("crossing", "SYS"), "k1": reference_id("court", "SDG")}
     before = {t: [tuple(moved.get(v, v) for v in r) for r in rows] for t, rows in before.items()}
-    assert _dump(pg_database) == before
+    after = _dump(pg_database)
+    # Columns added to the case by later migrations (merged_into, 0011) are not compared.
+    after["case"] = [row[: len(before["case"][0])] for row in after["case"]]
+    assert after == before
     # The backfilled index: no accent, any case, a prefix, the A-number.
     assert _search(pg_database, "case_search", "body", "jose & hernandez") == ["c1"]
     assert _search(pg_database, "case_search", "body", "INIGO & pen:*") == ["c1"]

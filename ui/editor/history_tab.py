@@ -51,6 +51,8 @@ FIELD_NAMES = {
     "letter_languages": N_("Letter languages"),
     "notes": N_("Notes"),
     "status": N_("Status"),
+    "merged_from": N_("Household merged into this one"),
+    "merged_into": N_("Merged into the household"),
     "relationship": N_("Relationship"),
     "given_names": N_("Given names"),
     "family_names": N_("Family names"),

@@ -18,3 +18,9 @@ def open_exchange(window: Any) -> None:
     dialog = ExchangeDialog(window.ctx, window.runner, window.reference, window)
     dialog.finished.connect(lambda _result: window.refresh_counts())
     dialog.open()
+
+
+def open_duplicates(window: Any) -> None:
+    from ui.exchange.duplicates_dialog import DuplicatesDialog
+
+    DuplicatesDialog(window.ctx, window.runner, window).open()

@@ -132,6 +132,7 @@ class MainWindow(Translatable, QMainWindow):
             (m.settings_action, self.settings.edit),
             (m.offices_action, partial(exchange.open_offices, self)),
             (m.exchange_action, partial(exchange.open_exchange, self)),
+            (m.duplicates_action, partial(exchange.open_duplicates, self)),
             (m.quit_action, self.close),
             (m.cases_action, partial(self.show_view, 0)),
             (m.upcoming_action, partial(self.show_view, 1)),

@@ -24,6 +24,7 @@ class Menus(QObject):
         self.settings_action = self._action(QKeySequence("Ctrl+,"))
         self.offices_action = self._action()
         self.exchange_action = self._action()
+        self.duplicates_action = self._action()
         self.quit_action = self._action(standard.Quit)
         self.cases_action = self._action(QKeySequence("Ctrl+1"))
         self.upcoming_action = self._action(QKeySequence("Ctrl+2"))
@@ -61,6 +62,7 @@ class Menus(QObject):
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addAction(self.offices_action)
         self.file_menu.addAction(self.exchange_action)
+        self.file_menu.addAction(self.duplicates_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("")
@@ -129,6 +131,10 @@ class Menus(QObject):
         self.exchange_action.setText(_("E&xchange with offices…"))
         self.exchange_action.setToolTip(
             _("Files for other offices, and the conflicts a person decides")
+        )
+        self.duplicates_action.setText(_("Possible d&uplicates…"))
+        self.duplicates_action.setToolTip(
+            _("Households that may be the same family registered twice: merge or keep apart")
         )
         self.quit_action.setText(_("&Quit"))
         self.cases_action.setText(_("Cases"))
