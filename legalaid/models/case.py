@@ -38,6 +38,12 @@ class Case(Record, table=True):
     notes: str = ""
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     is_demo: bool = False
+    # The office now responsible for the household after a transfer (another office takes the
+    # case): its id and its name as the transferring office knew it, so every office that
+    # receives the case can name it. The transferring office keeps its copy as before.
+    responsible_office_id: str | None = Field(default=None, max_length=36)
+    responsible_office: str | None = Field(default=None, max_length=120)
+    transferred_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CaseSequence(Record, table=True):
