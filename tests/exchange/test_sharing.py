@@ -12,7 +12,6 @@ from sqlmodel import select
 from legalaid.context import AppContext
 from legalaid.errors import ValidationError
 from legalaid.exchange import sync
-from legalaid.home import open_home
 from legalaid.models import AuditEntry, IncidentKind, Office
 from legalaid.services import sharing
 from legalaid.services.case_edit import edit_case
@@ -20,7 +19,6 @@ from legalaid.services.cases import get_case
 from legalaid.services.offices import (
     add_office,
     identity_file,
-    init_office,
     list_offices,
     revoke_office,
     set_receives_risk,
