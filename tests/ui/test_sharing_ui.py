@@ -77,6 +77,12 @@ def click_row(table: QTableWidget, row: int) -> None:
     click(table.viewport(), table.visualItemRect(item).center())
 
 
+def header_text(table: QTableWidget, column: int) -> str:
+    item = table.horizontalHeaderItem(column)
+    assert item is not None
+    return item.text()
+
+
 def stored_risk(ctx: AppContext, name: str) -> bool:
     return next(o for o in list_offices(ctx) if o.name == name).receives_risk
 
@@ -128,7 +134,7 @@ def test_the_risk_box_asks_and_only_trusted_offices_can_be_marked(
 
     LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
     QApplication.processEvents()
-    assert dialog.table.horizontalHeaderItem(4).text() == "Risk data"
+    assert header_text(dialog.table, 4) == "Risk data"
     assert cell_text(dialog.table, 0, 4) == "not sent"
     assert dialog.risk_box.text() == (
         f"Send risk narratives and incidents of shared cases to {MXL}"
@@ -161,13 +167,12 @@ def test_shared_with_tab_share_transfer_stop(
     assert cell_text(tab.table, 0, 2) == "nada enviado todavía"
     assert [s.office for s in sharing.case_sharing(tij, case.id).shares] == [MXL]
     assert tab.office.count() == 0  # no other trusted office to share with
-    qtbot.waitUntil(
-        lambda: (
-            editor.history.tree.topLevelItem(0) is not None
-            and editor.history.tree.topLevelItem(0).text(2)
-            == "Compartió el expediente con una oficina"
-        )
-    )
+
+    def newest_history() -> str:
+        item = editor.history.tree.topLevelItem(0)
+        return item.text(2) if item is not None else ""
+
+    qtbot.waitUntil(lambda: newest_history() == "Compartió el expediente con una oficina")
 
     # Something typed and not saved: the transfer waits for a save.
     asked = answer(monkeypatch, QMessageBox.StandardButton.Yes)
@@ -252,7 +257,7 @@ def test_the_exchange_history_says_what_each_file_did(
 
     LanguageSwitcher.of(QApplication.instance()).apply("en")  # type: ignore[arg-type]
     QApplication.processEvents()
-    assert there.table.horizontalHeaderItem(3).text() == "Result"
+    assert header_text(there.table, 3) == "Result"
     assert cell_text(there.table, 0, 3) == (
         "households updated: 0 · new: 1 · conflicts: 0 · decisions: 0"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from babel.dates import LOCALTZ, format_datetime
+from babel.dates import LOCALTZ, format_date, format_time, get_datetime_format
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -286,8 +286,16 @@ class SharedTab(Translatable, QWidget):
             )
         )
         self.table.setHorizontalHeaderLabels(
-            [_("Office"), _("Shared since"), _("Last sent"), _("Waiting"), _("Risk data")]
+            [_("Office"), _("Shared since"), _("Last sent"), _("Not confirmed yet"), _("Risk data")]
         )
+        waiting = self.table.horizontalHeaderItem(3)
+        if waiting is not None:
+            waiting.setToolTip(
+                _(
+                    "Changes of this case that office has not confirmed reading: they go in "
+                    "its next exchange file"
+                )
+            )
         self.stop_button.setText(_("S&top sharing with the office selected…"))
         self.office_label.setText(_("Share with a trusted o&ffice:"))
         self.share_button.setText(_("Sh&are"))
@@ -302,4 +310,10 @@ class SharedTab(Translatable, QWidget):
 
 
 def _when(moment: Any) -> str:
-    return str(format_datetime(moment, "medium", tzinfo=LOCALTZ, locale=babel_locale()))
+    """A day and a time without seconds, in the reader's language and this computer's zone."""
+    locale = babel_locale()
+    local = moment.astimezone(LOCALTZ)
+    pattern = str(get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", locale=locale)
+    )

@@ -103,7 +103,7 @@ class OfficesDialog(QDialog):
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.ResizeToContents,  # the fingerprint on one line
-                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.ResizeToContents,
             )
         ):
