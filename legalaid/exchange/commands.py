@@ -6,6 +6,7 @@ legalaid office add FILE                     # another office's identity file
 legalaid office fingerprint                  # this office's fingerprint, on the last line
 legalaid office trust NAME --fingerprint FP  # refuses a fingerprint that does not match
 legalaid office revoke NAME
+legalaid office risk NAME --receive|--withhold  # risk data of shared cases to NAME, or not
 legalaid office list [--json]
 """
 
@@ -87,6 +88,29 @@ def register(sub: Any) -> dict[str, Handler]:
         description=_("Stop trusting an office: its exchange files are refused from now on."),
     )
     revoke.add_argument("name", metavar=_("NAME"))
+    risk = actions.add_parser(
+        "risk",
+        help=_("whether an office receives risk narratives and incidents"),
+        description=_(
+            "Mark a trusted office to receive the risk narratives and incidents of the cases "
+            "shared with it (from its next exchange file on), or stop sending them. Only a "
+            "trusted office can be marked; on the office server only a lawyer decides."
+        ),
+    )
+    risk.add_argument("name", metavar=_("NAME"))
+    choice = risk.add_mutually_exclusive_group(required=True)
+    choice.add_argument(
+        "--receive",
+        dest="receive",
+        action="store_true",
+        help=_("risk narratives and incidents of shared cases travel to this office"),
+    )
+    choice.add_argument(
+        "--withhold",
+        dest="receive",
+        action="store_false",
+        help=_("they no longer travel to this office"),
+    )
     listing = actions.add_parser(
         "list",
         help=_("list this office and the others"),
@@ -268,6 +292,7 @@ def cmd_office(args: argparse.Namespace) -> int:
         "fingerprint": _fingerprint,
         "trust": _trust,
         "revoke": _revoke,
+        "risk": _risk,
         "list": _list,
     }[args.office_command]
     return handler(args)
@@ -366,6 +391,30 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _risk(args: argparse.Namespace) -> int:
+    from legalaid.services.offices import set_receives_risk
+
+    ctx = open_context(args)
+    info = set_receives_risk(ctx, args.name, args.receive)
+    if info.receives_risk:
+        print(
+            _(
+                "Risk narratives and incidents of the cases shared with %(name)s will travel "
+                "to it, from its next exchange file on."
+            )
+            % {"name": info.name}
+        )
+    else:
+        print(
+            _(
+                "Risk narratives and incidents no longer travel to %(name)s (what was sent "
+                "before stays with it)."
+            )
+            % {"name": info.name}
+        )
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from legalaid.formatting import short_date
     from legalaid.services.offices import list_offices
@@ -394,6 +443,8 @@ def _list(args: argparse.Namespace) -> int:
     for o in offices:
         since = short_date(o.added_at.date())
         print(f"{o.prefix:<6} {o.name[:40]:<40} {o.fingerprint}  {_(LABELS[o.state])} ({since})")
+        if o.receives_risk:
+            print("       " + _("receives risk narratives and incidents"))
     if not offices:
         print(_("No office yet: `legalaid office init --name NAME --prefix P` creates this one."))
     return 0

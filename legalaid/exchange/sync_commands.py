@@ -1,6 +1,8 @@
 """Exchange commands: share, sync export|import, conflicts, resolve.
 
-legalaid share CASE --with OFFICE
+legalaid share CASE                              # the offices it is shared with
+legalaid share CASE --with OFFICE [--transfer]
+legalaid share CASE --stop OFFICE
 legalaid sync export --to OFFICE -o FILE
 legalaid sync import FILE
 legalaid conflicts [--json]
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from legalaid.cli import Handler, open_context
-from legalaid.i18n import _, ngettext
+from legalaid.i18n import N_, _, ngettext
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -28,7 +30,22 @@ def register(sub: Any) -> dict[str, Handler]:
         ),
     )
     share.add_argument("case", metavar=_("CASE_NUMBER"))
-    share.add_argument("--with", dest="office", required=True, metavar=_("OFFICE"))
+    how = share.add_mutually_exclusive_group()
+    how.add_argument("--with", dest="office", metavar=_("OFFICE"), help=_("share it with OFFICE"))
+    how.add_argument(
+        "--stop",
+        metavar=_("OFFICE"),
+        help=_("stop sharing it with OFFICE: its future changes are no longer sent there"),
+    )
+    share.add_argument(
+        "--transfer",
+        action="store_true",
+        help=_(
+            "with --with: OFFICE takes the case and is recorded as responsible for it (this "
+            "office keeps its copy)"
+        ),
+    )
+    share.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
     exchange = sub.add_parser(
         "sync",
@@ -89,12 +106,95 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
-    from legalaid.exchange.sync import share_case
+    from legalaid.errors import ValidationError
+    from legalaid.services import sharing
 
+    if args.transfer and not args.office:
+        raise ValidationError(N_("--transfer needs --with OFFICE: the office that takes the case."))
     ctx = open_context(args)
-    number, office = share_case(ctx, args.case, args.office)
-    print(_("%(case)s is shared with %(office)s.") % {"case": number, "office": office})
+    if args.stop:
+        done = sharing.stop_sharing(ctx, args.case, args.stop)
+        print(
+            _(
+                "%(case)s is no longer shared with %(office)s: its future changes will not be "
+                "sent there. What was sent before stays with that office."
+            )
+            % {"case": done.case_number, "office": done.office}
+        )
+        return 0
+    if args.office and args.transfer:
+        done = sharing.transfer_case(ctx, args.case, args.office)
+        print(
+            _(
+                "%(case)s is transferred to %(office)s: shared with it, and recorded as its "
+                "responsibility in the next exchange file. This office keeps its copy."
+            )
+            % {"case": done.case_number, "office": done.office}
+        )
+        return 0
+    if args.office:
+        done = sharing.share_case(ctx, args.case, args.office)
+        print(
+            _("%(case)s is shared with %(office)s.")
+            % {"case": done.case_number, "office": done.office}
+        )
+        return 0
+    _list_shares(sharing.case_sharing(ctx, args.case), args.json)
     return 0
+
+
+def _list_shares(found: Any, as_json: bool) -> None:
+    from legalaid.formatting import short_date
+
+    if as_json:
+        print(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+        return
+    if found.responsible_office:
+        print(
+            _("%(case)s was transferred to %(office)s on %(date)s.")
+            % {
+                "case": found.case_number,
+                "office": found.responsible_office,
+                "date": short_date(found.transferred_at.date()) if found.transferred_at else "—",
+            }
+        )
+    for share in found.shares:
+        print(share.office)
+        print(
+            "  "
+            + _("shared since %(date)s by %(who)s")
+            % {"date": short_date(share.shared_at.date()), "who": share.shared_by or "—"}
+        )
+        if share.last_sent is None:
+            sent = _("nothing sent yet")
+        elif share.last_sent_read:
+            sent = _("last sent %(date)s, read by them") % {
+                "date": short_date(share.last_sent.date())
+            }
+        else:
+            sent = _("last sent %(date)s, not confirmed yet") % {
+                "date": short_date(share.last_sent.date())
+            }
+        print("  " + sent)
+        print(
+            "  "
+            + ngettext(
+                "%(count)d change waiting to be sent",
+                "%(count)d changes waiting to be sent",
+                share.waiting,
+            )
+            % {"count": share.waiting}
+        )
+        print(
+            "  "
+            + (
+                _("risk narratives and incidents travel to this office")
+                if share.receives_risk
+                else _("risk narratives and incidents do not travel to this office")
+            )
+        )
+    if not found.shares:
+        print(_("%(case)s is not shared with any office.") % {"case": found.case_number})
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -49,6 +49,12 @@ class Case(Record, table=True):
     is_demo: bool = False
     # The household this one was merged into (legalaid.services.duplicates): hidden, kept.
     merged_into: str | None = Field(default=None, max_length=36)
+    # The office now responsible for the household after a transfer (another office takes the
+    # case): its id and its name as the transferring office knew it, so every office that
+    # receives the case can name it. The transferring office keeps its copy as before.
+    responsible_office_id: str | None = Field(default=None, max_length=36)
+    responsible_office: str | None = Field(default=None, max_length=120)
+    transferred_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CaseSequence(Record, table=True):

@@ -142,6 +142,8 @@ def table_grants_sql(tables: list[str]) -> list[str]:
         elif table in OFFICE_TABLES:
             statements.append(f"GRANT SELECT ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
+            # Which offices receive risk data is a lawyer's decision (legalaid office risk).
+            statements.append(f"GRANT UPDATE (receives_risk) ON {name} TO {LAWYER}")
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         else:

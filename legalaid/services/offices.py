@@ -54,6 +54,17 @@ WRONG_FINGERPRINT = N_(
 )
 BAD_FINGERPRINT = N_("A fingerprint has 30 digits, in six groups of five.")
 SELF_NOT_TRUSTED = N_("This is this folder's own office: there is nothing to trust or revoke.")
+SELF_NO_RISK = N_(
+    "This is this folder's own office: it holds its own risk data; there is nothing to mark."
+)
+RISK_NEEDS_TRUST = N_(
+    "%(name)s is not trusted (its fingerprint was not compared, or it was revoked): risk data "
+    "cannot be sent to it. Trust it first."
+)
+RISK_LAWYERS_ONLY = N_(
+    "Only a lawyer may decide which offices receive risk narratives and incidents. The login "
+    "%(user)s is not a lawyer's; nothing was changed."
+)
 
 
 @dataclass(frozen=True)
@@ -232,10 +243,59 @@ def revoke_office(ctx: AppContext, name: str) -> OfficeInfo:
         before = row.state
         row.state = OfficeState.REVOKED
         row.revoked_at = utcnow()
-        audit.record(
-            session, ctx.actor, "revoke", "office", row.id, None, {"state": [before, row.state]}
-        )
+        changes: dict[str, list[object]] = {"state": [before, row.state]}
+        if row.receives_risk:  # trusted again later, it is marked again only by a person
+            row.receives_risk = False
+            changes["receives_risk"] = [True, False]
+        audit.record(session, ctx.actor, "revoke", "office", row.id, None, changes)
         return _info(row)
+
+
+def set_receives_risk(ctx: AppContext, name: str, receive: bool) -> OfficeInfo:
+    """Mark a trusted office to receive the risk narratives and incidents of the cases shared
+    with it (from its next exchange file on), or stop sending them. Only a trusted office can
+    be marked; on the office server only a lawyer decides."""
+    _lawyer_only(ctx)
+    with ctx.db.write() as session:
+        row = _find(session, name)
+        if row.state == OfficeState.SELF:
+            raise ValidationError(SELF_NO_RISK)
+        if receive and row.state != OfficeState.TRUSTED:
+            raise ValidationError(RISK_NEEDS_TRUST, name=row.name)
+        if row.receives_risk != receive:
+            before = row.receives_risk
+            row.receives_risk = receive
+            audit.record(
+                session,
+                ctx.actor,
+                "risk" if receive else "withhold-risk",
+                "office",
+                row.id,
+                None,
+                {"receives_risk": [before, receive]},
+            )
+        return _info(row)
+
+
+def _lawyer_only(ctx: AppContext) -> None:
+    """On the office server, refuse (in the reader's language) a login that is not a lawyer's;
+    PostgreSQL grants the column to lawyers only, so this is said before it would refuse."""
+    from legalaid.services.sql import POSTGRESQL
+
+    if getattr(ctx.db, "dialect", None) != POSTGRESQL:
+        return
+    from legalaid.server.roles import LAWYER
+
+    with ctx.db.read() as session:
+        row = (
+            session.connection()
+            .exec_driver_sql(
+                f"SELECT current_user, pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
+            )
+            .first()
+        )
+    if row is None or not row[1]:
+        raise ValidationError(RISK_LAWYERS_ONLY, user=row[0] if row else "")
 
 
 def list_offices(ctx: AppContext) -> list[OfficeInfo]:

@@ -70,6 +70,7 @@ class CaseRow:
     # The member whose name best matches the search (the principal's when that one does, or
     # when there is no search by name).
     matched: str = ""
+    transferred_to: str = ""  # the office responsible after a transfer (legalaid share)
 
 
 # "TIJ-2026-00", "demo-2026": the start of a case number (office prefix, year, sequence).
@@ -348,6 +349,7 @@ WITH page AS (
   SELECT id, row_number() OVER () AS n FROM (
     {page}) AS q)
 SELECT c.id, c.case_number, c.status, c.updated_at, x.code AS crossing_code,
+  c.responsible_office,
   (SELECT p.given_names || ' ' || p.family_names FROM person p
      WHERE p.case_id = c.id ORDER BY p.position LIMIT 1) AS principal,
   (SELECT p.a_number FROM person p
@@ -485,6 +487,7 @@ def _case_row(r: Any) -> CaseRow:
         crossing=r["crossing_code"],
         next_hearing=_utc(r["next_hearing"]),
         updated_at=updated,
+        transferred_to=r["responsible_office"] or "",
     )
 
 

@@ -279,7 +279,10 @@ def row_texts(row: CaseRow, names: CrossingNames | None = None) -> Texts:
         (crossing[0] if current_language() == "es" else crossing[1])
         if crossing
         else (row.crossing or "—"),
-        label("case_status", row.status),
+        _("%(status)s, transferred to %(office)s")
+        % {"status": label("case_status", row.status), "office": row.transferred_to}
+        if row.transferred_to
+        else label("case_status", row.status),
         table_date(row.next_hearing.date()) if row.next_hearing else "—",
     )
 

@@ -69,6 +69,7 @@ class CaseEditor(CaseEditorView):
         super().retranslate()
         self._title()
         self._show_duplicates(getattr(self, "_duplicates", []))
+        self._show_transfer(self.shared.sharing)
 
     def _title(self) -> None:
         if self.detail is None:
@@ -99,6 +100,10 @@ class CaseEditor(CaseEditorView):
         self.close_button.clicked.connect(self.close)
         self.conflict_button.clicked.connect(self.show_their_version)
         self.duplicates_bar.linkActivated.connect(self.open_other.emit)
+        self.shared.unsaved = self.is_dirty
+        self.shared.version = lambda: self.version
+        self.shared.changed.connect(self._shared_changed)
+        self.shared.loaded.connect(self._show_transfer)
 
     # --- loading ------------------------------------------------------------------------------
     def _reference(self, loaded: Reference) -> None:
@@ -125,6 +130,7 @@ class CaseEditor(CaseEditorView):
         self.hearings.load(None, [], "", "")
         self.risk.load(None)
         self.documents.load(None)
+        self.shared.load(None)
         self._remember()
         self.household.people[0].given.setFocus()
 
@@ -148,6 +154,7 @@ class CaseEditor(CaseEditorView):
         self.risk.load(detail.case.id)
         self.documents.load(detail.case.id)
         self._load_history(detail)
+        self.shared.load(detail.case.id)
         self.conflict_bar.hide()
         self._show_duplicates(detail.duplicates)
         self.error.show_message("")
@@ -178,6 +185,23 @@ class CaseEditor(CaseEditorView):
     def _load_history(self, detail: CaseDetail) -> None:
         names = {p.id: f"{p.given_names} {p.family_names}".strip() for p in detail.people}
         self.history.load(detail.case.id, names)
+
+    def _shared_changed(self, household: bool) -> None:
+        """Shared, no longer shared or transferred: the history says so; a transfer changed
+        the household (the window holds nothing unsaved then), so it is read again."""
+        if self.detail is None:
+            return
+        if household:
+            self.reload()
+        else:
+            self._load_history(self.detail)
+        self.saved.emit(self.detail.case.id)
+
+    def _show_transfer(self, sharing: Any) -> None:
+        from ui.editor.shared_tab import transfer_text
+
+        self.transferred.setText(transfer_text(sharing))
+        self.transferred.setVisible(bool(self.transferred.text()))
 
     def changed_elsewhere(self, changes: OpChanges) -> None:
         """Another command changed this case (another window, an import, a restore): read it

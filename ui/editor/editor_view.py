@@ -29,6 +29,7 @@ from ui.editor.hearings_tab import HearingsTab
 from ui.editor.history_tab import HistoryTab
 from ui.editor.household import HouseholdTab
 from ui.editor.risk_tab import RiskTab
+from ui.editor.shared_tab import SharedTab
 
 
 class CaseEditorView(Translatable, QWidget):
@@ -49,6 +50,10 @@ class CaseEditorView(Translatable, QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("caseHeading")
         self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.transferred = QLabel()  # "Transferred to Mexicali", filled by the shared tab
+        self.transferred.setObjectName("caseTransferred")
+        self.transferred.setStyleSheet("color: #1a4f8b; font-weight: bold;")
+        self.transferred.hide()
         self.status = CodeCombo("case_status")
         self.status_label = QLabel()
         self.status_label.setBuddy(self.status)
@@ -65,8 +70,17 @@ class CaseEditorView(Translatable, QWidget):
         notes_layout.addWidget(self.notes_error)
         self.documents = DocumentsTab(self.ctx, self.runner)
         self.history = HistoryTab(self.ctx, self.runner, self.reference)
+        self.shared = SharedTab(self.ctx, self.runner)
         self.tabs = QTabWidget()
-        pages = (self.household, self.hearings, self.risk, notes_page, self.documents, self.history)
+        pages = (
+            self.household,
+            self.hearings,
+            self.risk,
+            notes_page,
+            self.documents,
+            self.history,
+            self.shared,
+        )
         for page in pages:
             self.tabs.addTab(page, "")
         self.conflict_bar = QFrame()
@@ -98,6 +112,7 @@ class CaseEditorView(Translatable, QWidget):
         self._actions()
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
+        header.addWidget(self.transferred)
         header.addWidget(self.status_label)
         header.addWidget(self.status)
         buttons = QHBoxLayout()
@@ -134,6 +149,7 @@ class CaseEditorView(Translatable, QWidget):
                 _("N&otes"),
                 _("&Documents"),
                 _("Histor&y"),
+                _("Shared &with"),
             )
         ):
             self.tabs.setTabText(index, text)

@@ -87,8 +87,11 @@ FIELD_NAMES = {
     "description": N_("Description"),
     "people": N_("People"),
     "cases": N_("Cases"),
+    "responsible_office": N_("Office responsible"),
+    "transferred_at": N_("Transferred on"),
+    "shared_with": N_("Shared with"),
 }
-HIDDEN_FIELDS = {"replaces_id"}
+HIDDEN_FIELDS = {"replaces_id", "responsible_office_id"}
 CODE_GROUPS = {
     ("case", "status"): "case_status",
     ("hearing", "status"): "hearing_status",
@@ -117,6 +120,9 @@ ACTIONS = {
     ("import", "case"): N_("Imported from a spreadsheet"),
     ("received", "case"): N_("Received from another office"),
     ("update", "incident"): N_("Changed an incident"),
+    ("share", "case"): N_("Shared the case with an office"),
+    ("unshare", "case"): N_("Stopped sharing the case with an office"),
+    ("transfer", "case"): N_("Transferred the household to another office"),
 }
 
 

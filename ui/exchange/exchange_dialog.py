@@ -84,7 +84,7 @@ class ExchangeDialog(QDialog):
         files_layout.addWidget(self.files_message)
         self.history_label = QLabel()
         files_layout.addWidget(self.history_label)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("exchangeHistory")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -149,11 +149,12 @@ class ExchangeDialog(QDialog):
 
     # --- reading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        from legalaid.exchange.sync import exchange_history, open_conflicts, trusted_offices
+        from legalaid.exchange.sync import open_conflicts, trusted_offices
+        from legalaid.services.sharing import exchange_log
 
         ctx = self.ctx
         self.runner.query(
-            lambda _c: (trusted_offices(ctx), exchange_history(ctx), open_conflicts(ctx)),
+            lambda _c: (trusted_offices(ctx), exchange_log(ctx), open_conflicts(ctx)),
             done=self._loaded,
             failed=lambda e: self.files_message.setText(describe(e)),
             owner=self,
@@ -197,6 +198,7 @@ class ExchangeDialog(QDialog):
                 direction,
                 ngettext("%(count)d change", "%(count)d changes", record.changes)
                 % {"count": record.changes},
+                _result_text(record),
                 state,
             )
             for column, value in enumerate(values):
@@ -399,7 +401,9 @@ class ExchangeDialog(QDialog):
         self.export_button.setText(_("&Write a file for this office…"))
         self.import_button.setText(_("&Read a file from an office…"))
         self.history_label.setText(_("Files written and read"))
-        self.table.setHorizontalHeaderLabels([_("When"), _("Office"), _("Changes"), _("State")])
+        self.table.setHorizontalHeaderLabels(
+            [_("When"), _("Office"), _("Changes"), _("Result"), _("State")]
+        )
         self.typed_label.setText(_("Or another &value:"))
         self.keep_button.setText(_("&Keep the chosen value"))
         self.typed_button.setText(_("&Save the value typed"))
@@ -416,6 +420,24 @@ class ExchangeDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _result_text(record: Any) -> str:
+    """What a file did, from the counts kept with it: a sent file's cases, a received file's
+    households updated and new, conflicts and decisions."""
+    counts = record.counts or {}
+    if record.direction == "sent":
+        cases = int(counts.get("cases", 0))
+        return ngettext("%(count)d case", "%(count)d cases", cases) % {"count": cases}
+    return _(
+        "households updated: %(updated)d · new: %(new)d · conflicts: %(conflicts)d · "
+        "decisions: %(decisions)d"
+    ) % {
+        "updated": int(counts.get("updated", 0)),
+        "new": int(counts.get("new", 0)),
+        "conflicts": int(counts.get("conflicts", 0)),
+        "decisions": int(counts.get("decisions", 0)),
+    }
 
 
 def _clock_text(hlc: str) -> str:

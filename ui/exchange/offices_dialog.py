@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -41,6 +43,10 @@ STATES = {
     "trusted": N_("trusted"),
     "revoked": N_("revoked"),
 }
+
+
+def _risk_text(office: Any) -> str:
+    return _("sent") if office.receives_risk else _("not sent")
 
 
 class OfficesDialog(QDialog):
@@ -85,7 +91,7 @@ class OfficesDialog(QDialog):
 
         self.others_label = QLabel()
         layout.addWidget(self.others_label)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("officesTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,7 +103,8 @@ class OfficesDialog(QDialog):
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.ResizeToContents,  # the fingerprint on one line
-                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.ResizeToContents,
             )
         ):
             header.setSectionResizeMode(column, mode)
@@ -110,6 +117,12 @@ class OfficesDialog(QDialog):
         for button in (self.add_button, self.trust_button, self.revoke_button, self.export_button):
             row.addWidget(button)
         layout.addLayout(row)
+        # Risk narratives and incidents travel only to an office a person marked (the lawyer, on
+        # the office server); asked before it changes.
+        self.risk_box = QCheckBox()
+        self.risk_box.setObjectName("receivesRisk")
+        self.risk_box.setEnabled(False)
+        layout.addWidget(self.risk_box)
         self.message = QLabel()
         self.message.setObjectName("officesMessage")
         self.message.setWordWrap(True)
@@ -123,6 +136,7 @@ class OfficesDialog(QDialog):
         self.trust_button.clicked.connect(self.trust_selected)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.export_button.clicked.connect(self.export_identity)
+        self.risk_box.clicked.connect(self.risk_clicked)
         self.table.itemSelectionChanged.connect(self._enable)
         self.retranslate()
         fit(self, 760, 560)
@@ -144,11 +158,20 @@ class OfficesDialog(QDialog):
         self.export_button.setEnabled(mine is not None)
         self.add_button.setEnabled(mine is not None)
         self.fingerprint.setText(mine.fingerprint if mine else "")
+        selected = self._selected()
         self.table.setRowCount(len(self.offices))
         for index, office in enumerate(self.offices):
-            values = (office.name, office.prefix, office.fingerprint, _(STATES[office.state]))
+            values = (
+                office.name,
+                office.prefix,
+                office.fingerprint,
+                _(STATES[office.state]),
+                _risk_text(office),
+            )
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
+            if selected is not None and office.name == selected.name:
+                self.table.selectRow(index)
         self._retranslate_own()
         self._enable()
 
@@ -160,6 +183,12 @@ class OfficesDialog(QDialog):
         office = self._selected()
         self.trust_button.setEnabled(office is not None and office.state != "trusted")
         self.revoke_button.setEnabled(office is not None and office.state != "revoked")
+        # Only a trusted office can be marked; a mark can always be taken off.
+        self.risk_box.setEnabled(
+            office is not None and (office.state == "trusted" or office.receives_risk)
+        )
+        self.risk_box.setChecked(office is not None and office.receives_risk)
+        self._retranslate_risk()
 
     # --- writing ------------------------------------------------------------------------------
     def _write(self, work: Any, said: str) -> None:
@@ -169,7 +198,9 @@ class OfficesDialog(QDialog):
             self.message.setText(said)
             self.reload()
 
-        self.runner.command(lambda _c: work(), done=done, failed=self._failed, owner=self)
+        self.runner.command(
+            lambda _c: work(), done=done, failed=self._failed_and_reload, owner=self
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(describe(error))
@@ -236,6 +267,46 @@ class OfficesDialog(QDialog):
             % {"name": office.name},
         )
 
+    def risk_clicked(self, checked: bool) -> None:
+        """Ask first, saying what it means; on "no" the box goes back to what is stored."""
+        from legalaid.services.offices import set_receives_risk
+
+        office = self._selected()
+        if office is None:
+            return
+        if checked:
+            title = _("Send risk data to %(name)s?") % {"name": office.name}
+            question = _(
+                "Risk narratives and incidents of the cases shared with %(name)s will travel to "
+                "this office, from its next exchange file on. Send them only to an office whose "
+                "people need them to help the household. Send them?"
+            ) % {"name": office.name}
+            said = _(
+                "Risk narratives and incidents of the cases shared with %(name)s will travel "
+                "to it, from its next exchange file on."
+            ) % {"name": office.name}
+        else:
+            title = _("Stop sending risk data to %(name)s?") % {"name": office.name}
+            question = _(
+                "Risk narratives and incidents will no longer travel to %(name)s. What was sent "
+                "before stays with it. Stop sending them?"
+            ) % {"name": office.name}
+            said = _(
+                "Risk narratives and incidents no longer travel to %(name)s (what was sent "
+                "before stays with it)."
+            ) % {"name": office.name}
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self, title, question, buttons.Yes | buttons.No, buttons.No)
+        if answer != buttons.Yes:
+            self.risk_box.setChecked(office.receives_risk)
+            return
+        name = office.name
+        self._write(lambda: set_receives_risk(self.ctx, name, checked), said)
+
+    def _failed_and_reload(self, error: BaseException) -> None:
+        self._failed(error)
+        self.reload()
+
     def export_identity(self) -> None:
         from legalaid.files import write_atomic
         from legalaid.services.offices import identity_file
@@ -285,7 +356,9 @@ class OfficesDialog(QDialog):
         self.prefix_label.setText(_("Case-number &prefix:"))
         self.create_button.setText(_("&Create this office's identity"))
         self.others_label.setText(_("Other offices"))
-        self.table.setHorizontalHeaderLabels([_("Name"), _("Prefix"), _("Fingerprint"), _("Trust")])
+        self.table.setHorizontalHeaderLabels(
+            [_("Name"), _("Prefix"), _("Fingerprint"), _("Trust"), _("Risk data")]
+        )
         self.add_button.setText(_("&Add an office from its file…"))
         self.trust_button.setText(_("Compare and &trust…"))
         self.revoke_button.setText(_("&Revoke"))
@@ -295,6 +368,19 @@ class OfficesDialog(QDialog):
             item = self.table.item(index, 3)
             if item is not None:
                 item.setText(_(STATES[office.state]))
+            risk = self.table.item(index, 4)
+            if risk is not None:
+                risk.setText(_risk_text(office))
+        self._retranslate_risk()
+
+    def _retranslate_risk(self) -> None:
+        office = self._selected()
+        self.risk_box.setText(
+            _("Send risk narratives and incidents of shared cases to %(name)s")
+            % {"name": office.name}
+            if office is not None
+            else _("Send risk narratives and incidents of shared cases to the office chosen")
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
