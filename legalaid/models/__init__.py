@@ -24,6 +24,7 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
+from legalaid.models.signing import ChangeSignature, DeviceKey
 from legalaid.models.sync import (
     CaseShare,
     Conflict,
@@ -43,12 +44,14 @@ __all__ = [
     "CaseStatus",
     "ChangeEntry",
     "ChangeHead",
+    "ChangeSignature",
     "Conflict",
     "ConflictDecision",
     "Court",
     "Crossing",
     "DateSource",
     "Device",
+    "DeviceKey",
     "DocumentKind",
     "DocumentLogEntry",
     "ExchangeFile",
