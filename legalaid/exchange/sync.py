@@ -236,22 +236,30 @@ def _entries_for(conn: Any, office_id: str, with_risk: bool) -> list[Entry]:
             ON f.id = x.file_id AND f.direction = 'sent' AND f.acknowledged
             WHERE x.office_id = ? AND x.device = e.device AND x.seq = e.seq)
         ORDER BY e.hlc, e.device, e.seq"""
-    return [
-        Entry(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            json.loads(r[6]),
-            json.loads(r[7]),
-            r[8],
-            r[9] or "",
-            r[10] or "",
-        )
-        for r in _sql(conn, query, (office_id, *tables, office_id))
-    ]
+    return [_entry(r) for r in _sql(conn, query, (office_id, *tables, office_id))]
+
+
+ENTRY_SELECT = (
+    "SELECT e.device, e.seq, e.table_name, e.row_id, e.case_id, e.op, e.fields, e.bases,"
+    " e.hlc, e.actor, e.schema_version FROM change_log e"
+)
+
+
+def _entry(r: Any) -> Entry:
+    """An entry from a row of ``ENTRY_SELECT``'s columns."""
+    return Entry(
+        r[0],
+        int(r[1]),
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        json.loads(r[6]),
+        json.loads(r[7]),
+        r[8],
+        r[9] or "",
+        r[10] or "",
+    )
 
 
 def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
@@ -270,7 +278,9 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
             office.id, office.name, office.prefix, _b64(office.sign_public), _b64(office.kem_public)
         )
         conn = session.connection()
-        entries = signed(conn, keys, _entries_for(conn, office.id, office.receives_risk))
+        entries = signed(
+            conn, keys.public.office_id, _entries_for(conn, office.id, office.receives_risk)
+        )
         certs = certificates(conn, {e.device for e in entries}, keys)
         session_devices = [r[0] for r in _sql(conn, "SELECT id FROM device")]
         received = session.exec(
@@ -317,24 +327,22 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
     return Exported(office.name, len(entries), len({e.case_id for e in entries}), path)
 
 
-def signed(conn: Any, keys: Any, entries: list[Entry]) -> list[Entry]:
+def signed(
+    conn: Any, office_id: str, entries: list[Entry], *, keep_unsigned: bool = False
+) -> list[Entry]:
     """``entries`` with their signatures: the stored ones, and new ones for this database's own
     devices' entries never signed (signed once, when they first leave). An entry of another
-    office's device without a signature (received before changes were signed) cannot be
-    vouched for and is left out."""
+    device without a signature (received before changes were signed) cannot be vouched for:
+    it is left out (``keep_unsigned``: kept, for the office's own server)."""
     stored = signatures(conn, [(e.device, e.seq) for e in entries])
     missing = [e for e in entries if (e.device, e.seq) not in stored]
     if missing:
-        stored.update(
-            Signer(conn, keys.public.office_id).sign(
-                (e.device, e.seq, e.as_json()) for e in missing
-            )
-        )
+        stored.update(Signer(conn, office_id).sign((e.device, e.seq, e.as_json()) for e in missing))
     out = []
     for entry in entries:
         signature = stored.get((entry.device, entry.seq))
-        if signature is not None:
-            entry.signature = signature
+        if signature is not None or keep_unsigned:
+            entry.signature = signature or ""
             out.append(entry)
     return out
 
@@ -941,32 +949,14 @@ def import_file(
                 f" AND office_id = ? AND id IN ({marks})",
                 (True, opened.sender.office_id, *acks),
             )
-        applier = _Applier(ctx, session, summary)
-        entries.sort(key=Entry.key)
-        half = len(entries) // 2
-        held_ids = _held(conn, {e.device for e in entries})
-        for index, entry in enumerate(entries):
-            if index == half:
-                faults.reached(OPERATION_IN, "halfway")
-            held = applier.stored(entry) if (entry.device, entry.seq) in held_ids else None
-            if held is not None:
-                same = (held[0], held[1], held[2], json.loads(held[3]), json.loads(held[4])) == (
-                    entry.table,
-                    entry.row_id,
-                    entry.op,
-                    json.loads(dumps(entry.fields)),
-                    json.loads(dumps(entry.bases)),
-                )
-                if not same:
-                    raise ValidationError(CHANGED_ENTRY, change=entry.id)
-                summary.skipped += 1
-                continue
-            applier.apply(entry)
-            summary.changes += 1
-            if progress is not None and index % 500 == 0:
-                progress(index, len(entries))
-        applier.flush()
-        _observe(conn, applier.latest_hlc)
+        applier = apply_entries(
+            ctx,
+            session,
+            entries,
+            summary,
+            halfway=lambda: faults.reached(OPERATION_IN, "halfway"),
+            progress=progress,
+        )
         # A household received from an office is shared back with it: it has it already.
         for case_id in applier.new_cases:
             _sql(
@@ -975,11 +965,6 @@ def import_file(
                 " VALUES (?, ?, CURRENT_TIMESTAMP, ?) ON CONFLICT DO NOTHING",
                 (case_id, opened.sender.office_id, ctx.actor),
             )
-        if applier.touched_cases:
-            from legalaid.services.sql import raw_connection
-            from legalaid.sort_keys import sync_sort_names
-
-            sync_sort_names(raw_connection(conn), applier.touched_cases)
         session.add(
             ExchangeFile(
                 id=file_id,
@@ -994,6 +979,52 @@ def import_file(
         faults.reached(OPERATION_IN, "before-commit")
     faults.reached(OPERATION_IN, "committed")
     return summary
+
+
+def apply_entries(
+    ctx: AppContext,
+    session: Any,
+    entries: list[Entry],
+    summary: Summary,
+    *,
+    halfway: Callable[[], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> _Applier:
+    """Apply ``entries`` inside the caller's write transaction, in clock order, each change
+    once: one held here already is skipped (with other content: an alarm, nothing applied)."""
+    conn = session.connection()
+    applier = _Applier(ctx, session, summary)
+    entries.sort(key=Entry.key)
+    half = len(entries) // 2
+    held_ids = _held(conn, {e.device for e in entries})
+    for index, entry in enumerate(entries):
+        if index == half and halfway is not None:
+            halfway()
+        held = applier.stored(entry) if (entry.device, entry.seq) in held_ids else None
+        if held is not None:
+            same = (held[0], held[1], held[2], json.loads(held[3]), json.loads(held[4])) == (
+                entry.table,
+                entry.row_id,
+                entry.op,
+                json.loads(dumps(entry.fields)),
+                json.loads(dumps(entry.bases)),
+            )
+            if not same:
+                raise ValidationError(CHANGED_ENTRY, change=entry.id)
+            summary.skipped += 1
+            continue
+        applier.apply(entry)
+        summary.changes += 1
+        if progress is not None and index % 500 == 0:
+            progress(index, len(entries))
+    applier.flush()
+    _observe(conn, applier.latest_hlc)
+    if applier.touched_cases:
+        from legalaid.services.sql import raw_connection
+        from legalaid.sort_keys import sync_sort_names
+
+        sync_sort_names(raw_connection(conn), applier.touched_cases)
+    return applier
 
 
 def _held(conn: Any, devices: set[str]) -> set[tuple[str, int]]:
@@ -1123,9 +1154,11 @@ def _device_offices(conn: Any) -> dict[str, str]:
     """Device id -> office name: this home's own devices, and those exchange files named."""
     found = {
         device: name
-        for device, name in _sql(
-            conn, "SELECT d.device, o.name FROM office_device d JOIN office o ON o.id = d.office_id"
+        for query in (
+            "SELECT d.device, o.name FROM device_key d JOIN office o ON o.id = d.office_id",
+            "SELECT d.device, o.name FROM office_device d JOIN office o ON o.id = d.office_id",
         )
+        for device, name in _sql(conn, query)
     }
     own = _sql(conn, "SELECT name FROM office WHERE state = 'self'").first()
     if own is not None:

@@ -139,6 +139,12 @@ SERVER_COMMANDS = frozenset(
         "crossing-list",
         "message",
         "duplicates",
+        # The office server is one more peer of the exchange between offices.
+        "office",
+        "share",
+        "sync",
+        "conflicts",
+        "resolve",
     }
 )
 
