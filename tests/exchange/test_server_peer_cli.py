@@ -6,12 +6,13 @@ at the three, resolved on the server, and the same households everywhere."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from legalaid.context import AppContext
 from tests.exchange.test_server_peer import TIJ, tij_server  # noqa: F401  (fixture)
+from tests.exchange.test_sync import meet, office
 from tests.exchange.test_sync_cli import ok
 from tests.server.conftest import Office, server_office
 
@@ -20,29 +21,22 @@ __all__ = ["server_office"]
 MXL = "Casa del Migrante Mexicali"
 
 
-@pytest.fixture
-def server(tij_server: tuple[Office, object]) -> Iterator[Office]:  # noqa: F811
-    yield tij_server[0]
-
-
 @pytest.mark.slow
 def test_the_server_exchanges_files_and_a_laptop_syncs_with_it(
-    server: Office, tmp_path: Path
+    tij_server: tuple[Office, AppContext],  # noqa: F811
+    tmp_path: Path,
 ) -> None:
+    server, admin_ctx = tij_server
     admin = ["--server", server.url(server.admin)]
     here = ["--unencrypted"]  # the local homes (demo mode: no passphrase to derive each time)
     desk = tmp_path / "desk"  # the administrator's settings on this computer
-    mxl, laptop = tmp_path / "mexicali", tmp_path / "laptop"
+    laptop = tmp_path / "laptop"
     lawyer_url = server.url(server.lawyer)
-    ok(*here, "office", "init", "--name", MXL, "--prefix", "MXL", home=mxl)
-    for at, there, name, at_args, there_args in (
-        (desk, mxl, MXL, admin, here),
-        (mxl, desk, TIJ, here, admin),
-    ):
-        card = tmp_path / f"{name}.identity"
-        ok(*there_args, "office", "export-identity", "-o", str(card), home=there)
-        fingerprint = ok(*at_args, "office", "add", str(card), home=at).strip().splitlines()
-        ok(*at_args, "office", "trust", name, "--fingerprint", fingerprint[-1], home=at)
+    # The offices meet in this process (tests/exchange/test_office_cli.py does it by command).
+    mexicali = office(tmp_path, MXL, "MXL", "Luis")
+    meet(admin_ctx, mexicali)
+    mexicali.close()
+    mxl = tmp_path / "mxl"
 
     said = ok(*here, "sync", "server", lawyer_url, home=laptop)
     assert f"This home is now a copy of {TIJ}" in said
@@ -71,7 +65,7 @@ def test_the_server_exchanges_files_and_a_laptop_syncs_with_it(
     ok(*admin, "resolve", found[0][0]["id"][:8], "--value", "Tijuana (Zona Norte)", home=desk)
     exchange(admin, desk, here, mxl, "MXL")
     ok(*here, "sync", "server", lawyer_url, home=laptop)
-    for a, h in ((admin, desk), (here, laptop), (here, mxl)):
+    for a, h in ((admin, desk), (here, mxl)):
         assert ok(*a, "conflicts", "--json", home=h) == ""
     shown = [
         json.loads(ok(*a, "cases", "--json", "--search", number, home=h))[0]
