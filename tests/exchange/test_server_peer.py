@@ -205,3 +205,30 @@ def test_a_sync_killed_at_every_step_leaves_both_whole_and_completes_when_run_ag
             " GROUP BY table_name, row_id HAVING count(*) > 1) d"
         ).fetchone()
     assert doubled == (0,)
+
+
+def test_risk_data_goes_across_only_with_a_lawyers_login(
+    tij_server: tuple[Office, AppContext], tmp_path: Path
+) -> None:
+    from legalaid.services.risk import RiskInput, add_assessment
+
+    server, _admin = tij_server
+    volunteer = desk(server, tmp_path, server.volunteer)
+    lawyer = desk(server, tmp_path, server.lawyer)
+    laptop = laptop_home(tmp_path, "Ana")
+    try:
+        sync_with_server(laptop, volunteer, "server")
+        case = family(laptop, a_number=None).case
+        add_assessment(laptop, case.id, RiskInput(level="high", narrative_es="amenazas"))
+        done = sync_with_server(laptop, volunteer, "server")  # the household, not its risk note
+        assert done.pushed.changes > 0
+        with server.superuser() as conn:
+            assert conn.execute("SELECT count(*) FROM risk_assessment").fetchone() == (0,)
+        done = sync_with_server(laptop, lawyer, "server")  # the rest, with a lawyer's login
+        assert done.pushed.changes == 1 and done.pulled.changes == 0
+        with server.superuser() as conn:
+            found = conn.execute("SELECT narrative_es FROM risk_assessment").fetchall()
+        assert found == [("amenazas",)]
+    finally:
+        for ctx in (laptop, volunteer, lawyer):
+            ctx.close()
