@@ -169,7 +169,7 @@ def _counts(server: Office, laptop: Path) -> tuple[tuple[int, int], tuple[int, i
         ).fetchone()
     finally:
         db.close()
-    return tuple(on_server), tuple(on_laptop)  # type: ignore[return-value]
+    return tuple(on_server), tuple(on_laptop)
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -46,7 +47,9 @@ def _send(src: AppContext, dst: AppContext, target: Path) -> sync.Summary:
     return sync.import_file(dst, target)
 
 
-def _lines(src: AppContext, dst: AppContext, path: Path) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+def _lines(
+    src: AppContext, dst: AppContext, path: Path
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     opened = container.open_sealed(path.read_bytes(), own_keys(dst), sender_lookup(dst).get)
     return opened.header, [json.loads(x) for x in opened.payload.decode().split("\n") if x]
 
