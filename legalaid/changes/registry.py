@@ -41,6 +41,8 @@ EXEMPT: dict[str, str] = {
     "exchange_sent": "which change went in which exchange file sent",
     "conflict": "found by each office itself, under the same id (the decision travels)",
     "office_device": "which office each device belongs to, as its exchange files say",
+    "device_key": "devices' signing keys and their offices' certificates, carried in the files",
+    "change_signature": "the signature of each change entry, carried with the entry itself",
 }
 
 # SQLite's FTS5 keeps each full-text index's data in shadow tables named after it.

@@ -19,8 +19,11 @@ office), then, in one transaction, each entry not seen before is applied:
   the one of the later change in clock order (the clock orders; a person decides);
 - a delete removes the row.
 
-An entry seen before is skipped (importing a file twice changes nothing), unless its content
-differs: that is an alarm and nothing is imported. The entries are kept verbatim in the change
+Before anything is applied, every entry not held here yet is checked against the signature
+of the device that made it, vouched for by this office or an office it trusts
+(legalaid.exchange.signing): one that does not check refuses the whole file. An entry seen
+before is skipped (importing a file twice changes nothing), unless its content differs: that is
+an alarm and nothing is imported. The entries are kept verbatim in the change
 record, so they can be relayed to a third office. A decision on a conflict is a change like
 any other: it travels and closes the conflict at every office.
 """
@@ -47,6 +50,16 @@ from legalaid.context import AppContext
 from legalaid.errors import NotFoundError, ValidationError
 from legalaid.exchange import container
 from legalaid.exchange.identity import PublicIdentity
+from legalaid.exchange.signing import (
+    Certificate,
+    Signer,
+    Verifier,
+    certificates,
+    keep_certificates,
+    q,
+    signatures,
+    trusted_keys,
+)
 from legalaid.i18n import N_
 from legalaid.models.change import change_id
 
@@ -102,6 +115,7 @@ class Entry:
     hlc: str
     actor: str
     schema: str
+    signature: str = ""  # the device's, base64; not part of what it signs
 
     @property
     def id(self) -> str:
@@ -136,6 +150,7 @@ class Entry:
             str(data["hlc"]),
             str(data.get("actor", "")),
             str(data.get("schema", "")),
+            str(data.get("sig", "")),
         )
         if entry.op not in ("insert", "update", "delete") or entry.table not in EXCHANGED:
             raise ValueError(f"not an exchangeable change: {entry.op} {entry.table}")
@@ -143,6 +158,10 @@ class Entry:
 
     def key(self) -> tuple[str, str, int]:
         return (self.hlc, self.device, self.seq)
+
+    def line(self) -> dict[str, Any]:
+        """The entry as a line of an exchange file: with its signature."""
+        return {**self.as_json(), "sig": self.signature}
 
 
 @dataclass
@@ -220,22 +239,30 @@ def _entries_for(conn: Any, office_id: str, with_risk: bool) -> list[Entry]:
             ON f.id = x.file_id AND f.direction = 'sent' AND f.acknowledged
             WHERE x.office_id = ? AND x.device = e.device AND x.seq = e.seq)
         ORDER BY e.hlc, e.device, e.seq"""
-    return [
-        Entry(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            json.loads(r[6]),
-            json.loads(r[7]),
-            r[8],
-            r[9] or "",
-            r[10] or "",
-        )
-        for r in conn.exec_driver_sql(query, (office_id, *tables, office_id))
-    ]
+    return [_entry(r) for r in _sql(conn, query, (office_id, *tables, office_id))]
+
+
+ENTRY_SELECT = (
+    "SELECT e.device, e.seq, e.table_name, e.row_id, e.case_id, e.op, e.fields, e.bases,"
+    " e.hlc, e.actor, e.schema_version FROM change_log e"
+)
+
+
+def _entry(r: Any) -> Entry:
+    """An entry from a row of ``ENTRY_SELECT``'s columns."""
+    return Entry(
+        r[0],
+        int(r[1]),
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        json.loads(r[6]),
+        json.loads(r[7]),
+        r[8],
+        r[9] or "",
+        r[10] or "",
+    )
 
 
 def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
@@ -246,17 +273,19 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
     from legalaid.services.offices import _find, own_keys
 
     keys = own_keys(ctx)
-    with ctx.db.read() as session:
+    with ctx.db.write() as session:
         office: Office = _find(session, office_name)
         if office.state != "trusted":
             raise ValidationError(NOT_TRUSTED, office=office.name)
         peer = PublicIdentity(
             office.id, office.name, office.prefix, _b64(office.sign_public), _b64(office.kem_public)
         )
-        entries = _entries_for(session.connection(), office.id, office.receives_risk)
-        session_devices = [
-            r[0] for r in session.connection().exec_driver_sql("SELECT id FROM device")
-        ]
+        conn = session.connection()
+        entries = signed(
+            conn, keys.public.office_id, _entries_for(conn, office.id, office.receives_risk)
+        )
+        certs = certificates(conn, {e.device for e in entries}, keys)
+        session_devices = [r[0] for r in _sql(conn, "SELECT id FROM device")]
         received = session.exec(
             select(ExchangeFile.id)
             .where(ExchangeFile.office_id == office.id, ExchangeFile.direction == "received")
@@ -271,9 +300,10 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
         "recipient": office.id,
         "acks": list(received),
         "devices": own_devices(session_devices),
+        "certificates": [c.as_json() for c in certs],
         "changes": len(entries),
     }
-    payload = "\n".join(dumps(e.as_json()) for e in entries).encode("utf-8")
+    payload = "\n".join(dumps(e.line()) for e in entries).encode("utf-8")
     sealed = container.seal(header, payload, keys, [peer])
     file_id = sealed[: container.FILE_ID].hex()
     write_atomic(path, sealed)
@@ -291,7 +321,8 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
         )
         session.flush()
         if entries:
-            session.connection().exec_driver_sql(
+            _sql(
+                session.connection(),
                 "INSERT INTO exchange_sent (file_id, device, seq, office_id) VALUES (?, ?, ?, ?)",
                 [(file_id, e.device, e.seq, office.id) for e in entries],
             )
@@ -299,9 +330,36 @@ def export_for(ctx: AppContext, office_name: str, path: Path) -> Exported:
     return Exported(office.name, len(entries), len({e.case_id for e in entries}), path)
 
 
+def signed(
+    conn: Any, office_id: str, entries: list[Entry], *, keep_unsigned: bool = False
+) -> list[Entry]:
+    """``entries`` with their signatures: the stored ones, and new ones for this database's own
+    devices' entries never signed (signed once, when they first leave). An entry of another
+    device without a signature (received before changes were signed) cannot be vouched for:
+    it is left out (``keep_unsigned``: kept, for the office's own server)."""
+    stored = signatures(conn, [(e.device, e.seq) for e in entries])
+    missing = [e for e in entries if (e.device, e.seq) not in stored]
+    if missing:
+        stored.update(Signer(conn, office_id).sign((e.device, e.seq, e.as_json()) for e in missing))
+    out = []
+    for entry in entries:
+        signature = stored.get((entry.device, entry.seq))
+        if signature is not None or keep_unsigned:
+            entry.signature = signature or ""
+            out.append(entry)
+    return out
+
+
 def own_devices(devices: list[str]) -> list[str]:
     """This home's devices, for the header: the receiver learns which office made a change."""
     return sorted(devices)[:1000]
+
+
+def _sql(conn: Any, statement: str, params: Any = None) -> Any:
+    """A statement written with sqlite3's ``?`` marks, run on either database's driver."""
+    if params is None:
+        return conn.exec_driver_sql(statement)
+    return conn.exec_driver_sql(q(conn, statement), params)
 
 
 def _b64(text: str) -> bytes:
@@ -356,11 +414,13 @@ class _Applier:
         self.new_cases: list[str] = []
         self.inserts: list[Entry] = []
         self.to_record: list[tuple[Any, ...]] = []
+        self.to_sign: list[tuple[str, int, str]] = []
         self.latest_hlc = ""
 
     # the change record ---------------------------------------------------------------
     def stored(self, entry: Entry) -> tuple[Any, ...] | None:
-        return self.conn.exec_driver_sql(
+        return _sql(
+            self.conn,
             "SELECT table_name, row_id, op, fields, bases FROM change_log"
             " WHERE device = ? AND seq = ?",
             (entry.device, entry.seq),
@@ -383,6 +443,8 @@ class _Applier:
                 entry.schema,
             )
         )
+        if entry.signature:
+            self.to_sign.append((entry.device, entry.seq, entry.signature))
         self.latest_hlc = max(self.latest_hlc, entry.hlc)
 
     def flush(self) -> None:
@@ -397,12 +459,21 @@ class _Applier:
             self._insert_rows(run[start:end])
             start = end
         if self.to_record:
-            self.conn.exec_driver_sql(
+            _sql(
+                self.conn,
                 "INSERT INTO change_log (device, seq, table_name, row_id, case_id, op, fields,"
                 " bases, hlc, actor, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self.to_record,
             )
             self.to_record = []
+        if self.to_sign:
+            _sql(
+                self.conn,
+                "INSERT INTO change_signature (device, seq, signature) VALUES (?, ?, ?)"
+                " ON CONFLICT (device, seq) DO NOTHING",
+                self.to_sign,
+            )
+            self.to_sign = []
 
     def _insert_rows(self, group: list[Entry]) -> None:
         table = self.tables[group[0].table]
@@ -434,13 +505,15 @@ class _Applier:
             self.conn.execute(table.insert(), rows)
 
     def heads(self, entry: Entry) -> dict[str, str]:
-        found = self.conn.exec_driver_sql(
+        found = _sql(
+            self.conn,
             "SELECT heads FROM change_head WHERE table_name = ? AND row_id = ?",
             (entry.table, entry.row_id),
         ).first()
         if found is not None:
             return dict(json.loads(found[0]))
-        insert = self.conn.exec_driver_sql(
+        insert = _sql(
+            self.conn,
             "SELECT device, seq FROM change_log WHERE row_id = ? AND table_name = ?"
             " AND op = 'insert' ORDER BY hlc DESC LIMIT 1",
             (entry.row_id, entry.table),
@@ -449,12 +522,14 @@ class _Applier:
 
     def write_heads(self, entry: Entry, heads: dict[str, str] | None) -> None:
         if heads is None:
-            self.conn.exec_driver_sql(
+            _sql(
+                self.conn,
                 "DELETE FROM change_head WHERE table_name = ? AND row_id = ?",
                 (entry.table, entry.row_id),
             )
             return
-        self.conn.exec_driver_sql(
+        _sql(
+            self.conn,
             "INSERT INTO change_head (table_name, row_id, heads) VALUES (?, ?, ?)"
             " ON CONFLICT (table_name, row_id) DO UPDATE SET heads = excluded.heads",
             (entry.table, entry.row_id, dumps(heads)),
@@ -465,7 +540,8 @@ class _Applier:
         if not ident:
             return None
         device, _sep, seq = ident.rpartition(":")
-        row = self.conn.exec_driver_sql(
+        row = _sql(
+            self.conn,
             "SELECT hlc, actor, fields FROM change_log WHERE device = ? AND seq = ?",
             (device, int(seq)),
         ).first()
@@ -550,6 +626,8 @@ class _Applier:
         from legalaid.services import audit
 
         who = f"{entry.actor or '—'} ({self.summary.office})"
+        if self.conn.dialect.name == "postgresql":  # the server's history names its login
+            who = self.ctx.actor
         audit.record(self.session, who, action, entry.table, entry.row_id, entry.case_id, changes)
 
     def update_field(
@@ -684,8 +762,8 @@ class _Applier:
 
     def bases_of(self, ident: str) -> dict[str, Any]:
         device, seq = _split(ident)
-        row = self.conn.exec_driver_sql(
-            "SELECT bases FROM change_log WHERE device = ? AND seq = ?", (device, seq)
+        row = _sql(
+            self.conn, "SELECT bases FROM change_log WHERE device = ? AND seq = ?", (device, seq)
         ).first()
         return {} if row is None else dict(json.loads(row[0]))
 
@@ -837,16 +915,34 @@ def import_file(
     try:
         lines = [line for line in opened.payload.decode("utf-8").split("\n") if line]
         entries = [Entry.from_json(json.loads(line)) for line in lines]
+        certs = [Certificate.from_json(c) for c in header.get("certificates", [])][:10000]
     except (ValueError, KeyError, TypeError):
         raise ValidationError(NOT_AN_EXCHANGE) from None
+    with ctx.db.read() as session:
+        verifier = Verifier(trusted_keys(session.connection()), certs)
+        held_before = _held(session.connection(), {e.device for e in entries})
+    # Every change not held here yet, before anything of the file is applied (one held here
+    # was checked when it came, or is this office's own; with other content it is an alarm).
+    for entry in entries:
+        if (entry.device, entry.seq) not in held_before:
+            verifier.check(entry.id, entry.device, entry.as_json(), entry.signature)
     with ctx.db.write() as session:
         if session.get(ExchangeFile, (file_id, "received")) is not None:
             summary.already = True
             return summary
         conn = session.connection()
+        keep_certificates(conn, verifier.vouched)
+        if verifier.vouched:
+            _sql(
+                conn,
+                "INSERT INTO office_device (device, office_id) VALUES (?, ?)"
+                " ON CONFLICT (device) DO NOTHING",
+                [(c.device, c.office_id) for c in verifier.vouched],
+            )
         devices = [str(d) for d in header.get("devices", [])][:1000]
         if devices:
-            conn.exec_driver_sql(
+            _sql(
+                conn,
                 "INSERT INTO office_device (device, office_id) VALUES (?, ?)"
                 " ON CONFLICT (device) DO NOTHING",
                 [(d, opened.sender.office_id) for d in devices],
@@ -854,48 +950,28 @@ def import_file(
         acks = [str(a) for a in header.get("acks", [])][:1000]
         if acks:
             marks = ", ".join("?" for _ in acks)
-            conn.exec_driver_sql(
-                f"UPDATE exchange_file SET acknowledged = 1 WHERE direction = 'sent'"
+            _sql(
+                conn,
+                f"UPDATE exchange_file SET acknowledged = ? WHERE direction = 'sent'"
                 f" AND office_id = ? AND id IN ({marks})",
-                (opened.sender.office_id, *acks),
+                (True, opened.sender.office_id, *acks),
             )
-        applier = _Applier(ctx, session, summary)
-        entries.sort(key=Entry.key)
-        half = len(entries) // 2
-        held_ids = _held(conn, {e.device for e in entries})
-        for index, entry in enumerate(entries):
-            if index == half:
-                faults.reached(OPERATION_IN, "halfway")
-            held = applier.stored(entry) if (entry.device, entry.seq) in held_ids else None
-            if held is not None:
-                same = (held[0], held[1], held[2], json.loads(held[3]), json.loads(held[4])) == (
-                    entry.table,
-                    entry.row_id,
-                    entry.op,
-                    json.loads(dumps(entry.fields)),
-                    json.loads(dumps(entry.bases)),
-                )
-                if not same:
-                    raise ValidationError(CHANGED_ENTRY, change=entry.id)
-                summary.skipped += 1
-                continue
-            applier.apply(entry)
-            summary.changes += 1
-            if progress is not None and index % 500 == 0:
-                progress(index, len(entries))
-        applier.flush()
-        _observe(conn, applier.latest_hlc)
+        applier = apply_entries(
+            ctx,
+            session,
+            entries,
+            summary,
+            halfway=lambda: faults.reached(OPERATION_IN, "halfway"),
+            progress=progress,
+        )
         # A household received from an office is shared back with it: it has it already.
         for case_id in applier.new_cases:
-            conn.exec_driver_sql(
+            _sql(
+                conn,
                 "INSERT INTO case_share (case_id, office_id, shared_at, shared_by)"
                 " VALUES (?, ?, CURRENT_TIMESTAMP, ?) ON CONFLICT DO NOTHING",
                 (case_id, opened.sender.office_id, ctx.actor),
             )
-        if applier.touched_cases:
-            from legalaid.sort_keys import sync_sort_names
-
-            sync_sort_names(conn.connection.driver_connection, applier.touched_cases)
         session.add(
             ExchangeFile(
                 id=file_id,
@@ -912,15 +988,59 @@ def import_file(
     return summary
 
 
+def apply_entries(
+    ctx: AppContext,
+    session: Any,
+    entries: list[Entry],
+    summary: Summary,
+    *,
+    halfway: Callable[[], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> _Applier:
+    """Apply ``entries`` inside the caller's write transaction, in clock order, each change
+    once: one held here already is skipped (with other content: an alarm, nothing applied)."""
+    conn = session.connection()
+    applier = _Applier(ctx, session, summary)
+    entries.sort(key=Entry.key)
+    half = len(entries) // 2
+    held_ids = _held(conn, {e.device for e in entries})
+    for index, entry in enumerate(entries):
+        if index == half and halfway is not None:
+            halfway()
+        held = applier.stored(entry) if (entry.device, entry.seq) in held_ids else None
+        if held is not None:
+            same = (held[0], held[1], held[2], json.loads(held[3]), json.loads(held[4])) == (
+                entry.table,
+                entry.row_id,
+                entry.op,
+                json.loads(dumps(entry.fields)),
+                json.loads(dumps(entry.bases)),
+            )
+            if not same:
+                raise ValidationError(CHANGED_ENTRY, change=entry.id)
+            summary.skipped += 1
+            continue
+        applier.apply(entry)
+        summary.changes += 1
+        if progress is not None and index % 500 == 0:
+            progress(index, len(entries))
+    applier.flush()
+    _observe(conn, applier.latest_hlc)
+    if applier.touched_cases:
+        from legalaid.services.sql import raw_connection
+        from legalaid.sort_keys import sync_sort_names
+
+        sync_sort_names(raw_connection(conn), applier.touched_cases)
+    return applier
+
+
 def _held(conn: Any, devices: set[str]) -> set[tuple[str, int]]:
     """The (device, seq) of every change held here from ``devices``."""
     found: set[tuple[str, int]] = set()
     for device in devices:
         found.update(
             (device, int(seq))
-            for (seq,) in conn.exec_driver_sql(
-                "SELECT seq FROM change_log WHERE device = ?", (device,)
-            )
+            for (seq,) in _sql(conn, "SELECT seq FROM change_log WHERE device = ?", (device,))
         )
     return found
 
@@ -929,9 +1049,7 @@ def _observe(conn: Any, latest: str) -> None:
     """This copy's clock moves past the newest change received, so its next change sorts after."""
     if not latest:
         return
-    conn.exec_driver_sql(
-        "UPDATE device SET last_hlc = ? WHERE current AND last_hlc < ?", (latest, latest)
-    )
+    _sql(conn, "UPDATE device SET last_hlc = ? WHERE current AND last_hlc < ?", (latest, latest))
 
 
 def _keep_for_later(ctx: AppContext, path: Path, file_id: bytes) -> Path:
@@ -1043,13 +1161,15 @@ def _device_offices(conn: Any) -> dict[str, str]:
     """Device id -> office name: this home's own devices, and those exchange files named."""
     found = {
         device: name
-        for device, name in conn.exec_driver_sql(
-            "SELECT d.device, o.name FROM office_device d JOIN office o ON o.id = d.office_id"
+        for query in (
+            "SELECT d.device, o.name FROM device_key d JOIN office o ON o.id = d.office_id",
+            "SELECT d.device, o.name FROM office_device d JOIN office o ON o.id = d.office_id",
         )
+        for device, name in _sql(conn, query)
     }
-    own = conn.exec_driver_sql("SELECT name FROM office WHERE state = 'self'").first()
+    own = _sql(conn, "SELECT name FROM office WHERE state = 'self'").first()
     if own is not None:
-        for (device,) in conn.exec_driver_sql("SELECT id FROM device"):
+        for (device,) in _sql(conn, "SELECT id FROM device"):
             found[device] = own[0]
     return found
 
@@ -1062,8 +1182,8 @@ class _Reader:
         if not ident:
             return None
         device, seq = _split(ident.split("+")[0])  # a merge: its members agree
-        row = self.conn.exec_driver_sql(
-            "SELECT fields FROM change_log WHERE device = ? AND seq = ?", (device, seq)
+        row = _sql(
+            self.conn, "SELECT fields FROM change_log WHERE device = ? AND seq = ?", (device, seq)
         ).first()
         return None if row is None else json.loads(row[0]).get(name)
 
@@ -1098,7 +1218,8 @@ def resolve(ctx: AppContext, conflict: str, *, keep: int | None = None, value: A
             session.add(record)
             session.flush()
         conn = session.connection()
-        heads = conn.exec_driver_sql(
+        heads = _sql(
+            conn,
             "SELECT heads FROM change_head WHERE table_name = ? AND row_id = ?",
             (found.table_name, found.row_id),
         ).first()

@@ -5,6 +5,7 @@ legalaid share CASE --with OFFICE [--transfer]
 legalaid share CASE --stop OFFICE
 legalaid sync export --to OFFICE -o FILE
 legalaid sync import FILE
+legalaid sync server postgresql://USER@HOST/DATABASE   (a laptop's home with the office server)
 legalaid conflicts [--json]
 legalaid resolve CONFLICT (--keep-first | --keep-second | --value TEXT)
 """
@@ -72,6 +73,16 @@ def register(sub: Any) -> dict[str, Handler]:
         ),
     )
     inp.add_argument("file", type=Path, metavar=_("FILE"))
+    peer = actions.add_parser(
+        "server",
+        help=_("sync this laptop's home with the office server, both ways"),
+        description=_(
+            "On the office network: bring this home (a laptop of the office) and the office "
+            "server to the same changes, both ways, with the login of the address. On an "
+            "empty home it makes the first copy of the office's data."
+        ),
+    )
+    peer.add_argument("url", metavar=_("URL"), help=_("postgresql://USER@HOST/DATABASE"))
 
     conflicts = sub.add_parser(
         "conflicts",
@@ -200,6 +211,8 @@ def _list_shares(found: Any, as_json: bool) -> None:
 def cmd_sync(args: argparse.Namespace) -> int:
     from legalaid.exchange.sync import export_for, import_file
 
+    if args.sync_command == "server":
+        return _sync_server(args)
     ctx = open_context(args)
     if args.sync_command == "export":
         done = export_for(ctx, args.office, args.output)
@@ -230,6 +243,44 @@ def cmd_sync(args: argparse.Namespace) -> int:
         % counts
     )
     if summary.conflicts:
+        print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
+    return 0
+
+
+def _sync_server(args: argparse.Namespace) -> int:
+    from legalaid.errors import ValidationError
+    from legalaid.exchange.peer import sync_with_server
+    from legalaid.server.connect import describe
+    from legalaid.server.context import open_server
+
+    if getattr(args, "server", None):
+        raise ValidationError(
+            N_(
+                "`sync server` runs on the laptop's own home: leave out --server and give the "
+                "server's address after the command."
+            )
+        )
+    laptop = open_context(args)
+    server = open_server(args.url, args.home)
+    try:
+        done = sync_with_server(laptop, server, describe(args.url))
+    finally:
+        server.close()
+    if done.first:
+        print(_("This home is now a copy of %(office)s.") % {"office": done.office})
+    print(
+        _(
+            "Synced with the office server %(server)s: %(pulled)d changes received, %(pushed)d "
+            "sent, %(conflicts)d new conflicts."
+        )
+        % {
+            "server": describe(args.url),
+            "pulled": done.pulled.changes,
+            "pushed": done.pushed.changes,
+            "conflicts": done.pulled.conflicts + done.pushed.conflicts,
+        }
+    )
+    if done.pulled.conflicts or done.pushed.conflicts:
         print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
     return 0
 

@@ -25,6 +25,7 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
+from legalaid.models.signing import ChangeSignature, DeviceKey
 from legalaid.models.sync import (
     CaseShare,
     Conflict,
@@ -44,12 +45,14 @@ __all__ = [
     "CaseStatus",
     "ChangeEntry",
     "ChangeHead",
+    "ChangeSignature",
     "Conflict",
     "ConflictDecision",
     "Court",
     "Crossing",
     "DateSource",
     "Device",
+    "DeviceKey",
     "DocumentKind",
     "DocumentLogEntry",
     "DuplicateDecision",

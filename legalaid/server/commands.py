@@ -180,6 +180,13 @@ SERVER_COMMANDS = frozenset(
         "duplicates",
         "backup",
         "restore",
+        # The office server is one more peer of the exchange between offices.
+        "office",
+        "share",
+        "sync",
+        "conflicts",
+        "resolve",
+        "edit",
     }
 )
 

@@ -47,6 +47,8 @@ READ_ONLY_TABLES = ("alembic_version",)
 # keys only admins read.
 OFFICE_TABLES = ("office",)
 SECRET_TABLES = ("office_secret",)
+# A change's signature is written once, beside its entry, and never changed.
+APPEND_ONLY_TABLES = ("change_signature",)
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
 POLICIES = {
@@ -144,6 +146,8 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
             # Which offices receive risk data is a lawyer's decision (legalaid office risk).
             statements.append(f"GRANT UPDATE (receives_risk) ON {name} TO {LAWYER}")
+        elif table in APPEND_ONLY_TABLES:
+            statements.append(f"GRANT SELECT, INSERT ON {name} TO {VOLUNTEER}")
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         else:

@@ -1,7 +1,10 @@
-"""Exchange figures: sealing and opening an exchange file of 10,000 changed records, and the
-possible-duplicates finder over a home's people, each beside a same-run baseline.
+"""Exchange figures: sealing and opening an exchange file of 10,000 changed records, the
+possible-duplicates finder over a home's people, signing and verifying changes, and importing
+a file of 10,000 changed records on the office's PostgreSQL server beside the same file on a
+SQLite home, each beside a same-run baseline.
 
     .venv/bin/python tests/benchmarks/bench_exchange.py [--records 10000] [--people 20000]
+        [--no-pg]
 """
 
 from __future__ import annotations
@@ -239,6 +242,142 @@ def exchange_figures(households: int, conflicts: int) -> list[dict[str, object]]
     ]
 
 
+def signing_figures(records: int) -> list[dict[str, object]]:
+    """Ed25519 over the canonical encoding of ``records`` change entries: signing (once, when
+    a change first leaves its home) and verifying (every import)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from legalaid.exchange.identity import canonical
+    from legalaid.exchange.signing import change_message
+
+    entries = [json.loads(line) for line in payload(records).decode().split("\n")]
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    encode_s = best(lambda: [canonical(e) for e in entries])
+    signatures = [key.sign(change_message(e)) for e in entries]
+    sign_s = best(lambda: [key.sign(change_message(e)) for e in entries])
+    verify_s = best(
+        lambda: [
+            public.verify(sig, change_message(e))
+            for sig, e in zip(signatures, entries, strict=True)
+        ]
+    )
+    return [
+        row(
+            f"sign {records:,} change entries (Ed25519, canonical JSON)",
+            sign_s,
+            "s",
+            encode_s,
+            "the canonical encoding alone",
+            "",
+            None,
+        ),
+        row(
+            f"verify {records:,} change entries",
+            verify_s,
+            "s",
+            encode_s,
+            "the canonical encoding alone",
+            "",
+            None,
+        ),
+    ]
+
+
+def pg_figures(households: int) -> list[dict[str, object]]:
+    """One exchange file of a SQLite office's households, imported by an office whose data is
+    on a PostgreSQL server and by an office on a SQLite home, in the same run."""
+    import tempfile
+
+    from legalaid.exchange import sync
+    from legalaid.home import open_home
+    from legalaid.server.context import open_server
+    from legalaid.server.users import init_server
+    from legalaid.services.demo import generate_demo
+    from legalaid.services.offices import add_office, identity_file, init_office, trust_office
+    from tests.postgres import Cluster, bindir
+
+    folder = bindir()
+    if folder is None:
+        print("PostgreSQL is not installed: no server figures", file=sys.stderr)
+        return []
+    cluster = Cluster(folder).start()
+    try:
+        dbname = cluster.create_database()
+        init_server(cluster.url(dbname), admin="bench_admin", password="una clave de prueba 1")
+        url = cluster.url(dbname, "bench_admin") + "&password=una%20clave%20de%20prueba%201"
+        with tempfile.TemporaryDirectory() as temp:
+            root = Path(temp)
+            mxl = open_home(root / "mxl", unencrypted=True)
+            sqlite_tij = open_home(root / "tij", unencrypted=True)
+            server = open_server(url, root / "desk", ask=False)
+            names = {}
+            for ctx, name, prefix in (
+                (mxl, "Mexicali", "MXL"),
+                (sqlite_tij, "Tijuana SQLite", "TIJ"),
+                (server, "Tijuana servidor", "TIJS"),
+            ):
+                ctx.settings.staff_name = name
+                init_office(ctx, name, prefix)
+                names[id(ctx)] = name
+            for other in (sqlite_tij, server):
+                for one, two in ((mxl, other), (other, mxl)):
+                    info, _new = add_office(one, identity_file(two))
+                    trust_office(one, info.name, info.fingerprint)
+            generate_demo(mxl, households, seed=21)
+            with mxl.db.write() as session:
+                session.connection().exec_driver_sql(
+                    "INSERT INTO case_share (case_id, office_id, shared_at, shared_by)"
+                    " SELECT c.id, o.id, CURRENT_TIMESTAMP, 'bench' FROM \"case\" c, office o"
+                    " WHERE o.state = 'trusted'"
+                )
+            to_sqlite, to_server = root / "sqlite.bin", root / "server.bin"
+            started = time.perf_counter()
+            exported = sync.export_for(mxl, "Tijuana SQLite", to_sqlite)
+            export_s = time.perf_counter() - started  # signs every change: the first time out
+            sync.export_for(mxl, "Tijuana servidor", to_server)
+            started = time.perf_counter()
+            on_sqlite = sync.import_file(sqlite_tij, to_sqlite)
+            sqlite_s = time.perf_counter() - started
+            started = time.perf_counter()
+            on_server = sync.import_file(server, to_server)
+            server_s = time.perf_counter() - started
+            assert on_sqlite.changes == on_server.changes == exported.changes
+            for ctx in (mxl, sqlite_tij, server):
+                ctx.close()
+    finally:
+        cluster.stop()
+    return [
+        row(
+            f"export {exported.changes:,} changes, each signed the first time",
+            export_s,
+            "s",
+            None,
+            "",
+            "",
+            None,
+        ),
+        row(
+            f"import {exported.changes:,} changes on the PostgreSQL server",
+            server_s,
+            "s",
+            sqlite_s,
+            "the same file imported on a SQLite home",
+            "≤ 10 s",
+            server_s <= 10,
+        ),
+        row(
+            f"import {exported.changes:,} changes on a SQLite home (unencrypted)",
+            sqlite_s,
+            "s",
+            None,
+            "",
+            "",
+            None,
+        ),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -246,7 +385,17 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=2_500)
     parser.add_argument("--conflicts", type=int, default=1_000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pg-households", type=int, default=920)
+    parser.add_argument("--no-pg", action="store_true", help="leave out the server figures")
+    parser.add_argument("--only-pg", action="store_true", help="the signing and server figures")
     args = parser.parse_args()
+    if args.only_pg:
+        rows = signing_figures(args.records) + pg_figures(args.pg_households)
+        for r in rows:
+            print(f"{r['figure']:<70} {r['value']:>10.3f} {r['unit']}  (baseline {r['baseline']})")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
+        return 0
     sender = OfficeKeys.generate("Tijuana", "TIJ")
     receiver = OfficeKeys.generate("Mexicali", "MXL")
     data = payload(args.records)
@@ -295,6 +444,9 @@ def main() -> int:
         ),
     ]
     rows += exchange_figures(args.households, args.conflicts)
+    rows += signing_figures(args.records)
+    if not args.no_pg:
+        rows += pg_figures(args.pg_households)
     for r in rows:
         print(f"{r['figure']:<70} {r['value']:>10.3f} {r['unit']}  (baseline {r['baseline']})")
     if args.json:

@@ -290,6 +290,7 @@ def test_a_newer_schema_is_kept_for_later_and_a_changed_change_is_an_alarm(
     lines = opened.payload.decode().split("\n")
     entry = json.loads(lines[0])
     entry["fields"]["city"] = "Otra ciudad"  # the same change id, other content
+    entry["sig"] = device_sign(tij, entry)  # signed even by its own device: still an alarm
     forged = tmp_path / "forged.bin"
     _reseal(tij, mxl, opened.header, "\n".join([json.dumps(entry), *lines[1:]]).encode(), forged)
     before = rows(mxl)
@@ -297,3 +298,21 @@ def test_a_newer_schema_is_kept_for_later_and_a_changed_change_is_an_alarm(
         sync.import_file(mxl, forged)
     assert "already received with other content" in alarm.value.message("en")
     assert rows(mxl) == before
+
+
+def device_sign(ctx: AppContext, entry: dict[str, Any]) -> str:
+    """``entry`` (a line of an exchange file) signed with its device's key, read from the
+    database of the home that holds it."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from legalaid.exchange.signing import change_message
+
+    body = {k: v for k, v in entry.items() if k != "sig"}
+    with ctx.db.connect() as conn:
+        private = conn.exec_driver_sql(
+            "SELECT private FROM device_key WHERE device = ?", (entry["device"],)
+        ).scalar_one()
+    key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(private))
+    return base64.b64encode(key.sign(change_message(body))).decode()
