@@ -12,6 +12,7 @@ What PostgreSQL refuses because of the login's role (a volunteer writing a risk 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from legalaid.services.sql import POSTGRESQL, PgConnection
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
 NOT_ALLOWED = N_(
     "The server refused: the login %(user)s may not do this (risk data is for lawyers; "
@@ -53,6 +55,24 @@ class ServerDatabase(Database):
         self._closed = False
         self.login = ""
         self.actor: Callable[[], str] = lambda: self.login  # the change record's "who"
+        # This desk's token in its notifications (legalaid.server.notify): its own are skipped.
+        self.sender = uuid.uuid4().hex[:12]
+
+    # --- writes ---------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Database.write, and the outermost transaction tells the other desks what it
+        changed when it commits (legalaid.server.notify)."""
+        outermost = getattr(self._local, "session", None) is None
+        with super().write() as session:
+            if outermost:
+                from sqlalchemy import event
+
+                from legalaid.server.notify import announce
+
+                sender = self.sender
+                event.listen(session, "before_commit", lambda s: announce(s, sender), once=True)
+            yield session
 
     # --- connections ----------------------------------------------------------------------
     def connect_raw(self, *, autocommit: bool = False) -> Any:
