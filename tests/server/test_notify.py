@@ -101,7 +101,8 @@ def test_a_lost_listener_connection_is_taken_up_again(
 
 
 def test_the_payload_is_small_and_names_no_person() -> None:
-    rows = [("person", f"case-{i}") for i in range(3)] + [("audit_entry", None)]
+    rows: list[tuple[str, str | None]] = [("person", f"case-{i}") for i in range(3)]
+    rows.append(("audit_entry", None))
     payload = make_payload("desk", rows)
     assert payload is not None and "case-0" in payload
     sender, changes = read_payload(payload) or ("", ops.NOTHING)
