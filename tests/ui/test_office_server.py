@@ -227,3 +227,57 @@ def test_the_password_is_asked_with_three_tries(
     assert wrong.ctx is None and wrong.failure is not None
     assert "no aceptó ninguna contraseña" in wrong.failure.message()
     QApplication.processEvents()
+
+
+def test_the_client_opens_the_server_it_is_given_and_the_lock_asks_the_password(
+    qtbot: QtBot,
+    office: Office,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui import app as app_module
+
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)  # libpq's own password: no dialog
+    url = office.url(office.volunteer, password=False)
+    seen: list[str] = []
+
+    def run(_app: QApplication) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        seen.append(window.location.text())
+        seen.append(window.windowTitle())
+        assert not window.safety.timer.isActive()  # no automatic backups of the server
+        window.lock()
+        page = window.lock_page
+        assert page.passphrase.isVisible() and "contraseña de su usuario" in page.intro.text()
+        type_into(page.passphrase, "not the password")
+        press(page.passphrase, Qt.Key.Key_Return)
+        wait_idle(qtbot, window.runner)
+        assert window.locked and "Contraseña incorrecta" in page.error.text()
+        type_into(page.passphrase, PASSWORD, clear=True)
+        press(page.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not window.locked)
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run)
+    assert app_module.run_client(str(tmp_path / "desk"), "es", server=url) == 0
+    assert seen[0].startswith("Servidor de la oficina") and office.volunteer in seen[0]
+    assert "servidor de la oficina" in seen[1]
+    assert not (tmp_path / "desk" / "legalaid.db").exists()  # nothing local was opened
+
+
+def test_an_unreachable_server_is_one_clear_message(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import app as app_module
+
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, _t, text: said.append(text))
+    )
+    url = f"postgresql://ana@/legalaid?host={tmp_path / 'nothing'}"
+    assert app_module.run_client(str(tmp_path / "desk"), "es", server=url) == 1
+    assert len(said) == 1 and said[0].startswith("No se pudo conectar con el servidor")
+    assert "Traceback" not in said[0]
