@@ -167,6 +167,7 @@ def test_a_volunteers_case_window_has_no_risk_tab_and_says_why(
         assert "para abogados" in window.location.toolTip()
         editor = window.open_case(case.id)
         wait_idle(qtbot, window.runner)
+        qtbot.waitUntil(lambda: case.case_number in editor.heading.text())
         index = editor.tabs.indexOf(editor.risk)
         assert not editor.tabs.isTabEnabled(index)
         assert "para abogados" in editor.tabs.tabToolTip(index)
@@ -235,7 +236,7 @@ def test_the_client_opens_the_server_it_is_given_and_the_lock_asks_the_password(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ui import app as app_module
+    from legalaid import cli
 
     monkeypatch.setenv("PGPASSWORD", PASSWORD)  # libpq's own password: no dialog
     url = office.url(office.volunteer, password=False)
@@ -260,7 +261,8 @@ def test_the_client_opens_the_server_it_is_given_and_the_lock_asks_the_password(
         return 0
 
     monkeypatch.setattr(QApplication, "exec", run)
-    assert app_module.run_client(str(tmp_path / "desk"), "es", server=url) == 0
+    home = str(tmp_path / "desk")
+    assert cli.main(["--home", home, "--lang", "es", "--server", url]) == 0  # no command
     assert seen[0].startswith("Servidor de la oficina") and office.volunteer in seen[0]
     assert "servidor de la oficina" in seen[1]
     assert not (tmp_path / "desk" / "legalaid.db").exists()  # nothing local was opened
@@ -281,3 +283,11 @@ def test_an_unreachable_server_is_one_clear_message(
     assert app_module.run_client(str(tmp_path / "desk"), "es", server=url) == 1
     assert len(said) == 1 and said[0].startswith("No se pudo conectar con el servidor")
     assert "Traceback" not in said[0]
+    not_a_url = subprocess.run(
+        [sys.executable, "-m", "legalaid", "--lang", "en", "--server", "server.office"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert not_a_url.returncode == 2
+    assert "must start with postgresql://" in not_a_url.stderr
