@@ -11,6 +11,7 @@ What PostgreSQL refuses because of the login's role (a volunteer writing a risk 
 
 from __future__ import annotations
 
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -113,11 +114,14 @@ class ServerDatabase(Database):
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:
         import psycopg
-        from sqlalchemy import exc as sa_exc
 
+        # SQLAlchemy's errors only once it is loaded: the first screen's plain queries do
+        # without it (importing it costs a start a third of a second).
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        wrapped = (psycopg.Error, sa_exc.DBAPIError) if sa_exc is not None else (psycopg.Error,)
         try:
             yield
-        except (psycopg.Error, sa_exc.DBAPIError) as error:
+        except wrapped as error:
             original = getattr(error, "orig", None) or error
             if not isinstance(original, psycopg.Error) or isinstance(
                 original, psycopg.errors.IntegrityError

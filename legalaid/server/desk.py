@@ -89,3 +89,15 @@ def role_of(db: Any) -> LoginRole:
     if role is None:
         role = _roles[db] = login_role(db)
     return role
+
+
+def asked_for_password(error: BaseException) -> bool:
+    """Whether a failed connection (a ServerError raised from libpq's error) was the server
+    asking for a password libpq does not have."""
+    seen: BaseException | None = error
+    while seen is not None:
+        pgconn = getattr(seen, "pgconn", None)
+        if pgconn is not None and pgconn.needs_password:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -291,3 +291,32 @@ def test_an_unreachable_server_is_one_clear_message(
     )
     assert not_a_url.returncode == 2
     assert "must start with postgresql://" in not_a_url.stderr
+
+
+def test_a_start_without_libpqs_password_asks_it_in_the_dialog(
+    qtbot: QtBot,
+    office: Office,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.security.server_session import open_server_session
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    asked: list[str] = []
+
+    def exec_(dialog: ServerPasswordDialog) -> int:
+        asked.append(dialog.intro.text())
+        dialog.show()
+        type_into(dialog.password, PASSWORD)
+        press(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.result() != 0 or dialog.ctx is not None)
+        return int(dialog.result())
+
+    monkeypatch.setattr(ServerPasswordDialog, "exec", exec_)
+    ctx = open_server_session(office.url(office.lawyer, password=False), tmp_path / "desk")
+    assert ctx is not None and asked and "pide la contraseña" in asked[0]
+    try:
+        assert ctx.login == office.lawyer and count_cases(ctx) == 0
+    finally:
+        ctx.close()

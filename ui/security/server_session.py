@@ -24,7 +24,7 @@ from legalaid.errors import LegalAidError
 from legalaid.i18n import N_, _, ngettext
 from legalaid.server.connect import ServerError, describe
 from legalaid.server.context import ServerContext, open_server
-from legalaid.server.desk import NEEDS_PASSWORD, WRONG_PASSWORD, probe, role_of
+from legalaid.server.desk import WRONG_PASSWORD, asked_for_password, probe, role_of
 from ui.common.screen import FitsScreen
 from ui.common.tasks import TaskRunner
 from ui.common.tasks import describe as describe_error
@@ -41,9 +41,13 @@ def open_server_session(
 ) -> ServerContext | None:
     """The server's context, or None when the person closed the password dialog. What goes
     wrong (unreachable, refused, three wrong passwords) is a ServerError that says it."""
-    if probe(url) != NEEDS_PASSWORD:  # libpq's own password, or none needed
-        ctx: ServerContext | None = open_server(url, home, ask=False)
-    else:
+    ctx: ServerContext | None = None
+    try:
+        ctx = open_server(url, home, ask=False)  # libpq's own password, or none needed
+    except ServerError as error:
+        if not asked_for_password(error):
+            raise
+    if ctx is None:
         dialog = ServerPasswordDialog(url, home, parent)
         accepted = dialog.exec() == ServerPasswordDialog.DialogCode.Accepted
         if dialog.failure is not None:
