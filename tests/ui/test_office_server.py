@@ -243,7 +243,11 @@ def test_the_client_opens_the_server_it_is_given_and_the_lock_asks_the_password(
     seen: list[str] = []
 
     def run(_app: QApplication) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible() and getattr(w.ctx, "server", "")
+        )
         seen.append(window.location.text())
         seen.append(window.windowTitle())
         assert not window.safety.timer.isActive()  # no automatic backups of the server

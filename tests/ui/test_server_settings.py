@@ -99,7 +99,9 @@ def test_a_saved_server_out_of_reach_offers_this_laptops_database(
     windows: list[MainWindow] = []
 
     def run(_app: QApplication) -> int:
-        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        windows.extend(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         assert windows and "Esta computadora" in windows[0].location.text()
         return 0
 
