@@ -246,7 +246,7 @@ def test_the_client_opens_the_server_it_is_given_and_the_lock_asks_the_password(
         window = next(
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, MainWindow) and w.isVisible() and getattr(w.ctx, "server", "")
+            if isinstance(w, MainWindow) and w.isVisible() and bool(getattr(w.ctx, "server", ""))
         )
         seen.append(window.location.text())
         seen.append(window.windowTitle())
