@@ -382,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_early_language(argv))
     parser = build_parser(optional_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
-    if args.server:
+    if args.server and args.command is not None:
         # By name, like every module of COMMAND_MODULES: they import this module.
         server_commands = importlib.import_module("legalaid.server.commands")
         if args.command not in server_commands.SERVER_COMMANDS:
@@ -445,7 +445,15 @@ def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     except ImportError:  # an installation without the client (or without Qt)
         parser.print_help()
         return 0
+    if args.server:  # the client on the office server (legalaid.server.connect's checks)
+        from legalaid.server.connect import check_url
+
+        try:
+            check_url(args.server)
+        except LegalAidError as error:
+            print(f"legalaid: {error.message()}", file=sys.stderr)
+            return 2
     status: int = client.run_client(
-        home=args.home, language=args.lang, unencrypted=args.unencrypted
+        home=args.home, language=args.lang, unencrypted=args.unencrypted, server=args.server
     )
     return status

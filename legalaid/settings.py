@@ -40,6 +40,9 @@ class Settings:
     backup_every_hours: int = 4
     lock_after_minutes: int = 10
     organisation: Organisation = field(default_factory=Organisation)
+    # The office server the client opens at start (a postgresql:// URL without a password),
+    # or empty: this computer's own database.
+    office_server: str = ""
 
     def needs_setup(self) -> bool:
         """Whether a fresh home's first-run screens ask who prints the letters: no
@@ -73,10 +76,50 @@ class Settings:
                 N_("The idle lock must be between 0 (never) and 1,440 minutes."),
                 "lock_after_minutes",
             )
+        if self.office_server:
+            check_server_url(self.office_server)
         if not 0 <= self.backup_every_hours <= 168:
             raise ValidationError(
                 N_("Back up every 0 (never) to 168 hours (a week)."), "backup_every_hours"
             )
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def check_server_url(url: str) -> None:
+    """A server address that may be saved: libpq's URL, with no password in it."""
+    if not url.startswith(SERVER_SCHEMES) or any(c.isspace() for c in url):
+        raise ValidationError(
+            N_(
+                "The office server's address starts with postgresql:// and names the login, "
+                "the server and the database, for example %(example)s."
+            ),
+            "office_server",
+            example="postgresql://ana@server.office/legalaid",
+        )
+    if url_has_password(url):
+        raise ValidationError(
+            N_(
+                "Leave the password out of the address: LegalAid never stores a password in "
+                "plain text. It asks for it when it starts (or libpq reads it from ~/.pgpass)."
+            ),
+            "office_server",
+        )
+
+
+def url_has_password(url: str) -> bool:
+    """Whether a postgresql:// URL carries a password (user:password@ or ?password=)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is not None:
+            return True
+    except ValueError:
+        return "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]
+    query = {unquote(k).strip().lower() for k in parse_qs(parts.query, keep_blank_values=True)}
+    return "password" in query
 
 
 def load_settings(path: Path) -> Settings:

@@ -11,10 +11,12 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from legalaid.context import AppContext
 from legalaid.errors import LegalAidError
 from legalaid.i18n import _
 from ui.common.language import LanguageSwitcher, system_language
-from ui.common.tasks import wait_for_all
+from ui.common.tasks import describe, wait_for_all
+from ui.security.server_session import open_local_instead, open_server_session, saved_server
 from ui.security.session import open_session
 from ui.startup import resume_gc, tune_gc
 from ui.window.main_window import MainWindow
@@ -32,9 +34,15 @@ def application() -> QApplication:
 
 
 def run_client(
-    home: str | None = None, language: str | None = None, *, unencrypted: bool = False
+    home: str | None = None,
+    language: str | None = None,
+    *,
+    unencrypted: bool = False,
+    server: str | None = None,
 ) -> int:
-    """Open the window on ``home`` (default: $LEGALAID_HOME or the user data folder).
+    """Open the window on ``home`` (default: $LEGALAID_HOME or the user data folder), or on
+    the office server at ``server`` (else the one saved in the home's settings), the settings
+    kept in ``home``.
 
     The language is ``language`` if given, else the one saved in the home's settings, else the
     system's (Spanish when it is neither Spanish nor English). ``unencrypted`` is the demo mode
@@ -51,19 +59,36 @@ def run_client(
     switcher.apply(language or system_language())
     from legalaid.home import HomeState, home_state
 
-    fresh = home_state(home) is HomeState.NEW
-    try:
-        ctx = open_session(home, unencrypted=unencrypted)
-    except LegalAidError as error:
-        QMessageBox.critical(None, _("LegalAid cannot start"), error.message())
-        return 1
+    fresh = False
+    url = server or saved_server(home)
+    ctx: AppContext | None = None
+    if url:
+        try:
+            ctx = open_server_session(url, home)
+        except Exception as error:  # unreachable, refused: one message, never a traceback
+            text = error.message() if isinstance(error, LegalAidError) else describe(error)
+            if server or not open_local_instead(text):
+                QMessageBox.critical(None, _("LegalAid cannot start"), text)
+                return 1
+            url = ""  # the saved server is out of reach: this laptop's database instead
+        else:
+            if ctx is None:
+                return 0
+    if not url:
+        fresh = home_state(home) is HomeState.NEW
+        try:
+            ctx = open_session(home, unencrypted=unencrypted)
+        except LegalAidError as error:
+            QMessageBox.critical(None, _("LegalAid cannot start"), error.message())
+            return 1
     if ctx is None:
         return 0
     switcher.apply(language or ctx.settings.language or system_language())
     from ui.settings.first_run import ask_once
 
     ask_once(ctx, fresh)  # a fresh home: who prints the letters (organisation, phone, staff member)
-    window = MainWindow(ctx, switcher, automatic_backups=True)
+    # The office server is backed up by its administrator, on the server (pg_dump).
+    window = MainWindow(ctx, switcher, automatic_backups=not url)
     window.first_screen.connect(resume_gc)  # off while starting (legalaid/__main__.py)
     window.behind_loaded.connect(tune_gc)  # freeze what start-up loaded, the ORM included
     window.show()

@@ -11,7 +11,9 @@ What PostgreSQL refuses because of the login's role (a volunteer writing a risk 
 
 from __future__ import annotations
 
+import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from legalaid.services.sql import POSTGRESQL, PgConnection
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
 NOT_ALLOWED = N_(
     "The server refused: the login %(user)s may not do this (risk data is for lawyers; "
@@ -53,6 +56,24 @@ class ServerDatabase(Database):
         self._closed = False
         self.login = ""
         self.actor: Callable[[], str] = lambda: self.login  # the change record's "who"
+        # This desk's token in its notifications (legalaid.server.notify): its own are skipped.
+        self.sender = uuid.uuid4().hex[:12]
+
+    # --- writes ---------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Database.write, and the outermost transaction tells the other desks what it
+        changed when it commits (legalaid.server.notify)."""
+        outermost = getattr(self._local, "session", None) is None
+        with super().write() as session:
+            if outermost:
+                from sqlalchemy import event
+
+                from legalaid.server.notify import announce
+
+                sender = self.sender
+                event.listen(session, "before_commit", lambda s: announce(s, sender), once=True)
+            yield session
 
     # --- connections ----------------------------------------------------------------------
     def connect_raw(self, *, autocommit: bool = False) -> Any:
@@ -93,11 +114,14 @@ class ServerDatabase(Database):
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:
         import psycopg
-        from sqlalchemy import exc as sa_exc
 
+        # SQLAlchemy's errors only once it is loaded: the first screen's plain queries do
+        # without it (importing it costs a start a third of a second).
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        wrapped = (psycopg.Error, sa_exc.DBAPIError) if sa_exc is not None else (psycopg.Error,)
         try:
             yield
-        except (psycopg.Error, sa_exc.DBAPIError) as error:
+        except wrapped as error:
             original = getattr(error, "orig", None) or error
             if not isinstance(original, psycopg.Error) or isinstance(
                 original, psycopg.errors.IntegrityError

@@ -115,8 +115,21 @@ class IdleWatcher(QObject):
         self.watching = False
 
 
+def on_server(ctx: AppContext) -> bool:
+    """Whether ``ctx`` is the office server's (its lock asks for the login's password)."""
+    return bool(getattr(ctx, "server", ""))
+
+
 def check_secret(ctx: AppContext, secret: str) -> None:
-    """Raises WrongPassphrase unless ``secret`` opens this home's key file (worker thread)."""
+    """Raises WrongPassphrase unless ``secret`` opens this home's key file; on the office
+    server, a LegalAidError unless the server accepts it as the login's password (worker
+    thread)."""
+    if on_server(ctx):
+        from legalaid.server.desk import WRONG_PASSWORD, probe
+
+        if probe(str(getattr(ctx.db, "url", "")), secret) == WRONG_PASSWORD:
+            raise LegalAidError(N_("Wrong password, or no such login."))
+        return
     from legalaid.safety.keys import unlock
 
     unlock(ctx.home.key_file, secret)
@@ -182,7 +195,7 @@ class LockPage(Translatable, QWidget):
 
     @property
     def needs_secret(self) -> bool:
-        return bool(getattr(self.ctx, "encrypted", False))
+        return bool(getattr(self.ctx, "encrypted", False)) or on_server(self.ctx)
 
     def retranslate(self) -> None:
         self.title.setText(_("LegalAid is locked"))
@@ -191,6 +204,13 @@ class LockPage(Translatable, QWidget):
                 _(
                     "The case data is hidden. Write the passphrase in the window in front of "
                     "this one. Nothing you typed was lost."
+                )
+            )
+        elif on_server(self.ctx):
+            self.intro.setText(
+                _(
+                    "The case data is hidden. Write the password of your login on the office "
+                    "server to go on where you left off. Nothing you typed was lost."
                 )
             )
         elif self.needs_secret:
@@ -207,7 +227,10 @@ class LockPage(Translatable, QWidget):
                     "so Unlock opens it without a passphrase. Nothing you typed was lost."
                 )
             )
-        self.label.setText(_("&Passphrase or recovery key"))
+        server = on_server(self.ctx)
+        self.label.setText(
+            _("&Password of your login") if server else _("&Passphrase or recovery key")
+        )
         self.button.setText(_("&Unlock"))
         self.working.setText(_("Checking…") if self._checking else "")
         self.label.setVisible(self.needs_secret and not self._elsewhere)
@@ -247,7 +270,9 @@ class LockPage(Translatable, QWidget):
             return
         secret = self.passphrase.text()
         if not secret:
-            self._error = LegalAidError(N_("Write the passphrase."))
+            self._error = LegalAidError(
+                N_("Write the password.") if on_server(self.ctx) else N_("Write the passphrase.")
+            )
             self.retranslate()
             self.passphrase.setFocus()
             return

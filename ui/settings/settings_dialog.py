@@ -73,7 +73,20 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.backup_keep = _spin(99_999)
         self.backup_every = _spin(9_999)
         self.lock_after = _spin(99_999)
+        self.server = QLineEdit()
+        self.server.setObjectName("officeServer")
+        self.local_button = QPushButton()
+        self.local_button.setObjectName("useThisLaptop")
+        self.local_button.clicked.connect(self.use_this_laptop)
+        server_row = QWidget()
+        row = QHBoxLayout(server_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.server, 1)
+        row.addWidget(self.local_button)
+        self.server_note = QLabel()
+        self.server_note.setWordWrap(True)
         self.org_box, self.work_box, self.safety_box = QGroupBox(), QGroupBox(), QGroupBox()
+        self.server_box = QGroupBox()
         self._form(
             self.org_box,
             [
@@ -103,7 +116,12 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
                 ("backup_keep", self.backup_keep),
             ],
         )
+        self._form(self.server_box, [("office_server", server_row)])
+        server_form = self.server_box.layout()
+        assert isinstance(server_form, QFormLayout)
+        server_form.addRow(self.server_note)
         self.errors.widgets["org_logo"] = self.logo
+        self.errors.widgets["office_server"] = self.server
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -113,6 +131,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         layout.addWidget(self.org_box)
         layout.addWidget(self.work_box)
         layout.addWidget(self.safety_box)
+        layout.addWidget(self.server_box)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.buttons)
         self._load(ctx.settings)
@@ -131,6 +150,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.org_box.setTitle(_("Letterhead (printed on every letter)"))
         self.work_box.setTitle(_("This computer"))
         self.safety_box.setTitle(_("Keeping the data safe"))
+        self.server_box.setTitle(_("Office server"))
         texts = {
             "org_name": _("Organisation &name"),
             "org_address": _("Address"),
@@ -146,6 +166,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             "lock_after_minutes": _("&Lock after"),
             "backup_every_hours": _("&Back up every"),
             "backup_keep": _("Backups to &keep"),
+            "office_server": _("Ser&ver address"),
         }
         for name, text in texts.items():
             self.labels[name].setText(text)
@@ -169,6 +190,23 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             _("A backup is also written every time LegalAid closes, in the backups folder")
         )
         self.backup_keep.setSuffix(_(" automatic backups, the newest"))
+        self.server.setPlaceholderText(_("Empty: this laptop's own database"))
+        self.server.setToolTip(
+            _(
+                "For example postgresql://ana@server.office/legalaid: your login, the server, the "
+                "database. Never the password."
+            )
+        )
+        self.local_button.setText(_("Use this &laptop"))
+        self.local_button.setToolTip(
+            _("Clear the address: the next start opens this laptop's own database")
+        )
+        self.server_note.setText(
+            _(
+                "LegalAid opens this server at the next start and asks for the password then; "
+                "it never stores it."
+            )
+        )
         for combo in (self.crossing, self.paper, self.language):
             combo.retranslate()
 
@@ -188,6 +226,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.backup_keep.setValue(settings.backup_keep)
         self.backup_every.setValue(settings.backup_every_hours)
         self.lock_after.setValue(settings.lock_after_minutes)
+        self.server.setText(settings.office_server)
 
     def settings(self) -> Settings:
         current = self.ctx.settings
@@ -210,8 +249,13 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             backup_keep=self.backup_keep.value(),
             backup_every_hours=self.backup_every.value(),
             lock_after_minutes=self.lock_after.value(),
+            office_server=self.server.text().strip(),
             organisation=organisation,
         )
+
+    def use_this_laptop(self) -> None:
+        self.server.clear()
+        self.server.setFocus()
 
     def choose_logo(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -38,6 +38,7 @@ from ui.common.widgets import Translatable
 from ui.security.data_safety import DataSafety
 from ui.security.lock import IdleWatcher, LockPage, WindowLock
 from ui.settings.actions import SettingsActions
+from ui.window import office
 from ui.window.demo import DemoLoader
 from ui.window.importing import Importer
 from ui.window.menus import Menus
@@ -104,6 +105,7 @@ class MainWindow(Translatable, QMainWindow):
         self.status = StatusCounts(ctx, self.runner, self)
         self.counts, self.open_counts = self.status.counts, self.status.open_counts
         self.location = self.status.location
+        self.desk = office.attach(self)  # the office server: other desks heard, roles kept
         self.settings = SettingsActions(ctx, switcher, self.reference, self)
         self._connect()
         self.retranslate()
@@ -170,7 +172,7 @@ class MainWindow(Translatable, QMainWindow):
         self.views.currentChanged.connect(self._view_changed)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("LegalAid — cases and hearings"))
+        self.setWindowTitle(self.status.title())
         self.views.setTabText(0, _("&Cases"))
         self.views.setTabText(1, _("&Upcoming hearings"))
         self.menus.retranslate(bool(getattr(self.ctx, "encrypted", False)))
@@ -308,6 +310,7 @@ class MainWindow(Translatable, QMainWindow):
         from ui.editor.case_editor import CaseEditor
 
         editor = CaseEditor(self.ctx, self.runner, self.reference, case_id, self)
+        self.desk.restrict(editor)  # what the login's role may not do, left out
         if case_id is not None:
             self.editors[case_id] = editor
         editor.saved.connect(lambda cid, e=editor: self._case_saved(cid, e))
@@ -381,6 +384,7 @@ class MainWindow(Translatable, QMainWindow):
         self.runner.cancel_all()
         self.idle.stop()
         self.safety.timer.stop()
+        self.desk.stop()
         event.accept()
 
     def _unsaved_new_editors(self) -> list[CaseEditor]:

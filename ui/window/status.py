@@ -1,4 +1,5 @@
-"""The main window's status bar: how many cases (all, open) and which database it works on."""
+"""The main window's status bar: how many cases (all, open) and which database it works on
+(this laptop's, or the office server's with the login and its role); the window's title too."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from legalaid.context import AppContext
 from legalaid.formatting import number
-from legalaid.i18n import _, ngettext
+from legalaid.i18n import N_, _, ngettext
 from legalaid.services.search import count_cases
 from ui.common.tasks import TaskRunner
 
@@ -51,14 +52,31 @@ class StatusCounts(QObject):
         self.retranslate()
         self.counted.emit(counts[0])
 
+    def title(self) -> str:
+        """The window's title: on the office server, which one."""
+        server = str(getattr(self.ctx, "server", ""))
+        if server:
+            return _("LegalAid — office server %(server)s") % {"server": server}
+        return _("LegalAid — cases and hearings")
+
     def retranslate(self) -> None:
         self.location.setToolTip(_("The database this window works on"))
         path = self.ctx.home.database
-        if bool(getattr(self.ctx, "encrypted", False)):
-            self.location.setText(_("%(path)s · encrypted") % {"path": path})
+        server = str(getattr(self.ctx, "server", ""))
+        if server:
+            from legalaid.server.desk import role_of
+
+            role = role_of(self.ctx.db)
+            self.location.setText(_(ON_SERVER[role.name]) % {"server": server, "login": role.login})
+            self.location.setToolTip(_(ROLE_LIMITS[role.name]))
+            self.location.setStyleSheet("")
+        elif bool(getattr(self.ctx, "encrypted", False)):
+            self.location.setText(_("This laptop: %(path)s · encrypted") % {"path": path})
             self.location.setStyleSheet("")
         else:
-            self.location.setText(_("%(path)s · NOT encrypted (demo mode)") % {"path": path})
+            self.location.setText(
+                _("This laptop: %(path)s · NOT encrypted (demo mode)") % {"path": path}
+            )
             self.location.setStyleSheet("color: #b00020;")
         self.conflicts.setVisible(self.conflict_count > 0)
         self.conflicts.setText(
@@ -80,6 +98,30 @@ class StatusCounts(QObject):
         self.open_counts.setText(
             ngettext("%(count)s open", "%(count)s open", open_cases) % {"count": number(open_cases)}
         )
+
+
+# The office server's label, one whole sentence per role (legalaid.server.desk.LoginRole.name).
+ON_SERVER = {
+    "volunteer": N_("Office server %(server)s · login %(login)s (volunteer)"),
+    "lawyer": N_("Office server %(server)s · login %(login)s (lawyer)"),
+    "admin": N_("Office server %(server)s · login %(login)s (administrator)"),
+    "lawyer+admin": N_("Office server %(server)s · login %(login)s (lawyer and administrator)"),
+}
+ROLE_LIMITS = {
+    "volunteer": N_(
+        "A volunteer works on cases, people, hearings and papers. Risk assessments, incidents "
+        "and risk notes are for lawyers; crossings, courts and users for administrators."
+    ),
+    "lawyer": N_(
+        "A lawyer works on cases, hearings, papers and the risk data. Crossings, courts and "
+        "users are for administrators."
+    ),
+    "admin": N_(
+        "An administrator works on cases, hearings and papers, and keeps crossings, courts "
+        "and users. Risk assessments, incidents and risk notes are for lawyers."
+    ),
+    "lawyer+admin": N_("This login may do everything: the risk data, crossings, courts, users."),
+}
 
 
 def _conflicts(ctx: AppContext) -> int:
