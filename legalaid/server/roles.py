@@ -49,6 +49,10 @@ OFFICE_TABLES = ("office",)
 SECRET_TABLES = ("office_secret",)
 # A change's signature is written once, beside its entry, and never changed.
 APPEND_ONLY_TABLES = ("change_signature",)
+# Devices' signing keys: everyone reads and adds the public parts (a laptop's sync brings its
+# own); a server device's private key signs the office's exchange files, written by admins, and
+# only admins read it (a login that read it could sign changes as that device).
+KEY_TABLES = {"device_key": ("device", "office_id", "public", "certificate", "created_at")}
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
 POLICIES = {
@@ -148,6 +152,11 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             statements.append(f"GRANT UPDATE (receives_risk) ON {name} TO {LAWYER}")
         elif table in APPEND_ONLY_TABLES:
             statements.append(f"GRANT SELECT, INSERT ON {name} TO {VOLUNTEER}")
+        elif table in KEY_TABLES:
+            public = ", ".join(KEY_TABLES[table])
+            statements.append(f"GRANT SELECT ({public}), INSERT ON {name} TO {VOLUNTEER}")
+            statements.append(f"GRANT UPDATE (certificate) ON {name} TO {VOLUNTEER}")
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         else:

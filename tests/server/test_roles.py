@@ -116,6 +116,8 @@ def test_a_volunteer_works_cases_but_never_sees_risk_data(office: Office) -> Non
         _refused(conn, "INSERT INTO crossing(id) VALUES ('x2')")
         _refused(conn, "UPDATE court SET active = false")
         _refused(conn, "SELECT kem_private FROM office_secret")  # the office's private keys
+        _refused(conn, "SELECT private FROM device_key")  # a server device's signing key
+        assert conn.execute("SELECT count(public) FROM device_key").fetchone() == (0,)
         _refused(conn, "DELETE FROM change_log")  # the change record is append-only
         _refused(conn, "UPDATE change_log SET fields = '{}'")
         _refused(conn, "UPDATE office SET state = 'trusted'")  # trusting offices is an admin's
@@ -168,6 +170,7 @@ def test_an_administrator_manages_reference_data_and_users_but_not_risk(office: 
         _refused(conn, "SELECT * FROM risk_assessment")
         _refused(conn, "SELECT * FROM incident")
         assert conn.execute("SELECT count(*) FROM office_secret").fetchone() == (0,)
+        assert conn.execute("SELECT count(private) FROM device_key").fetchone() == (0,)
         # The user function makes logins only in LegalAid's groups.
         with pytest.raises(errors.InvalidParameterValue):
             conn.execute(
