@@ -584,7 +584,7 @@ def _conninfo(url: str, dbname: str) -> str:
 
 
 def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    return datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")  # two restores in one second differ
 
 
 def restoring_prefix(live: str) -> str:
