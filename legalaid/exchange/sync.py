@@ -1091,33 +1091,6 @@ class ConflictView:
         }
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """One exchange file written or read, for the history a person sees."""
-
-    direction: str  # sent, received
-    office: str
-    at: datetime
-    changes: int
-    acknowledged: bool
-    actor: str
-
-
-def exchange_history(ctx: AppContext, limit: int = 200) -> list[FileRecord]:
-    from legalaid.models import ExchangeFile, Office
-
-    with ctx.db.read() as session:
-        rows = session.exec(
-            select(ExchangeFile, Office.name)
-            .join(Office, col(Office.id) == col(ExchangeFile.office_id))
-            .order_by(col(ExchangeFile.at).desc())
-            .limit(limit)
-        ).all()
-    return [
-        FileRecord(f.direction, name, f.at, f.changes, f.acknowledged, f.actor) for f, name in rows
-    ]
-
-
 def trusted_offices(ctx: AppContext) -> list[str]:
     from legalaid.models import Office
 
