@@ -86,6 +86,10 @@ NOT_FOR_THIS_OFFICE = N_(
     "This exchange file was made for another office. Nothing was imported; ask the sender to "
     "export it for this office."
 )
+RISK_FILE_LAWYERS_ONLY = N_(
+    "This file from %(office)s carries risk narratives or incidents, and the login %(user)s "
+    "may not read them. Nothing was imported; a lawyer of this office must import it."
+)
 NEWER_SCHEMA = N_(
     "This exchange file was made by a newer LegalAid. It was kept in %(path)s and will be "
     "imported once LegalAid is updated; nothing was imported now."
@@ -393,6 +397,14 @@ def _decode(column: Any, value: Any) -> Any:
     if isinstance(impl, SA_JSON):
         return value
     return value
+
+
+def _may_hold_risk(ctx: AppContext) -> bool:
+    """Whether this login may write risk rows (on a laptop always; on the server, lawyers)."""
+    from legalaid.services.sql import may
+
+    with ctx.db.read() as session:
+        return may(session, "risk_assessment", "INSERT")
 
 
 def conflict_id(table: str, row_id: str, name: str, a: str, b: str) -> str:
@@ -918,6 +930,8 @@ def import_file(
         certs = [Certificate.from_json(c) for c in header.get("certificates", [])][:10000]
     except (ValueError, KeyError, TypeError):
         raise ValidationError(NOT_AN_EXCHANGE) from None
+    if any(e.table in RISK_TABLES for e in entries) and not _may_hold_risk(ctx):
+        raise ValidationError(RISK_FILE_LAWYERS_ONLY, office=opened.sender.name, user=ctx.actor)
     with ctx.db.read() as session:
         verifier = Verifier(trusted_keys(session.connection()), certs)
         held_before = _held(session.connection(), {e.device for e in entries})

@@ -44,14 +44,15 @@ RISK_ENTITIES = "('risk_assessment', 'incident')"
 LOG_TABLES = ("audit_entry", "document_log", "change_log")
 READ_ONLY_TABLES = ("alembic_version",)
 # This office's identity and the offices it trusts: everyone reads, admins decide; the private
-# keys only admins read.
+# keys only admins and lawyers read (a file that carries risk data is made and opened by a
+# lawyer, since administrators may not read risk data).
 OFFICE_TABLES = ("office",)
 SECRET_TABLES = ("office_secret",)
 # A change's signature is written once, beside its entry, and never changed.
 APPEND_ONLY_TABLES = ("change_signature",)
 # Devices' signing keys: everyone reads and adds the public parts (a laptop's sync brings its
 # own); a server device's private key signs the office's exchange files, written by admins, and
-# only admins read it (a login that read it could sign changes as that device).
+# only admins and lawyers read it (a login that read it could sign changes as that device).
 KEY_TABLES = {"device_key": ("device", "office_id", "public", "certificate", "created_at")}
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
@@ -157,8 +158,10 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             statements.append(f"GRANT SELECT ({public}), INSERT ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT UPDATE (certificate) ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
+            statements.append(f"GRANT SELECT ON {name} TO {LAWYER}")  # signs risk rows it sends
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
+            statements.append(f"GRANT SELECT ON {name} TO {LAWYER}")  # opens files with risk data
         else:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {VOLUNTEER}")
     statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {VOLUNTEER}")

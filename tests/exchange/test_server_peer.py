@@ -232,3 +232,52 @@ def test_risk_data_goes_across_only_with_a_lawyers_login(
     finally:
         for ctx in (laptop, volunteer, lawyer):
             ctx.close()
+
+
+def test_risk_data_crosses_between_the_server_office_and_another_with_a_lawyers_login(
+    tij_server: tuple[Office, AppContext], tmp_path: Path
+) -> None:
+    """A lawyer of the server office sends and receives the risk data of a shared household,
+    for an office marked to receive it; an administrator's file carries none of it (the
+    administrator cannot read it), and leaves it for the lawyer's next file."""
+    from legalaid.errors import ValidationError
+    from legalaid.services.offices import set_receives_risk
+    from legalaid.services.risk import RiskInput, add_assessment
+
+    server, admin = tij_server
+    mxl = office(tmp_path, MXL, "MXL", "Luis (Mexicali)")
+    meet(admin, mxl)
+    lawyer = desk(server, tmp_path, server.lawyer)
+    try:
+        case = family(lawyer, a_number=None).case
+        sync.share_case(lawyer, case.case_number, MXL)
+        set_receives_risk(lawyer, MXL, True)
+        add_assessment(lawyer, case.id, RiskInput(level="high", narrative_es="amenazas"))
+        exported, _got = _send(admin, mxl, tmp_path, "1")  # the administrator's: no risk rows
+        with mxl.db.connect() as conn:
+            held = conn.exec_driver_sql("SELECT count(*) FROM risk_assessment").scalar_one()
+        assert exported.changes > 0 and held == 0
+        _send(lawyer, mxl, tmp_path, "2")  # the lawyer's: the risk note, left over
+        with mxl.db.connect() as conn:
+            found = conn.exec_driver_sql("SELECT narrative_es FROM risk_assessment").all()
+        assert [r[0] for r in found] == ["amenazas"]
+
+        # Mexicali adds one; the lawyer's import takes it, the administrator's is refused.
+        from legalaid.services.offices import own_office
+
+        set_receives_risk(mxl, own_office(admin).name, True)
+        add_assessment(mxl, case.id, RiskInput(level="medium", narrative_es="vigilados"))
+
+        path = tmp_path / "3.bin"
+        sync.export_for(mxl, own_office(admin).name, path)
+        with pytest.raises(ValidationError) as refused:
+            sync.import_file(admin, path)
+        said = refused.value.message("en")
+        assert "a lawyer of this office must import it" in said and server.admin in said
+        sync.import_file(lawyer, path)
+        with server.superuser() as conn:
+            found = conn.execute("SELECT narrative_es FROM risk_assessment ORDER BY 1").fetchall()
+        assert found == [("amenazas",), ("vigilados",)]
+    finally:
+        lawyer.close()
+        mxl.close()

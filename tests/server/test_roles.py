@@ -159,6 +159,11 @@ def test_a_lawyer_reads_and_writes_risk_data(office: Office) -> None:
         conn.execute("UPDATE \"case\" SET notes = 'x' WHERE id = 'c1'")  # a volunteer's work too
         _refused(conn, "INSERT INTO crossing(id) VALUES ('x2')")
         _refused(conn, "SELECT public.legalaid_disable_user('nobody')")
+        # The office's keys: a lawyer makes and opens the files that carry risk data.
+        conn.execute("SELECT kem_private FROM office_secret")
+        conn.execute("SELECT private FROM device_key")
+        _refused(conn, "UPDATE office_secret SET kem_private = ''")
+        _refused(conn, "DELETE FROM device_key")
 
 
 def test_an_administrator_manages_reference_data_and_users_but_not_risk(office: Office) -> None:
