@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import NO_VALUE
 
 from legalaid.changes.clock import Clock
-from legalaid.changes.device import ensure_device, fingerprint
+from legalaid.changes.device import device_mark, ensure_device
 from legalaid.changes.registry import CAPTURED, CASE_THROUGH, LOCAL_COLUMNS
 from legalaid.changes.values import dumps
 from legalaid.models.change import ChangeEntry, ChangeHead, Device, change_id
@@ -112,9 +112,10 @@ class Recorder:
     def __init__(self, path: Any, actor: str, schema_version: str) -> None:
         self.actor = actor
         self.schema_version = schema_version
-        self.fingerprint = fingerprint(path)
+        self.path = path
+        self.fingerprint = ""  # known at the first numbering (on the server it is the login's)
         # The device this file numbered its changes under last; checked when numbering.
-        self.device: str = _known_devices.get(self.fingerprint, "")
+        self.device: str = ""
         self.first_seq: int | None = None  # this transaction's first entry, once written
 
     def reset(self) -> None:
@@ -242,6 +243,9 @@ class Recorder:
     def _allocate(self, conn: Any, count: int) -> tuple[int, list[str]]:
         """``count`` sequence numbers and clock readings of the current device."""
         mark = _mark(conn)
+        if not self.fingerprint:
+            self.fingerprint = device_mark(conn, self.path)
+            self.device = _known_devices.get(self.fingerprint, "")
         lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"  # SQLite: BEGIN IMMEDIATE
         query = f"SELECT last_seq, last_hlc FROM device WHERE id = {mark} AND current{lock}"
         found = conn.exec_driver_sql(query, (self.device,)).first()
