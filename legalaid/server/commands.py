@@ -457,7 +457,7 @@ def cmd_server_restore(args: argparse.Namespace) -> int:
                 "`server backup-key`) or --key-home DIR (the laptop folder that created it)."
             )
         )
-    done = backup.restore_server(args.server, args.file, key)
+    done = backup.restore_server(args.server, args.file, key, args.allow_unsigned)
     made = datetime.fromisoformat(done.made_at)
     print(
         _(
