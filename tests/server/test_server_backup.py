@@ -280,7 +280,8 @@ def _records(path: Path) -> tuple[bytes, list[bytes], bytes]:
     from legalaid.server.backup import HEADER
 
     data = path.read_bytes()
-    records, at = [], HEADER
+    records: list[bytes] = []
+    at = HEADER
     while True:
         (length,) = struct.unpack(">I", data[at : at + 4])
         if length == 0xFFFFFFFF:

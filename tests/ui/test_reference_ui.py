@@ -102,11 +102,11 @@ def test_edit_a_crossing_and_a_court(qtbot: QtBot, ctx: AppContext) -> None:
     wait_idle(qtbot, dialog.runner)
     stored = next(c for c in list_courts(ctx) if c.code == code)
     assert stored.phone == "+1 619 555 0100" and stored.by_video is not before
+
     # The main window's lists were read again (the change was announced).
-    qtbot.waitUntil(
-        lambda: (
-            window.reference.crossing("SYS") is not None
-            and window.reference.crossing("SYS").address == "Calle Frontera 1, Tijuana"
-        )  # type: ignore[union-attr]
-    )
+    def reread() -> bool:
+        crossing = window.reference.crossing("SYS")
+        return crossing is not None and crossing.address == "Calle Frontera 1, Tijuana"
+
+    qtbot.waitUntil(reread)
     dialog.close()
