@@ -16,6 +16,7 @@ from tests.ui.conftest import main_window, wait_idle
 from tests.ui.keys import focus, press, type_into
 from tests.ui.test_screen_fit import outside
 from ui.reference.reference_dialog import ReferenceDialog, ReferencePage
+from ui.settings.settings_dialog import SettingsDialog
 
 
 def opened(qtbot: QtBot, window: object) -> ReferenceDialog:
@@ -109,4 +110,17 @@ def test_edit_a_crossing_and_a_court(qtbot: QtBot, ctx: AppContext) -> None:
         return crossing is not None and crossing.address == "Calle Frontera 1, Tijuana"
 
     qtbot.waitUntil(reread)
+    dialog.close()
+
+
+def test_on_this_laptop_the_about_box_and_backup_settings_speak_of_its_folder(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    window = main_window(qtbot, ctx)
+    dialog = SettingsDialog(ctx, window.reference, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.backup_note.isVisible()
+    assert "cada vez que LegalAid se cierra" in dialog.backup_every.toolTip()
+    assert str(ctx.home.root) in window.settings.about_text()
     dialog.close()
