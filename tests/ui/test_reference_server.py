@@ -122,7 +122,7 @@ def test_other_logins_read_only_and_refused(
         page = dialog.crossings
         choose(page, "SYS")
         address = page.widgets["address"]
-        type_into(address, "x", clear=True)  # type: ignore[arg-type]
+        type_into(address, "x", clear=True)
         assert isinstance(address, QLineEdit) and address.text() == before
         hours = page.widgets["report_hours_before"]
         assert isinstance(hours, QDoubleSpinBox)
