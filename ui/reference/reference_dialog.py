@@ -123,6 +123,7 @@ class ReferencePage(QWidget):
                 spin.setRange(0, 24)
                 spin.setDecimals(1)
                 spin.setSingleStep(0.5)
+                spin.setMaximumWidth(spin.fontMetrics().horizontalAdvance("0" * 24))
                 widget = spin
             else:
                 widget = QCheckBox()
@@ -136,11 +137,12 @@ class ReferencePage(QWidget):
         self.save_button.setObjectName(f"{kind}Save")
         self.save_button.setAutoDefault(False)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.errors.general, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.form)
+        layout.addWidget(self.errors.general)
         layout.addLayout(buttons)
         self.editable = False
         self.reason = ""
@@ -157,6 +159,10 @@ class ReferencePage(QWidget):
                 widget.setText(_(field.label))
             else:
                 label.setText(_(field.label))
+                label.setMinimumWidth(0)  # measured again: a label with an "&" is cut short
+                label.setMinimumWidth(
+                    label.sizeHint().width() + label.fontMetrics().averageCharWidth()
+                )
         hours = self.widgets.get("report_hours_before")
         if isinstance(hours, QDoubleSpinBox):
             hours.setSuffix(_(" hours"))

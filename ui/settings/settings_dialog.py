@@ -89,7 +89,6 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.backup_note = QLabel()  # on the office server: whose backups these settings are
         self.backup_note.setObjectName("serverBackupNote")
         self.backup_note.setWordWrap(True)
-        self.backup_note.setVisible(self.on_server)
         self.org_box, self.work_box, self.safety_box = QGroupBox(), QGroupBox(), QGroupBox()
         self.server_box = QGroupBox()
         self._form(
@@ -124,6 +123,7 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         safety_form = self.safety_box.layout()
         assert isinstance(safety_form, QFormLayout)
         safety_form.addRow(self.backup_note)
+        self.backup_note.setHidden(not self.on_server)
         self._form(self.server_box, [("office_server", server_row)])
         server_form = self.server_box.layout()
         assert isinstance(server_form, QFormLayout)
@@ -203,10 +203,8 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
             )
             self.backup_note.setText(
                 _(
-                    "This window works on the office server: its cases are not in this "
-                    "computer's backups. An administrator backs up the whole server with "
-                    "`legalaid --server URL backup`, encrypted and signed with the office's "
-                    "keys. The two backup settings above are for this laptop's own database."
+                    "On the office server an administrator backs up the cases (`legalaid "
+                    "--server URL backup`); these settings are for this laptop's own database."
                 )
             )
         else:
