@@ -8,7 +8,8 @@
     legalaid --server postgresql://ana@server/legalaid backup [-o FILE]
     legalaid --server postgresql://postgres@server/legalaid restore FILE --office-key FILE
 
-Backups are sealed to the office's own key (legalaid.server.backup explains the design);
+Backups are sealed to the office's own key and signed with its signing key; a restore refuses
+a file the office did not sign (legalaid.server.backup explains the design);
 uploads copy a laptop home's records, verified, in one transaction (legalaid.server.upload).
 
 The password of the login in the URL comes from libpq's own means (PGPASSWORD, or the password
