@@ -48,6 +48,14 @@ def register(sub: Any) -> dict[str, Handler]:
         metavar="DIR",
         help=_("with --server: the laptop LegalAid folder that holds the office's keys"),
     )
+    restore.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help=_(
+            "with --server: restore a backup of the first, unsigned format (nothing proves "
+            "who made it)"
+        ),
+    )
     imp = sub.add_parser("import", help=_("import a CSV or .xlsx spreadsheet"))
     imp.add_argument("file", metavar=_("FILE"), type=Path)
     imp.add_argument(

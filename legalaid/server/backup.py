@@ -18,13 +18,17 @@ beside its final name, owner-only, and renamed when complete.
 
 Layout of a backup file (integers big-endian)::
 
-    MAGIC        b"LegalAid server backup 1\\n"
+    MAGIC        b"LegalAid server backup 2\\n"
     file_id      16 random bytes
     office_id    36 bytes: the office whose key it is sealed to (ASCII UUID)
     slot         80 bytes: the 32-byte content key sealed with HPKE to that key
     chunks       u32 length + AES-256-GCM ciphertext of up to 1 MiB each; nonce = the index,
                  associated data = SHA-256(everything above) + index + final-chunk flag, so a
                  chunk cannot be changed, reordered, dropped or cut off unseen
+    signature    u32 0xFFFFFFFF + the office's Ed25519 signature (64 bytes) over
+                 SIGN_CONTEXT + the chain + the number of chunks, where the chain starts as
+                 SHA-256(header) and takes in each chunk as written (length and ciphertext):
+                 chain = SHA-256(chain + chunk)
 
 The first chunk is the manifest (JSON: schema revision, rows and a checksum of every table,
 all read in the same snapshot pg_dump dumps); the rest is the dump.
@@ -37,9 +41,16 @@ renamed ``NAME_before_STAMP``. A kill at any step leaves the live database as it
 half-restored database (``NAME_restoring_STAMP``) is dropped by the next restore.
 
 What the seal proves: that the file is whole and unchanged since it was written, and that it
-was sealed to this office's key. It is not signed (a desk holds no secret to sign with), so
-anyone who has the office's public key (the offices that exchange files with it have it) could
-make a file that opens: restore only backup files your administrators made and kept.
+was sealed to this office's key. Anyone who has the office's public X25519 key (the offices
+that exchange files with it have it) could seal a file like it, so the file is also signed with
+the office's Ed25519 key (``office_secret.sign_private``, which only the operator role reads: a
+backup is made by an administrator), over the header and every chunk in order. The backup key
+file carries the office's public signing key, and a restore checks the signature against it
+while it reads the file, before it touches any database: a file made with the public key only,
+or with a chunk swapped, dropped or reordered, is refused.
+
+Backups of the first format (``LegalAid server backup 1``) are not signed. A restore refuses
+them unless told ``--allow-unsigned`` (they open, but nothing proves who made them).
 """
 
 from __future__ import annotations
@@ -59,7 +70,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -71,7 +83,8 @@ from legalaid.i18n import N_
 from legalaid.server import roles
 from legalaid.server.connect import ServerError, _reason, describe
 
-MAGIC = b"LegalAid server backup 1\n"
+MAGIC = b"LegalAid server backup 2\n"
+MAGIC_UNSIGNED = b"LegalAid server backup 1\n"  # the first format: sealed, not signed
 INFO = b"LegalAid server backup v1\x00"
 FILE_ID = 16
 OFFICE_ID = 36
@@ -79,7 +92,11 @@ SLOT = 32 + 32 + 16
 HEADER = len(MAGIC) + FILE_ID + OFFICE_ID + SLOT
 CHUNK = 1024 * 1024
 MAX_MANIFEST = 16 * 1024 * 1024
-KEY_FORMAT = "legalaid-office-backup-key-1"
+KEY_FORMAT = "legalaid-office-backup-key-2"
+KEY_FORMAT_UNSIGNED = "legalaid-office-backup-key-1"  # written before backups were signed
+SIGN_CONTEXT = b"LegalAid server backup signature v2\x00"
+SIGNATURE_MARK = 0xFFFFFFFF
+SIGNATURE = 64
 KEY_EXPORTED = "backup-key"  # the audit action that records the key file's writing
 BACKUP_STEPS = ("snapshot", "dump", "rename")
 RESTORE_STEPS = ("decrypt", "list", "create", "restore", "verify", "swap")
@@ -113,6 +130,21 @@ FOREIGN = N_(
     "open it. Nothing was changed."
 )
 NOT_A_KEY = N_("%(path)s is not a LegalAid backup key file.")
+NOT_SIGNED = N_(
+    "%(path)s does not carry a valid signature of the office %(office)s: it was not made by "
+    "this office's server, or it was changed after it was made. Nothing was changed."
+)
+UNSIGNED = N_(
+    "%(path)s is an unsigned backup, of the format LegalAid wrote before it signed its "
+    "backups: anyone who holds the office's public key could have made it. Nothing was "
+    "changed. Make a new backup; restore this one only if your administrators made and kept "
+    "it, with --allow-unsigned."
+)
+OLD_KEY = N_(
+    "This backup key file was written before LegalAid signed its backups and does not hold "
+    "the office's signing key, so it cannot check the signature of %(path)s. Nothing was "
+    "changed. Write the key file again: `legalaid --server URL server backup-key -o FILE`."
+)
 NOT_SUPERUSER = N_(
     "Restoring the office server needs a PostgreSQL superuser in the address (for example "
     "postgresql://postgres@server/legalaid); %(user)s is not one."
@@ -181,6 +213,7 @@ class BackupKey:
     office_id: str
     name: str
     private: bytes
+    sign_public: bytes | None = None  # the office's Ed25519 key; None in a key file of format 1
 
     def kem(self) -> X25519PrivateKey:
         return X25519PrivateKey.from_private_bytes(self.private)
@@ -197,15 +230,28 @@ def key_file_bytes(key: BackupKey) -> bytes:
         "kem_private": b64(key.private),
         "kem_public": b64(key.public()),
     }
+    if key.sign_public is not None:
+        body["sign_public"] = b64(key.sign_public)
+    else:
+        body["format"] = KEY_FORMAT_UNSIGNED
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def read_key_file(path: Path) -> BackupKey:
     try:
         data = json.loads(path.read_bytes()[:65536].decode("utf-8"))
-        if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in (
+            KEY_FORMAT,
+            KEY_FORMAT_UNSIGNED,
+        ):
             raise ValueError("format")
-        key = BackupKey(str(data["office_id"]), str(data["office"]), unb64(data["kem_private"]))
+        sign_public = None
+        if data["format"] == KEY_FORMAT:
+            sign_public = unb64(data["sign_public"])
+            Ed25519PublicKey.from_public_bytes(sign_public)
+        key = BackupKey(
+            str(data["office_id"]), str(data["office"]), unb64(data["kem_private"]), sign_public
+        )
         if key.public() != unb64(data["kem_public"]):
             raise ValueError("mismatch")
     except OSError as error:
@@ -224,7 +270,12 @@ def key_from_home(ctx: Any) -> BackupKey:
     from legalaid.services.offices import own_keys
 
     keys = own_keys(ctx)
-    return BackupKey(keys.public.office_id, keys.public.name, bytes(raw_private(keys.kem_key())))
+    return BackupKey(
+        keys.public.office_id,
+        keys.public.name,
+        bytes(raw_private(keys.kem_key())),
+        keys.public.sign_public,
+    )
 
 
 def _is_admin(conn: Any) -> bool:
@@ -247,11 +298,32 @@ def require_operator(conn: Any) -> None:
     conn.execute(f"SET ROLE {roles.OPERATOR}")
 
 
-def _own_office(conn: Any) -> tuple[str, str, bytes] | None:
+@dataclass(frozen=True)
+class _Office:
+    office_id: str
+    name: str
+    kem_public: bytes
+    sign_public: bytes
+
+
+def _own_office(conn: Any) -> _Office | None:
     row = conn.execute(
-        "SELECT id, name, kem_public FROM office WHERE state = 'self' ORDER BY added_at LIMIT 1"
+        "SELECT id, name, kem_public, sign_public FROM office WHERE state = 'self' "
+        "ORDER BY added_at LIMIT 1"
     ).fetchone()
-    return None if row is None else (str(row[0]), str(row[1]), unb64(row[2]))
+    if row is None:
+        return None
+    return _Office(str(row[0]), str(row[1]), unb64(row[2]), unb64(row[3]))
+
+
+def _secret(conn: Any, office_id: str) -> tuple[bytes, bytes]:
+    """The office's private keys (X25519, Ed25519): read in the operator role."""
+    row = conn.execute(
+        "SELECT kem_private, sign_private FROM office_secret WHERE office_id = %s", (office_id,)
+    ).fetchone()
+    if row is None:
+        raise ServerError(NO_OFFICE)
+    return unb64(row[0]), unb64(row[1])
 
 
 def export_backup_key(connect_raw: Callable[[], Any]) -> BackupKey:
@@ -263,12 +335,8 @@ def export_backup_key(connect_raw: Callable[[], Any]) -> BackupKey:
         office = _own_office(conn)
         if office is None:
             raise ServerError(NO_OFFICE)
-        row = conn.execute(
-            "SELECT kem_private FROM office_secret WHERE office_id = %s", (office[0],)
-        ).fetchone()
-        if row is None:
-            raise ServerError(NO_OFFICE)
-        return BackupKey(office[0], office[1], unb64(row[0]))
+        kem_private, _sign_private = _secret(conn, office.office_id)
+        return BackupKey(office.office_id, office.name, kem_private, office.sign_public)
     finally:
         conn.close()
 
@@ -303,11 +371,23 @@ def _aad(binding: bytes, index: int, final: bool) -> bytes:
     return binding + struct.pack(">QB", index, 1 if final else 0)
 
 
-class _Sealer:
-    """Writes the header, then each piece of plaintext as one sealed chunk."""
+def _chain(chain: bytes, record: bytes) -> bytes:
+    return hashlib.sha256(chain + record).digest()
 
-    def __init__(self, out: IO[bytes], office_id: str, public: bytes) -> None:
+
+def _signed_message(chain: bytes, chunks: int) -> bytes:
+    return SIGN_CONTEXT + chain + struct.pack(">Q", chunks)
+
+
+class _Sealer:
+    """Writes the header, then each piece of plaintext as one sealed chunk, then the office's
+    signature over all of it (``sign``)."""
+
+    def __init__(
+        self, out: IO[bytes], office_id: str, public: bytes, signer: Ed25519PrivateKey
+    ) -> None:
         self.out = out
+        self.signer = signer
         self.index = 0
         file_id = os.urandom(FILE_ID)
         content_key = AESGCM.generate_key(bit_length=256)
@@ -317,17 +397,24 @@ class _Sealer:
         header = MAGIC + file_id + office_id.encode("ascii") + slot
         assert len(header) == HEADER
         self.binding = hashlib.sha256(header).digest()
+        self.chain = self.binding
         self.aead = AESGCM(content_key)
         out.write(header)
 
     def chunk(self, piece: bytes, final: bool) -> None:
         sealed = self.aead.encrypt(_nonce(self.index), piece, _aad(self.binding, self.index, final))
-        self.out.write(struct.pack(">I", len(sealed)) + sealed)
+        record = struct.pack(">I", len(sealed)) + sealed
+        self.out.write(record)
+        self.chain = _chain(self.chain, record)
         self.index += 1
+
+    def sign(self) -> None:
+        signature = self.signer.sign(_signed_message(self.chain, self.index))
+        self.out.write(struct.pack(">I", SIGNATURE_MARK) + signature)
 
 
 def _header(path: Path, data: bytes) -> tuple[bytes, str, bytes]:
-    if len(data) < HEADER or not data.startswith(MAGIC):
+    if len(data) < HEADER or not data.startswith((MAGIC, MAGIC_UNSIGNED)):
         raise ValidationError(NOT_A_BACKUP, path=str(path))
     start = len(MAGIC)
     file_id = data[start : start + FILE_ID]
@@ -339,9 +426,11 @@ def _header(path: Path, data: bytes) -> tuple[bytes, str, bytes]:
     return file_id, office_id, slot
 
 
-def open_chunks(path: Path, key: BackupKey) -> Iterator[bytes]:
+def open_chunks(path: Path, key: BackupKey, allow_unsigned: bool = False) -> Iterator[bytes]:
     """The plaintext pieces of a backup file (manifest first), each authenticated; any damage
-    raises NOT_A_BACKUP, a file for other keys FOREIGN."""
+    raises NOT_A_BACKUP, a file for other keys FOREIGN, a signature that does not verify
+    against the key's office NOT_SIGNED (before the last piece is given), a file of the first,
+    unsigned format UNSIGNED (before anything is decrypted) unless ``allow_unsigned``."""
     try:
         stream = path.open("rb")
     except OSError as error:
@@ -353,35 +442,79 @@ def open_chunks(path: Path, key: BackupKey) -> Iterator[bytes]:
     with stream:
         head = stream.read(HEADER)
         file_id, _office, slot = _header(path, head)
+        signed = head.startswith(MAGIC)
+        if not signed and not allow_unsigned:
+            raise ValidationError(UNSIGNED, path=str(path))
         try:
             content_key = SUITE.decrypt(slot, key.kem(), info=INFO + file_id)
         except (InvalidTag, ValueError):
             raise ValidationError(FOREIGN, path=str(path)) from None
+        if signed and key.sign_public is None:
+            raise ValidationError(OLD_KEY, path=str(path))
         binding = hashlib.sha256(head).digest()
+        chain = binding
         aead = AESGCM(content_key)
         index = 0
-        pending = _read_chunk(stream, path)
+        pending = _read_record(stream, path)
         while True:
-            if pending is None:
+            if pending is None or isinstance(pending, _Signature):
                 raise ValidationError(NOT_A_BACKUP, path=str(path))  # no final chunk
-            after = _read_chunk(stream, path)
-            final = after is None
+            chain = _chain(chain, struct.pack(">I", len(pending)) + pending)
+            after = _read_record(stream, path)
+            if signed:
+                if after is None:
+                    raise ValidationError(NOT_A_BACKUP, path=str(path))  # cut short
+                final = isinstance(after, _Signature)
+            elif isinstance(after, _Signature):
+                raise ValidationError(NOT_A_BACKUP, path=str(path))
+            else:
+                final = after is None
             try:
-                yield aead.decrypt(_nonce(index), pending, _aad(binding, index, final))
+                piece = aead.decrypt(_nonce(index), pending, _aad(binding, index, final))
             except InvalidTag:
                 raise ValidationError(NOT_A_BACKUP, path=str(path)) from None
             if final:
+                if isinstance(after, _Signature):
+                    _check_signature(path, key, after, chain, index + 1)
+                    if stream.read(1):
+                        raise ValidationError(NOT_A_BACKUP, path=str(path))  # more after it
+                yield piece
                 return
+            yield piece
+            assert after is not None and not isinstance(after, _Signature)
             pending, index = after, index + 1
 
 
-def _read_chunk(stream: IO[bytes], path: Path) -> bytes | None:
+@dataclass(frozen=True)
+class _Signature:
+    value: bytes
+
+
+def _check_signature(
+    path: Path, key: BackupKey, signature: _Signature, chain: bytes, chunks: int
+) -> None:
+    assert key.sign_public is not None
+    try:
+        Ed25519PublicKey.from_public_bytes(key.sign_public).verify(
+            signature.value, _signed_message(chain, chunks)
+        )
+    except (InvalidSignature, ValueError):
+        raise ValidationError(NOT_SIGNED, path=str(path), office=key.name) from None
+
+
+def _read_record(stream: IO[bytes], path: Path) -> bytes | _Signature | None:
+    """The next chunk's ciphertext, the signature, or None at the end of the file."""
     size = stream.read(4)
     if not size:
         return None
     if len(size) < 4:
         raise ValidationError(NOT_A_BACKUP, path=str(path))
     (length,) = struct.unpack(">I", size)
+    if length == SIGNATURE_MARK:
+        value = stream.read(SIGNATURE)
+        if len(value) < SIGNATURE:
+            raise ValidationError(NOT_A_BACKUP, path=str(path))
+        return _Signature(value)
     if length > max(CHUNK, MAX_MANIFEST) + 16:
         raise ValidationError(NOT_A_BACKUP, path=str(path))
     data = stream.read(length)
@@ -439,23 +572,25 @@ def backup_server(
         saved = conn.execute(
             "SELECT 1 FROM audit_entry WHERE entity = 'office' AND entity_id = %s "
             "AND action = %s LIMIT 1",
-            (office[0], KEY_EXPORTED),
+            (office.office_id, KEY_EXPORTED),
         ).fetchone()
         if saved is None:
             raise ServerError(NO_KEY_SAVED)
+        signer = Ed25519PrivateKey.from_private_bytes(_secret(conn, office.office_id)[1])
         conn.execute("RESET ROLE")
         # One snapshot for the manifest and the dump: pg_dump takes the exported snapshot.
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         conn.execute(f"SET LOCAL ROLE {roles.OPERATOR}")
         snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
         faults.reached("server-backup", "snapshot")
-        manifest = _manifest(conn, office[0], str(conn.info.user))
+        manifest = _manifest(conn, office.office_id, str(conn.info.user))
         make_folder(dest.parent)
         with partial(dest) as tmp, tmp.open("r+b") as out:
-            sealer = _Sealer(out, office[0], office[2])
+            sealer = _Sealer(out, office.office_id, office.kem_public, signer)
             sealer.chunk(json.dumps(manifest).encode("utf-8"), final=False)
             faults.reached("server-backup", "dump")
             _dump_into(url, password, snapshot, sealer)
+            sealer.sign()
             out.flush()
             faults.reached("server-backup", "rename")
     finally:
@@ -514,11 +649,11 @@ class RestoreDone:
     made_at: str
 
 
-def read_manifest(path: Path, key: BackupKey) -> dict[str, Any]:
-    """Decrypt and authenticate the whole file; its manifest."""
+def read_manifest(path: Path, key: BackupKey, allow_unsigned: bool = False) -> dict[str, Any]:
+    """Decrypt and authenticate the whole file, and check its signature; its manifest."""
     manifest: dict[str, Any] | None = None
     dumped = 0
-    for piece in open_chunks(path, key):
+    for piece in open_chunks(path, key, allow_unsigned):
         if manifest is None:
             try:
                 manifest = json.loads(piece.decode("utf-8"))
@@ -533,7 +668,7 @@ def read_manifest(path: Path, key: BackupKey) -> dict[str, Any]:
     return manifest
 
 
-def _feed(path: Path, key: BackupKey, args: list[str], password: str | None = None) -> bytes:
+def _feed(path: Path, key: BackupKey, args: list[str], allow_unsigned: bool = False) -> bytes:
     """Run a pg_restore with the decrypted dump on its standard input; its output. A failure
     raises RESTORE_FAILED with its first line."""
     process = subprocess.Popen(
@@ -541,7 +676,7 @@ def _feed(path: Path, key: BackupKey, args: list[str], password: str | None = No
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=_child_env(password),
+        env=_child_env(None),
     )
     outputs: dict[str, bytes] = {}
 
@@ -557,7 +692,7 @@ def _feed(path: Path, key: BackupKey, args: list[str], password: str | None = No
         thread.start()
     assert process.stdin is not None
     try:
-        chunks = open_chunks(path, key)
+        chunks = open_chunks(path, key, allow_unsigned)
         next(chunks)  # the manifest
         for piece in chunks:
             process.stdin.write(piece)
@@ -591,13 +726,16 @@ def restoring_prefix(live: str) -> str:
     return f"{live[:30]}_restoring_"
 
 
-def restore_server(url: str, source: Path, key: BackupKey) -> RestoreDone:
+def restore_server(
+    url: str, source: Path, key: BackupKey, allow_unsigned: bool = False
+) -> RestoreDone:
     """Replace the server's database with the backup ``source``, verified first (see the
-    module's docstring); ``url`` names a PostgreSQL superuser and the live database."""
+    module's docstring); ``url`` names a PostgreSQL superuser and the live database. The whole
+    file is authenticated and its signature checked before any database is touched."""
     import psycopg
 
     faults.reached("server-restore", "decrypt")
-    manifest = read_manifest(source, key)
+    manifest = read_manifest(source, key, allow_unsigned)
     try:
         admin = psycopg.connect(url, autocommit=True)
     except psycopg.OperationalError as error:
@@ -621,7 +759,7 @@ def restore_server(url: str, source: Path, key: BackupKey) -> RestoreDone:
         ).fetchall():
             admin.execute(f"DROP DATABASE IF EXISTS {roles.quote_ident(leftover)} WITH (FORCE)")
     faults.reached("server-restore", "list")
-    _feed(source, key, [pg_tool("pg_restore"), "--list"])
+    _feed(source, key, [pg_tool("pg_restore"), "--list"], allow_unsigned)
     new = prefix + _stamp()
     faults.reached("server-restore", "create")
     with psycopg.connect(url, autocommit=True) as admin:
@@ -642,6 +780,7 @@ def restore_server(url: str, source: Path, key: BackupKey) -> RestoreDone:
             "--no-password",
             f"--dbname={_conninfo(url, new)}",
         ],
+        allow_unsigned,
     )
     with psycopg.connect(_conninfo(url, new), autocommit=True) as conn:
         for statement in roles.prepare_database_sql(new):

@@ -8,7 +8,8 @@
     legalaid --server postgresql://ana@server/legalaid backup [-o FILE]
     legalaid --server postgresql://postgres@server/legalaid restore FILE --office-key FILE
 
-Backups are sealed to the office's own key (legalaid.server.backup explains the design);
+Backups are sealed to the office's own key and signed with its signing key; a restore refuses
+a file the office did not sign (legalaid.server.backup explains the design);
 uploads copy a laptop home's records, verified, in one transaction (legalaid.server.upload).
 
 The password of the login in the URL comes from libpq's own means (PGPASSWORD, or the password
@@ -457,7 +458,7 @@ def cmd_server_restore(args: argparse.Namespace) -> int:
                 "`server backup-key`) or --key-home DIR (the laptop folder that created it)."
             )
         )
-    done = backup.restore_server(args.server, args.file, key)
+    done = backup.restore_server(args.server, args.file, key, args.allow_unsigned)
     made = datetime.fromisoformat(done.made_at)
     print(
         _(

@@ -10,6 +10,7 @@ import stat
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -93,7 +94,7 @@ def test_a_backup_is_complete_sealed_and_an_administrators(served: Office, tmp_p
     assert dump.startswith(b"PGDMP")
     listed = subprocess.run([pg_tool("pg_restore"), "--list"], input=dump, capture_output=True)
     assert b"TABLE DATA public risk_assessment" in listed.stdout
-    assert json.loads(key.read_text())["format"] == "legalaid-office-backup-key-1"
+    assert json.loads(key.read_text())["format"] == "legalaid-office-backup-key-2"
     # The administrator's login itself still reads no risk data (only the operator role does).
     with (
         psycopg.connect(served.url(served.admin)) as conn,
@@ -222,3 +223,156 @@ def test_a_server_without_an_office_gets_one_for_its_backups(
     done = run(office, office.admin, desk, "backup", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert read_manifest(out, read_key_file(key))["tables"]["office"][0] == 1
+
+
+# --- the signature ------------------------------------------------------------------------
+def _pieces(backup: Path, key: Path) -> list[bytes]:
+    """The plaintext of a backup: its manifest and its dump cut in 4 KiB pieces (many chunks)."""
+    from legalaid.server.backup import open_chunks, read_key_file
+
+    manifest, *dump = list(open_chunks(backup, read_key_file(key)))
+    data = b"".join(dump)
+    return [manifest] + [data[i : i + 4096] for i in range(0, len(data), 4096)]
+
+
+def _seal(path: Path, office_id: str, kem_public: bytes, signer: Any, pieces: list[bytes]) -> None:
+    """A backup file of the signed format, written with ``signer``'s Ed25519 key."""
+    from legalaid.server.backup import _Sealer
+
+    with path.open("wb") as out:
+        sealer = _Sealer(out, office_id, kem_public, signer)
+        for number, piece in enumerate(pieces):
+            sealer.chunk(piece, final=number == len(pieces) - 1)
+        sealer.sign()
+
+
+def _seal_unsigned(path: Path, office_id: str, kem_public: bytes, pieces: list[bytes]) -> None:
+    """A backup file of the first format (sealed, not signed): what anyone holding the office's
+    public key can make."""
+    import hashlib
+    import struct
+
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from legalaid.exchange.container import SUITE
+    from legalaid.server.backup import INFO, MAGIC_UNSIGNED, _aad, _nonce
+
+    file_id, content = os.urandom(16), AESGCM.generate_key(bit_length=256)
+    slot = SUITE.encrypt(
+        content, X25519PublicKey.from_public_bytes(kem_public), info=INFO + file_id
+    )
+    header = MAGIC_UNSIGNED + file_id + office_id.encode("ascii") + slot
+    binding = hashlib.sha256(header).digest()
+    with path.open("wb") as out:
+        out.write(header)
+        for index, piece in enumerate(pieces):
+            final = index == len(pieces) - 1
+            sealed = AESGCM(content).encrypt(_nonce(index), piece, _aad(binding, index, final))
+            out.write(struct.pack(">I", len(sealed)) + sealed)
+
+
+def _records(path: Path) -> tuple[bytes, list[bytes], bytes]:
+    """A signed file cut in its header, its chunk records (length + ciphertext) and its
+    signature record."""
+    import struct
+
+    from legalaid.server.backup import HEADER
+
+    data = path.read_bytes()
+    records: list[bytes] = []
+    at = HEADER
+    while True:
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        if length == 0xFFFFFFFF:
+            return data[:HEADER], records, data[at:]
+        records.append(data[at : at + 4 + length])
+        at += 4 + length
+
+
+def test_only_the_office_can_sign_a_backup(served: Office, tmp_path: Path) -> None:
+    """A file made with the office's public key only, or a signed file with a chunk swapped,
+    dropped or reordered, is refused before any database is touched; a good one restores."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from legalaid.errors import ValidationError
+    from legalaid.exchange.identity import unb64
+    from legalaid.server.backup import read_key_file, read_manifest
+
+    key, backup = key_and_backup(served, tmp_path)
+    office_key = read_key_file(key)
+    pieces = _pieces(backup, key)
+    assert len(pieces) > 4
+    with served.superuser() as conn:
+        private = conn.execute("SELECT sign_private FROM office_secret").fetchone()[0]
+    office_signer = Ed25519PrivateKey.from_private_bytes(unb64(private))
+    kem_public, office_id = office_key.public(), office_key.office_id
+
+    def refused(path: Path) -> str:
+        with pytest.raises(ValidationError) as caught:
+            read_manifest(path, office_key)
+        return caught.value.message("en")
+
+    # The office's own key: a file of many chunks opens (a backup as the server writes it).
+    good = tmp_path / "good.labackup"
+    _seal(good, office_id, kem_public, office_signer, pieces)
+    assert read_manifest(good, office_key)["tables"]["case"][0] == 1
+    # Made with the public key only: sealed right, signed with another key, or not signed.
+    forged = tmp_path / "forged.labackup"
+    _seal(forged, office_id, kem_public, Ed25519PrivateKey.generate(), pieces)
+    assert "valid signature of the office" in refused(forged)
+    unsigned = tmp_path / "unsigned.labackup"
+    _seal_unsigned(unsigned, office_id, kem_public, pieces)
+    assert "unsigned backup" in refused(unsigned)
+    assert read_manifest(unsigned, office_key, allow_unsigned=True)["tables"]["case"][0] == 1
+    # The signed file changed: chunks swapped, one dropped, the signature moved onto another
+    # file of the office, the signature cut off.
+    header, records, signature = _records(good)
+    changed = {
+        "swapped": header
+        + b"".join([records[0], records[2], records[1], *records[3:]])
+        + signature,
+        "dropped": header + b"".join(records[:2] + records[3:]) + signature,
+        "last dropped": header + b"".join(records[:-2] + records[-1:]) + signature,
+        "signature cut": header + b"".join(records),
+        "after": header + b"".join(records) + signature + b"x",
+    }
+    for name, data in changed.items():
+        path = tmp_path / f"{name}.labackup"
+        path.write_bytes(data)
+        assert "damaged" in refused(path), name
+    other = tmp_path / "other.labackup"
+    _seal(other, office_id, kem_public, office_signer, pieces[:1] + pieces[2:])
+    moved = tmp_path / "moved.labackup"
+    moved.write_bytes(b"".join(_records(other)[:1]) + b"".join(_records(other)[1]) + signature)
+    assert "valid signature" in refused(moved)
+    # Through the command: refused with one translated line, the databases untouched.
+    superuser = served.cluster.url(served.dbname)
+    before = databases(served)
+    for path, words, spanish in (
+        (forged, "valid signature", "firma válida"),
+        (unsigned, "--allow-unsigned", "--allow-unsigned"),
+    ):
+        for lang, expected in (("en", words), ("es", spanish)):
+            out = run_url(superuser, tmp_path / "desk", "restore", str(path), "--office-key",
+                          str(key), lang=lang)  # fmt: skip
+            assert out.returncode == 1, out.stdout
+            assert expected in out.stderr and len(out.stderr.strip().splitlines()) == 1
+            assert "Traceback" not in out.stderr
+    assert databases(served) == before
+    # A key file written before backups were signed cannot check the signature.
+    old = json.loads(key.read_text())
+    old["format"] = "legalaid-office-backup-key-1"
+    del old["sign_public"]
+    old_key = tmp_path / "old.key"
+    old_key.write_text(json.dumps(old))
+    out = run_url(superuser, tmp_path / "desk", "restore", str(good), "--office-key", str(old_key))
+    assert out.returncode == 1 and "write the key file again" in out.stderr.lower(), out.stderr
+    assert databases(served) == before
+    # The unsigned file restores when told so; the good one restores.
+    done = run_url(superuser, tmp_path / "desk", "restore", str(unsigned), "--office-key",
+                   str(key), "--allow-unsigned")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = run_url(superuser, tmp_path / "desk", "restore", str(good), "--office-key", str(key))
+    assert done.returncode == 0, done.stderr
+    assert count(served, "case") == 1 and count(served, "risk_assessment") == 1

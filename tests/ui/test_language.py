@@ -21,6 +21,7 @@ from ui.editor.conflict import ConflictDialog
 from ui.editor.hearing_dialog import HearingDialog
 from ui.editor.incident_dialog import IncidentDialog
 from ui.printing.preview import PreviewDialog
+from ui.reference.reference_dialog import ReferenceDialog
 from ui.security.unlock import RecoveryKeyDialog, UnlockDialog
 from ui.settings.settings_dialog import SettingsDialog
 from ui.window.main_window import MainWindow
@@ -57,10 +58,12 @@ def open_everything(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> list[Q
         UnlockDialog(ctx.home.root, new=True, parent=window),
         UnlockDialog(ctx.home.root, new=False, parent=window),
         RecoveryKeyDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ", window),
+        ReferenceDialog(ctx, window.runner, window),
         WelcomePanel(),
     ]
     for dialog in dialogs:
         dialog.show()
+    wait_idle(qtbot, window.runner)  # the Crossings and courts window's rows are read
     return [window, editor, *dialogs]
 
 

@@ -55,13 +55,24 @@ class SettingsActions(QObject):
             self.message.emit(describe(error))
 
     def about(self) -> None:
-        QMessageBox.about(
-            self.window,
-            _("About LegalAid"),
-            _(
+        QMessageBox.about(self.window, _("About LegalAid"), self.about_text())
+
+    def about_text(self) -> str:
+        server = str(getattr(self.ctx, "server", "") or "")
+        if server:
+            return _(
                 "LegalAid keeps case files and hearing dates for people waiting in Mexico for "
-                "US immigration hearings, and prints bilingual reminders. It works offline; "
-                "the data stays in %(path)s."
-            )
-            % {"path": str(self.ctx.home.root)},
-        )
+                "US immigration hearings, and prints bilingual reminders. This window works on "
+                "the office server %(server)s as the login %(login)s: the cases stay on the "
+                "server, which an administrator backs up; this computer keeps only its "
+                "settings, in %(path)s."
+            ) % {
+                "server": server,
+                "login": str(getattr(self.ctx, "login", "")),
+                "path": str(self.ctx.home.root),
+            }
+        return _(
+            "LegalAid keeps case files and hearing dates for people waiting in Mexico for "
+            "US immigration hearings, and prints bilingual reminders. It works offline; "
+            "the data stays in %(path)s."
+        ) % {"path": str(self.ctx.home.root)}

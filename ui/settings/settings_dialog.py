@@ -85,6 +85,10 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         row.addWidget(self.local_button)
         self.server_note = QLabel()
         self.server_note.setWordWrap(True)
+        self.on_server = bool(getattr(ctx, "server", ""))
+        self.backup_note = QLabel()  # on the office server: whose backups these settings are
+        self.backup_note.setObjectName("serverBackupNote")
+        self.backup_note.setWordWrap(True)
         self.org_box, self.work_box, self.safety_box = QGroupBox(), QGroupBox(), QGroupBox()
         self.server_box = QGroupBox()
         self._form(
@@ -116,6 +120,10 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
                 ("backup_keep", self.backup_keep),
             ],
         )
+        safety_form = self.safety_box.layout()
+        assert isinstance(safety_form, QFormLayout)
+        safety_form.addRow(self.backup_note)
+        self.backup_note.setHidden(not self.on_server)
         self._form(self.server_box, [("office_server", server_row)])
         server_form = self.server_box.layout()
         assert isinstance(server_form, QFormLayout)
@@ -186,9 +194,23 @@ class SettingsDialog(Translatable, FitsScreen, QDialog):
         self.lock_after.setToolTip(_("The window hides every case and asks for the passphrase"))
         self.backup_every.setSuffix(_(" hours while LegalAid is open"))
         self.backup_every.setSpecialValueText(_("Only when closing"))
-        self.backup_every.setToolTip(
-            _("A backup is also written every time LegalAid closes, in the backups folder")
-        )
+        if self.on_server:
+            self.backup_every.setToolTip(
+                _(
+                    "For this laptop's own database, when LegalAid opens it: a window on the "
+                    "office server makes no backups"
+                )
+            )
+            self.backup_note.setText(
+                _(
+                    "On the office server an administrator backs up the cases (`legalaid "
+                    "--server URL backup`); these settings are for this laptop's own database."
+                )
+            )
+        else:
+            self.backup_every.setToolTip(
+                _("A backup is also written every time LegalAid closes, in the backups folder")
+            )
         self.backup_keep.setSuffix(_(" automatic backups, the newest"))
         self.server.setPlaceholderText(_("Empty: this laptop's own database"))
         self.server.setToolTip(

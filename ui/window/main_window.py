@@ -35,6 +35,7 @@ from ui.common.reference import Reference, load_reference
 from ui.common.screen import fit, keep_inside
 from ui.common.tasks import Control, TaskRunner
 from ui.common.widgets import Translatable
+from ui.reference import open_reference
 from ui.security.data_safety import DataSafety
 from ui.security.lock import IdleWatcher, LockPage, WindowLock
 from ui.settings.actions import SettingsActions
@@ -135,6 +136,7 @@ class MainWindow(Translatable, QMainWindow):
             (m.offices_action, partial(exchange.open_offices, self)),
             (m.exchange_action, partial(exchange.open_exchange, self)),
             (m.duplicates_action, partial(exchange.open_duplicates, self)),
+            (m.reference_action, partial(open_reference, self)),
             (m.quit_action, self.close),
             (m.cases_action, partial(self.show_view, 0)),
             (m.upcoming_action, partial(self.show_view, 1)),
@@ -330,6 +332,11 @@ class MainWindow(Translatable, QMainWindow):
             editor.changed_elsewhere(changes)
         if not changes.touches(*LISTED):
             return
+        if changes.touches(ops.REFERENCE):  # a crossing or court corrected: the lists again
+            ctx = self.ctx
+            self.runner.query(
+                lambda _c: load_reference(ctx), done=self._reference_loaded, owner=self
+            )
         self.cases.model.refresh()
         self.refresh_counts()
         if self.views.currentWidget() is self.upcoming_page:

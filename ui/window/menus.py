@@ -25,6 +25,7 @@ class Menus(QObject):
         self.offices_action = self._action()
         self.exchange_action = self._action()
         self.duplicates_action = self._action()
+        self.reference_action = self._action()
         self.quit_action = self._action(standard.Quit)
         self.cases_action = self._action(QKeySequence("Ctrl+1"))
         self.upcoming_action = self._action(QKeySequence("Ctrl+2"))
@@ -63,6 +64,7 @@ class Menus(QObject):
         self.file_menu.addAction(self.offices_action)
         self.file_menu.addAction(self.exchange_action)
         self.file_menu.addAction(self.duplicates_action)
+        self.file_menu.addAction(self.reference_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("")
@@ -135,6 +137,10 @@ class Menus(QObject):
         self.duplicates_action.setText(_("Possible d&uplicates…"))
         self.duplicates_action.setToolTip(
             _("Households that may be the same family registered twice: merge or keep apart")
+        )
+        self.reference_action.setText(_("Crossin&gs and courts…"))
+        self.reference_action.setToolTip(
+            _("Addresses, report times and phones of the crossings and courts")
         )
         self.quit_action.setText(_("&Quit"))
         self.cases_action.setText(_("Cases"))
