@@ -13,6 +13,9 @@ command again completes it, and nothing is applied twice):
 1. ``identity``: the office (the server's own, public keys only: the office's private keys stay
    on the server), the offices it knows with their trust, and the devices vouched for, copied
    to the laptop. A laptop home of another office is refused.
+   ``claimed`` and ``series`` (legalaid.exchange.series): a laptop whose cases carry the numbers
+   of other cases on the server is refused; the laptop's own case-number series is claimed on
+   the server (first sync), then recorded in its home and settings.
 2. ``pulled``: every change entry the server holds and the laptop does not (by device and
    sequence number) is applied on the laptop, exactly as an exchange file's are: conflicts are
    found from the entries' "based on" ids, under the same ids as everywhere.
@@ -33,6 +36,8 @@ from typing import Any
 from legalaid import faults
 from legalaid.context import AppContext
 from legalaid.errors import ValidationError
+from legalaid.exchange.series import STEPS as SERIES_STEPS
+from legalaid.exchange.series import Series, check_numbers, claim_series
 from legalaid.exchange.signing import q, signatures
 from legalaid.exchange.sync import (
     ENTRY_SELECT,
@@ -48,7 +53,7 @@ from legalaid.exchange.sync import (
 from legalaid.i18n import N_
 
 OPERATION = "sync-server"
-STEPS = ("identity", "pulled", "signed", "pushed")
+STEPS = ("identity", *SERIES_STEPS, "pulled", "signed", "pushed")
 
 SERVER_HAS_NO_OFFICE = N_(
     "The server %(server)s has no office identity yet. Its administrator makes it once with "
@@ -81,6 +86,7 @@ class PeerSync:
     first: bool  # the home had no copy of the office before
     pulled: Summary
     pushed: Summary
+    series: Series  # the laptop's own case numbers (legalaid.exchange.series)
 
 
 def _ids(conn: Any, tables: list[str]) -> set[tuple[str, int]]:
@@ -139,6 +145,8 @@ def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = 
         raise ValidationError(SERVER_HAS_NO_OFFICE, server=server_name)
     first = _copy_identity(laptop, own, offices, devices, keys, server_name)
     faults.reached(OPERATION, "identity")
+    check_numbers(laptop, server, server_name)
+    series = claim_series(laptop, server, str(own["prefix"]), server_name)
 
     tables = sorted(EXCHANGED if _may_read_risk(server) else EXCHANGED - RISK_TABLES)
     with server.db.read() as session:
@@ -175,7 +183,7 @@ def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = 
     else:
         faults.reached(OPERATION, "signed")
     faults.reached(OPERATION, "pushed")
-    return PeerSync(str(own["name"]), first, pulled, pushed)
+    return PeerSync(str(own["name"]), first, pulled, pushed, series)
 
 
 def _copy_identity(

@@ -52,6 +52,9 @@ APPEND_ONLY_TABLES = ("change_signature",)
 # Devices' signing keys: everyone reads and adds the public parts (a laptop's sync brings its
 # own); a server device's private key signs the office's exchange files, written by admins, and
 # only admins read it (a login that read it could sign changes as that device).
+# Laptops' case-number series: a laptop's sync claims one (read and add); only admins change
+# or free one (a laptop lost for good).
+SERIES_TABLES = ("number_series",)
 KEY_TABLES = {"device_key": ("device", "office_id", "public", "certificate", "created_at")}
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
@@ -156,6 +159,9 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             public = ", ".join(KEY_TABLES[table])
             statements.append(f"GRANT SELECT ({public}), INSERT ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT UPDATE (certificate) ON {name} TO {VOLUNTEER}")
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
+        elif table in SERIES_TABLES:
+            statements.append(f"GRANT SELECT, INSERT ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
