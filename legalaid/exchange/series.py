@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import string
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from legalaid import faults
@@ -133,9 +135,16 @@ def check_numbers(laptop: AppContext, server: AppContext, server_name: str) -> N
 
 
 def claim_series(
-    laptop: AppContext, server: AppContext, office_prefix: str, server_name: str
+    laptop: AppContext,
+    server: AppContext,
+    office_prefix: str,
+    server_name: str,
+    reached: Callable[[str], None] | None = None,
 ) -> Series:
-    """The laptop's series, claimed on the server when it has none (see the module)."""
+    """The laptop's series, claimed on the server when it has none (see the module).
+    ``reached(step)`` marks each step's end (default: the fault points alone)."""
+    if reached is None:
+        reached = partial(faults.reached, OPERATION)
     claim, known, wished = _claim_at_home(laptop)
     with server.db.write() as session:
         conn = session.connection()
@@ -152,7 +161,7 @@ def claim_series(
             f" VALUES (?, ?, ?, ?, ?, {_now(conn)}) ON CONFLICT (id) DO NOTHING",
             (claim, series.prefix, series.letter, _device(laptop), laptop.actor),
         )
-    faults.reached(OPERATION, "claimed")
+    reached("claimed")
     with laptop.db.write() as session:
         _sql(
             session.connection(),
@@ -163,7 +172,7 @@ def claim_series(
     if (settings.office_prefix, settings.desk_letter) != (series.prefix, series.letter):
         settings.office_prefix, settings.desk_letter = series.prefix, series.letter
         laptop.save_settings()
-    faults.reached(OPERATION, "series")
+    reached("series")
     return series
 
 

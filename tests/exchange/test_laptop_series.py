@@ -15,6 +15,7 @@ from legalaid.errors import ValidationError
 from legalaid.exchange.peer import sync_with_server
 from legalaid.home import open_home
 from legalaid.services.cases import get_case
+from legalaid.services.sharing import exchange_log
 from tests.core.helpers import family
 from tests.exchange.test_server_peer import desk, tij_server  # noqa: F401  (fixture)
 from tests.safety.faulty import KILLED, cli
@@ -75,6 +76,10 @@ def test_two_laptops_and_a_desk_never_give_the_same_number(
         assert everywhere[0] == everywhere[1] == everywhere[2] and len(everywhere[0]) == 6
         assert get_case(lawyer, made[3]).case.case_number == made[3]
         assert claims(server) == [("TIJ", "A"), ("TIJ", "B")]  # no claim made twice
+        history = exchange_log(one)  # the Sync screen's history, newest first
+        assert [r.direction for r in history] == ["server"] * 3
+        assert history[0].counts["received"] > 0 and history[0].counts["sent"] == 0
+        assert history[1].counts["sent"] > 0 and history[1].counts["server"] == "server"
     finally:
         for ctx in (one, two, lawyer):
             ctx.close()
