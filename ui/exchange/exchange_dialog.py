@@ -407,7 +407,7 @@ class ExchangeDialog(QDialog):
         self.office_label.setText(_("&Office:"))
         self.export_button.setText(_("&Write a file for this office…"))
         self.import_button.setText(_("&Read a file from an office…"))
-        self.history_label.setText(_("Files written and read"))
+        self.history_label.setText(_("Files written and read, syncs with the office server"))
         self.table.setHorizontalHeaderLabels(
             [_("When"), _("Office"), _("Changes"), _("Result"), _("State")]
         )

@@ -148,6 +148,9 @@ class ServerSyncPanel(Translatable, QGroupBox):
 
         laptop, name, total = self.ctx, server_name(self.url), len(STEPS)
 
+        self.steps_done = 0
+        self._show_step()
+
         def work(control: Any) -> Synced:
             try:
                 control.progress(0, total)
@@ -187,15 +190,23 @@ class ServerSyncPanel(Translatable, QGroupBox):
         self.sync_button.setEnabled(not busy and bool(self.url))
         self.progress.setVisible(busy)
         if busy:
-            self.steps_done = 0
+            self.steps_done = -1  # connecting (and the password asked) before the first step
             self.progress.setValue(0)
             self.result.setText("")
         self._show_step()
 
     # --- words -----------------------------------------------------------------------------
     def _show_step(self) -> None:
+        from legalaid.server.connect import describe as server_name
+
+        self.step.setVisible(self.busy)
         if not self.busy:
             self.step.setText("")
+            return
+        if self.steps_done < 0:
+            self.step.setText(
+                _("Connecting to the office server %(server)s…") % {"server": server_name(self.url)}
+            )
             return
         self.step.setText(
             _("Step %(step)d of %(count)d: %(what)s")
@@ -256,7 +267,7 @@ def summary_lines(result: Synced, url: str) -> list[str]:
 
     done = result.done
     lines = [
-        _("Synced with the office server %(server)s at %(time)s.")
+        _("At %(time)s, synced with the office server %(server)s.")
         % {
             "server": server_name(url),
             "time": format_time(result.at, "short", tzinfo=LOCALTZ, locale=babel_locale()),
