@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from legalaid.context import AppContext
@@ -99,6 +100,9 @@ def test_a_desk_may_not_number_in_a_laptops_series(
             family(lawyer, a_number=None)
         said = refused.value.message("en")
         assert "TIJ-" in said and "-A0001" in said and "ana" in said
+        with psycopg.connect(server.url(server.volunteer)) as conn:  # claims are kept
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE number_series SET letter = 'Z'")
         lawyer.settings.desk_letter = "C"
         assert "-C0001" in family(lawyer, a_number=None).case.case_number
         # A letter a desk used is not given to the next laptop.
