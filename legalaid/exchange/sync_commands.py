@@ -284,7 +284,8 @@ def _sync_server(args: argparse.Namespace) -> int:
         print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
     print(
         _(
-            "This laptop numbers its new cases %(example)s and on: its own series, given by the server."
+            "This laptop numbers its new cases %(example)s and on: its own series, given by "
+            "the server."
         )
         % {"example": done.series.example()}
     )

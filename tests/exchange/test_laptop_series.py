@@ -100,9 +100,11 @@ def test_a_desk_may_not_number_in_a_laptops_series(
             family(lawyer, a_number=None)
         said = refused.value.message("en")
         assert "TIJ-" in said and "-A0001" in said and "ana" in said
-        with psycopg.connect(server.url(server.volunteer)) as conn:  # claims are kept
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                conn.execute("UPDATE number_series SET letter = 'Z'")
+        with (  # claims are kept
+            psycopg.connect(server.url(server.volunteer)) as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            conn.execute("UPDATE number_series SET letter = 'Z'")
         lawyer.settings.desk_letter = "C"
         assert "-C0001" in family(lawyer, a_number=None).case.case_number
         # A letter a desk used is not given to the next laptop.
@@ -170,3 +172,35 @@ def test_a_first_sync_killed_while_claiming_claims_once(
         assert "-A0001" in family(ctx, a_number=None).case.case_number
     finally:
         ctx.close()
+
+
+def test_a_login_that_is_no_legalaid_user_is_refused_before_anything(
+    tij_server: tuple[Office, AppContext],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import uuid
+
+    from legalaid.server.context import open_server
+    from tests.server.conftest import PASSWORD
+
+    server, _admin = tij_server
+    stranger = f"stranger_{uuid.uuid4().hex[:6]}"
+    with server.superuser() as conn:  # given CONNECT and a read by hand, in no LegalAid group
+        conn.execute(f"CREATE ROLE {stranger} LOGIN PASSWORD '{PASSWORD}'")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{server.dbname}" TO {stranger}')
+        conn.execute(f"GRANT SELECT ON alembic_version TO {stranger}")
+    one = laptop(tmp_path, "ana")
+    there = open_server(server.url(stranger), tmp_path / "desk", ask=False)
+    try:
+        with pytest.raises(ValidationError) as refused:
+            sync_with_server(one, there, "server.office/legalaid")
+        said = refused.value.message("es")
+        assert stranger in said and "no es un usuario de LegalAid" in said
+        assert numbers(one) == [] and claims(server) == []
+    finally:
+        there.close()
+        one.close()
+        with server.superuser() as conn:
+            conn.execute(f'REVOKE CONNECT ON DATABASE "{server.dbname}" FROM {stranger}')
+            conn.execute(f"REVOKE SELECT ON alembic_version FROM {stranger}")
+            conn.execute(f"DROP ROLE {stranger}")

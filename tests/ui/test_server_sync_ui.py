@@ -185,3 +185,54 @@ def test_an_unreachable_server_and_the_server_itself(
         on_server.close()
     finally:
         desk.close()
+
+
+def test_a_login_without_rights_is_one_clear_message(
+    qtbot: QtBot,
+    tij_server: tuple[Office, Any],  # noqa: F811
+    laptop: AppContext,
+) -> None:
+    import uuid
+
+    server, _admin = tij_server
+    stranger = f"stranger_{uuid.uuid4().hex[:6]}"
+    with server.superuser() as conn:  # a login of the PostgreSQL server, not a LegalAid user
+        conn.execute(f"CREATE ROLE {stranger} LOGIN PASSWORD '{PASSWORD}'")
+    try:
+        laptop.settings.office_server = server.url(stranger)
+        window = main_window(qtbot, laptop)
+        dialog = sync_screen(qtbot, window)
+        qtbot.mouseClick(dialog.server_sync.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.server_sync.busy, timeout=30_000)
+        said = dialog.server_sync.result.text()
+        assert "Su usuario no puede usar el servidor de la oficina" in said, said
+        dialog.close()
+        window.close()
+    finally:
+        with server.superuser() as conn:
+            conn.execute(f"DROP ROLE {stranger}")
+
+
+def test_a_home_of_another_office_is_refused_and_keeps_its_work(
+    qtbot: QtBot,
+    tij_server: tuple[Office, Any],  # noqa: F811
+    laptop: AppContext,
+    no_libpq_password: None,
+) -> None:
+    from legalaid.services.offices import init_office
+
+    server, _admin = tij_server
+    init_office(laptop, "Casa del Migrante Mexicali", "MXL")
+    number = family(laptop, a_number=None).case.case_number
+    laptop.settings.office_server = server.url(server.lawyer, password=False)
+    window = main_window(qtbot, laptop)
+    dialog = sync_screen(qtbot, window)
+    sync_with(qtbot, window, dialog, PASSWORD)
+    said = dialog.server_sync.result.text()
+    assert "copia de la oficina Casa del Migrante Mexicali" in said, said
+    assert "No se sincronizó nada" in said
+    assert get_case(laptop, number).case.case_number == number
+    with server.superuser() as conn:
+        assert conn.execute('SELECT count(*) FROM "case"').fetchone() == (0,)
+    dialog.close()
+    window.close()
