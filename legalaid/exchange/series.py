@@ -76,9 +76,13 @@ class Series:
 
 
 def _sql(conn: Any, statement: str, params: Any = None) -> Any:
-    from legalaid.exchange.sync import _sql as run
-
-    return run(conn, statement, params)
+    """A statement written with ``?`` marks, run on either database's driver (this module is
+    imported by the case numbering, so it imports nothing of the exchange)."""
+    if params is None:
+        return conn.exec_driver_sql(statement)
+    if conn.dialect.paramstyle != "qmark":
+        statement = statement.replace("?", "%s")
+    return conn.exec_driver_sql(statement, params)
 
 
 def own_series(session: Any) -> Series | None:
