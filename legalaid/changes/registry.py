@@ -43,6 +43,7 @@ EXEMPT: dict[str, str] = {
     "office_device": "which office each device belongs to, as its exchange files say",
     "device_key": "devices' signing keys and their offices' certificates, carried in the files",
     "change_signature": "the signature of each change entry, carried with the entry itself",
+    "number_series": "each laptop's case-number series, given by the office server at its sync",
 }
 
 # SQLite's FTS5 keeps each full-text index's data in shadow tables named after it.

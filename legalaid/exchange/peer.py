@@ -13,6 +13,9 @@ command again completes it, and nothing is applied twice):
 1. ``identity``: the office (the server's own, public keys only: the office's private keys stay
    on the server), the offices it knows with their trust, and the devices vouched for, copied
    to the laptop. A laptop home of another office is refused.
+   ``claimed`` and ``series`` (legalaid.exchange.series): a laptop whose cases carry the numbers
+   of other cases on the server is refused; the laptop's own case-number series is claimed on
+   the server (first sync), then recorded in its home and settings.
 2. ``pulled``: every change entry the server holds and the laptop does not (by device and
    sequence number) is applied on the laptop, exactly as an exchange file's are: conflicts are
    found from the entries' "based on" ids, under the same ids as everywhere.
@@ -20,6 +23,8 @@ command again completes it, and nothing is applied twice):
    device (its key is in the home), with the device's public key for the server to vouch for
    (its office's certificate is made with the next exchange file the server writes).
 4. ``pushed``: those entries are applied on the server, the same way.
+5. ``recorded``: the sync, with its counts, in the laptop's exchange history (the Sync
+   screen's), as direction ``server``.
 
 A login that may not read risk data (a volunteer, an administrator) syncs everything else;
 risk narratives and incidents travel with a lawyer's login.
@@ -27,12 +32,15 @@ risk narratives and incidents travel with a lawyer's login.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from legalaid import faults
 from legalaid.context import AppContext
 from legalaid.errors import ValidationError
+from legalaid.exchange.series import STEPS as SERIES_STEPS
+from legalaid.exchange.series import Series, check_numbers, claim_series
 from legalaid.exchange.signing import q, signatures
 from legalaid.exchange.sync import (
     ENTRY_SELECT,
@@ -48,7 +56,8 @@ from legalaid.exchange.sync import (
 from legalaid.i18n import N_
 
 OPERATION = "sync-server"
-STEPS = ("identity", "pulled", "signed", "pushed")
+STEPS = ("identity", *SERIES_STEPS, "pulled", "signed", "pushed", "recorded")
+SYNCED = "server"  # exchange_file.direction of a sync with the office server
 
 SERVER_HAS_NO_OFFICE = N_(
     "The server %(server)s has no office identity yet. Its administrator makes it once with "
@@ -57,6 +66,10 @@ SERVER_HAS_NO_OFFICE = N_(
 OTHER_OFFICE = N_(
     "This home is a copy of the office %(home)s, but the server %(server)s is the office "
     "%(office)s. Nothing was synced; use a home of that office (or an empty one)."
+)
+NO_RIGHTS = N_(
+    "The login %(login)s may not use LegalAid's data on the office server %(server)s: it is "
+    "not a LegalAid user there. Nothing was synced; ask the office's administrator for a login."
 )
 OFFICE_COLUMNS = (
     "id",
@@ -81,6 +94,7 @@ class PeerSync:
     first: bool  # the home had no copy of the office before
     pulled: Summary
     pushed: Summary
+    series: Series  # the laptop's own case numbers (legalaid.exchange.series)
 
 
 def _ids(conn: Any, tables: list[str]) -> set[tuple[str, int]]:
@@ -120,8 +134,38 @@ def _may_read_risk(server: AppContext) -> bool:
         return may(session, "risk_assessment")
 
 
-def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = "") -> PeerSync:
-    """Bring the laptop's home and the office server to the same changes, both ways."""
+def _check_login(server: AppContext, server_name: str) -> None:
+    """Refuse a login that is in none of LegalAid's groups on the server."""
+    from legalaid.server.roles import VOLUNTEER
+    from legalaid.services.sql import POSTGRESQL, dialect_of
+
+    with server.db.read() as session:
+        if dialect_of(session) != POSTGRESQL:
+            return
+        login, member = _sql(
+            session.connection(),
+            "SELECT current_user, pg_has_role(current_user, ?, 'MEMBER')",
+            (VOLUNTEER,),
+        ).one()
+    if not member:
+        raise ValidationError(NO_RIGHTS, login=login, server=server_name)
+
+
+def sync_with_server(
+    laptop: AppContext,
+    server: AppContext,
+    server_name: str = "",
+    on_step: Callable[[str], None] | None = None,
+) -> PeerSync:
+    """Bring the laptop's home and the office server to the same changes, both ways.
+    ``on_step(step)`` is called as each of STEPS ends (the window's progress)."""
+
+    def reached(step: str) -> None:
+        faults.reached(OPERATION, step)
+        if on_step is not None:
+            on_step(step)
+
+    _check_login(server, server_name)
     with server.db.read() as session:
         conn = session.connection()
         columns = ", ".join(OFFICE_COLUMNS)
@@ -138,7 +182,9 @@ def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = 
     if own is None:
         raise ValidationError(SERVER_HAS_NO_OFFICE, server=server_name)
     first = _copy_identity(laptop, own, offices, devices, keys, server_name)
-    faults.reached(OPERATION, "identity")
+    reached("identity")
+    check_numbers(laptop, server, server_name)
+    series = claim_series(laptop, server, str(own["prefix"]), server_name, reached)
 
     tables = sorted(EXCHANGED if _may_read_risk(server) else EXCHANGED - RISK_TABLES)
     with server.db.read() as session:
@@ -152,7 +198,7 @@ def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = 
             entries = _load(session.connection(), wanted, tables)
         with laptop.db.write() as session:
             apply_entries(laptop, session, entries, pulled)
-    faults.reached(OPERATION, "pulled")
+    reached("pulled")
 
     pushed = Summary(office=str(own["name"]))
     give = on_laptop - on_server
@@ -168,14 +214,49 @@ def sync_with_server(laptop: AppContext, server: AppContext, server_name: str = 
                     " WHERE private IS NOT NULL",
                 )
             ]
-        faults.reached(OPERATION, "signed")
+        reached("signed")
         with server.db.write() as session:
             _keep_keys(session.connection(), mine)
             apply_entries(server, session, entries, pushed)
     else:
-        faults.reached(OPERATION, "signed")
-    faults.reached(OPERATION, "pushed")
-    return PeerSync(str(own["name"]), first, pulled, pushed)
+        reached("signed")
+    reached("pushed")
+    _record(laptop, str(own["id"]), server_name, pulled, pushed)
+    reached("recorded")
+    return PeerSync(str(own["name"]), first, pulled, pushed, series)
+
+
+def _record(
+    laptop: AppContext, office_id: str, server_name: str, pulled: Summary, pushed: Summary
+) -> None:
+    """The sync in the laptop's exchange history (the Sync screen's), with its counts."""
+    import json
+    import secrets
+
+    from legalaid.models import ExchangeFile
+
+    got, gave = pulled.as_json(), pushed.as_json()
+    counts = {
+        "server": server_name,
+        "received": pulled.changes,
+        "sent": pushed.changes,
+        "new": got["new"],
+        "updated": got["updated"],
+        "conflicts": pulled.conflicts + pushed.conflicts,
+        "decisions": got["decisions"] + gave["decisions"],
+    }
+    with laptop.db.write() as session:
+        session.add(
+            ExchangeFile(
+                id=secrets.token_hex(16),
+                direction=SYNCED,
+                office_id=office_id,
+                actor=laptop.actor,
+                changes=pulled.changes + pushed.changes,
+                summary=json.dumps(counts),
+                acknowledged=True,
+            )
+        )
 
 
 def _copy_identity(

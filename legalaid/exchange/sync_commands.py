@@ -282,6 +282,13 @@ def _sync_server(args: argparse.Namespace) -> int:
     )
     if done.pulled.conflicts or done.pushed.conflicts:
         print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
+    print(
+        _(
+            "This laptop numbers its new cases %(example)s and on: its own series, given by "
+            "the server."
+        )
+        % {"example": done.series.example()}
+    )
     return 0
 
 

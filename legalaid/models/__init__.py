@@ -25,7 +25,7 @@ from legalaid.models.risk import (
     RiskAssessment,
     RiskLevel,
 )
-from legalaid.models.signing import ChangeSignature, DeviceKey
+from legalaid.models.signing import ChangeSignature, DeviceKey, NumberSeries
 from legalaid.models.sync import (
     CaseShare,
     Conflict,
@@ -67,6 +67,7 @@ __all__ = [
     "HouseholdMerge",
     "Incident",
     "IncidentKind",
+    "NumberSeries",
     "Office",
     "OfficeDevice",
     "OfficeSecret",

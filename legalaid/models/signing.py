@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from legalaid.models.base import UTCDateTime, utcnow
@@ -34,3 +34,21 @@ class ChangeSignature(SQLModel, table=True):
     device: str = Field(primary_key=True, max_length=36)
     seq: int = Field(primary_key=True)
     signature: str = Field(max_length=128)  # base64 of the 64-byte Ed25519 signature
+
+
+class NumberSeries(SQLModel, table=True):
+    """A laptop's own case-number series (prefix and desk letter: TIJ-2026-B0042), given by
+    the office server at the laptop's first sync so that no two laptops, and no laptop and the
+    server's desks, ever give the same case number.
+
+    On the server one row per laptop; in a laptop's home the row of its own series (``prefix``
+    empty until the server has answered). ``id`` is the laptop's claim, made in its home."""
+
+    __tablename__ = "number_series"
+    __table_args__ = (UniqueConstraint("prefix", "letter"),)
+    id: str = Field(primary_key=True, max_length=36)
+    prefix: str | None = Field(default=None, max_length=12)
+    letter: str | None = Field(default=None, max_length=1)
+    device: str = Field(default="", max_length=36)  # the laptop's device when it claimed
+    claimed_by: str = Field(default="", max_length=120)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -53,6 +53,9 @@ APPEND_ONLY_TABLES = ("change_signature",)
 # Devices' signing keys: everyone reads and adds the public parts (a laptop's sync brings its
 # own); a server device's private key signs the office's exchange files, written by admins, and
 # only admins and lawyers read it (a login that read it could sign changes as that device).
+# Laptops' case-number series: a laptop's sync claims one (read and add); only admins change
+# or free one (a laptop lost for good).
+SERIES_TABLES = ("number_series",)
 KEY_TABLES = {"device_key": ("device", "office_id", "public", "certificate", "created_at")}
 
 IS_LAWYER = f"pg_has_role(current_user, '{LAWYER}', 'MEMBER')"
@@ -159,6 +162,9 @@ def table_grants_sql(tables: list[str]) -> list[str]:
             statements.append(f"GRANT UPDATE (certificate) ON {name} TO {VOLUNTEER}")
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
             statements.append(f"GRANT SELECT ON {name} TO {LAWYER}")  # signs risk rows it sends
+        elif table in SERIES_TABLES:
+            statements.append(f"GRANT SELECT, INSERT ON {name} TO {VOLUNTEER}")
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
         elif table in SECRET_TABLES:
             statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {ADMIN}")
             statements.append(f"GRANT SELECT ON {name} TO {LAWYER}")  # opens files with risk data

@@ -156,8 +156,17 @@ def next_case_number(session: Session, prefix: str, year: int, desk: str = "") -
     so numbers made on two laptops and brought together never collide; the letter sits after
     the year so a desk's numbers sort in order, and the office prefix stays in front. On the
     server the counter's row stays locked (FOR UPDATE) until the transaction ends, so desks
-    opening cases at the same time get one number each.
+    opening cases at the same time get one number each. A laptop that syncs with the office
+    server numbers in the series the server gave it (legalaid.exchange.series), whatever its
+    settings say; a desk of the server may not use a laptop's series.
     """
+    from legalaid.exchange.series import check_desk_series, own_series
+
+    own = own_series(session)  # a laptop syncing with the office server: the server's choice
+    if own is not None:
+        prefix, desk = own.prefix, own.letter
+    else:
+        check_desk_series(session, prefix, desk)
     key = f"{prefix}/{desk}" if desk else prefix  # "/" is never part of a prefix
     lock_sequence_row(session, key, year)
     seq = session.exec(

@@ -288,7 +288,7 @@ def _share_info(session: Session, case_id: str, share: CaseShare, office: Office
 class ExchangeRecord:
     """One exchange file written or read, with what it did (its summary counts)."""
 
-    direction: str  # sent, received
+    direction: str  # sent, received, server (a laptop's sync with the office server)
     office: str
     at: datetime
     changes: int

@@ -40,6 +40,7 @@ def test_the_server_exchanges_files_and_a_laptop_syncs_with_it(
 
     said = ok(*here, "sync", "server", lawyer_url, home=laptop)
     assert f"This home is now a copy of {TIJ}" in said
+    assert "This laptop numbers its new cases TIJ-" in said and "-A0001 and on" in said
     ok(*here, "demo", "--cases", "1", home=laptop)
     assert "0 changes received" in ok(*here, "sync", "server", lawyer_url, home=laptop)
     number = json.loads(ok(*admin, "cases", "--json", home=desk))[0]["case_number"]

@@ -39,6 +39,7 @@ from ui.common.reference import Reference
 from ui.common.screen import fit
 from ui.common.tasks import TaskRunner, describe
 from ui.editor.history_tab import ChangeText
+from ui.exchange.server_sync import ServerSyncPanel, history_texts
 
 
 def neutral_name() -> str:
@@ -66,6 +67,9 @@ class ExchangeDialog(QDialog):
 
         files = QWidget()
         files_layout = QVBoxLayout(files)
+        self.server_sync = ServerSyncPanel(ctx, runner)  # ui/exchange/server_sync.py
+        self.server_sync.synced.connect(self.reload)
+        files_layout.addWidget(self.server_sync)
         row = QHBoxLayout()
         self.office_label = QLabel()
         self.office = QComboBox()
@@ -201,6 +205,9 @@ class ExchangeDialog(QDialog):
                 _result_text(record),
                 state,
             )
+            synced = history_texts(record)  # a sync with the office server
+            if synced is not None:
+                values = (values[0], synced[0], values[2], synced[1], synced[2])
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
 
@@ -400,7 +407,7 @@ class ExchangeDialog(QDialog):
         self.office_label.setText(_("&Office:"))
         self.export_button.setText(_("&Write a file for this office…"))
         self.import_button.setText(_("&Read a file from an office…"))
-        self.history_label.setText(_("Files written and read"))
+        self.history_label.setText(_("Files written and read, syncs with the office server"))
         self.table.setHorizontalHeaderLabels(
             [_("When"), _("Office"), _("Changes"), _("Result"), _("State")]
         )
