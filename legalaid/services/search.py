@@ -464,13 +464,35 @@ def _score(wanted: list[tuple[re.Pattern[str], re.Pattern[str]]], folded: str) -
     return (len(wanted) - start, len(wanted) - whole)
 
 
+# What the case list counts while a search is typed: beyond it, "more than 1,000" (counting every
+# match of a broad prefix, "j" or "de" over 100,000 cases, took 40-120 ms on PostgreSQL, whose
+# full-text index cannot count by itself, and pushed the next keystroke's pages out of its cache).
+COUNT_CAP = 1000
+
+
 def count_cases(
-    ctx: AppContext, search: str = "", *, crossing: str | None = None, status: str | None = None
+    ctx: AppContext,
+    search: str = "",
+    *,
+    crossing: str | None = None,
+    status: str | None = None,
+    cap: int | None = None,
 ) -> int:
+    """How many cases match. With ``cap``, a text search stops counting past it: the answer is
+    then ``cap + 1``, meaning "more than ``cap``" (the exact count of a list without a search
+    is quick on both databases, and stays exact)."""
     query = _query(search, crossing, status, dialect=dialect_of(ctx.db))
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
+    params = dict(query.params)
+    if cap is not None and search.strip():
+        # The first cap + 1 matches, wherever the database finds them: no order, no full count.
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {query.source} WHERE {query.where}"
+            " LIMIT :cap) AS capped"
+        )
+        params["cap"] = max(0, cap) + 1
     with ctx.db.query() as conn:
-        return int(conn.execute(sql, query.params).fetchone()[0])
+        return int(conn.execute(sql, params).fetchone()[0])
 
 
 def _case_row(r: Any) -> CaseRow:
