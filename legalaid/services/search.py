@@ -485,19 +485,19 @@ def count_cases(
     query = _query(search, crossing, status, dialect=dialect)
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
     params = dict(query.params)
-    capped = cap is not None and search.strip()
-    if capped and dialect == SQLITE:
-        # FTS5 counts its matches in its own index (4 ms for "j" over 100,000 cases): exact,
-        # then said as "more than" past the cap, as on the server.
+    most = max(0, cap) + 1 if cap is not None and search.strip() else None
+    if most is not None and dialect == SQLITE:
+        # FTS5 counts its matches from its own index, without reading the rows: exact, then
+        # said as "more than" past the cap, as on the server.
         with ctx.db.query() as conn:
-            return min(int(conn.execute(sql, params).fetchone()[0]), max(0, cap or 0) + 1)
-    if capped:
+            return min(int(conn.execute(sql, params).fetchone()[0]), most)
+    if most is not None:
         # The first cap + 1 matches, wherever the database finds them: no order, no full count.
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM {query.source} WHERE {query.where}"
-            " LIMIT :cap) AS capped"
+            " LIMIT :most) AS capped"
         )
-        params["cap"] = max(0, cap) + 1
+        params["most"] = most
     with ctx.db.query() as conn:
         return int(conn.execute(sql, params).fetchone()[0])
 
