@@ -486,9 +486,11 @@ def count_cases(
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
     params = dict(query.params)
     most = max(0, cap) + 1 if cap is not None and search.strip() else None
-    if most is not None and dialect == SQLITE:
+    if most is not None and dialect == SQLITE and "match" in query.params:
         # FTS5 counts its matches from its own index, without reading the rows: exact, then
-        # said as "more than" past the cap, as on the server.
+        # said as "more than" past the cap, as on the server. (A case-number prefix is counted
+        # on the case table, row by row: capped below, as on the server; "DEMO-" over 100,000
+        # cases took 0.1-0.3 s to count in full.)
         with ctx.db.query() as conn:
             return min(int(conn.execute(sql, params).fetchone()[0]), most)
     if most is not None:
