@@ -464,13 +464,44 @@ def _score(wanted: list[tuple[re.Pattern[str], re.Pattern[str]]], folded: str) -
     return (len(wanted) - start, len(wanted) - whole)
 
 
+# What the case list counts while a search is typed: beyond it, "more than 1,000" (counting every
+# match of a broad prefix, "j" or "de" over 100,000 cases, took 40-120 ms on PostgreSQL, whose
+# full-text index cannot count by itself, and pushed the next keystroke's pages out of its cache).
+COUNT_CAP = 1000
+
+
 def count_cases(
-    ctx: AppContext, search: str = "", *, crossing: str | None = None, status: str | None = None
+    ctx: AppContext,
+    search: str = "",
+    *,
+    crossing: str | None = None,
+    status: str | None = None,
+    cap: int | None = None,
 ) -> int:
-    query = _query(search, crossing, status, dialect=dialect_of(ctx.db))
+    """How many cases match. With ``cap``, a text search stops counting past it: the answer is
+    then ``cap + 1``, meaning "more than ``cap``" (the exact count of a list without a search
+    is quick on both databases, and stays exact)."""
+    dialect = dialect_of(ctx.db)
+    query = _query(search, crossing, status, dialect=dialect)
     sql = query.plain_count or f"SELECT count(*) FROM {query.source} WHERE {query.where}"
+    params = dict(query.params)
+    most = max(0, cap) + 1 if cap is not None and search.strip() else None
+    if most is not None and dialect == SQLITE and "match" in query.params:
+        # FTS5 counts its matches from its own index, without reading the rows: exact, then
+        # said as "more than" past the cap, as on the server. (A case-number prefix is counted
+        # on the case table, row by row: capped below, as on the server; "DEMO-" over 100,000
+        # cases took 0.1-0.3 s to count in full.)
+        with ctx.db.query() as conn:
+            return min(int(conn.execute(sql, params).fetchone()[0]), most)
+    if most is not None:
+        # The first cap + 1 matches, wherever the database finds them: no order, no full count.
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {query.source} WHERE {query.where}"
+            " LIMIT :most) AS capped"
+        )
+        params["most"] = most
     with ctx.db.query() as conn:
-        return int(conn.execute(sql, query.params).fetchone()[0])
+        return int(conn.execute(sql, params).fetchone()[0])
 
 
 def _case_row(r: Any) -> CaseRow:

@@ -7,8 +7,9 @@ only, fsync off), sets the office up with ``legalaid server init`` and a lawyer'
 measures through the services, as a desk on the server does:
 
 - demo generation of N cases on the server, baseline: the same on SQLite (bench_core);
-- search as you type (page of 100 + count), p50/p95 per keystroke (aim: p95 under 30 ms),
-  baseline: the raw tsquery for the same keystrokes;
+- search as you type (page of 100 + count up to 1,000, what the case list waits for),
+  p50/p95 per keystroke (aim: p95 under 30 ms), baseline: the raw tsquery for the same
+  keystrokes;
 - the case list sorted by a column: a page of 200 from the middle, per order, against the same
   page in the default newest-first order (aim: within 3x);
 - the 30-day Upcoming view's first page (aim: under 300 ms), baseline: the whole window;
@@ -96,14 +97,14 @@ def bench_demo(ctx: Any, cases: int, cluster: Any, dbname: str) -> list[dict[str
 
 
 def bench_search(ctx: Any) -> list[dict[str, Any]]:
-    from legalaid.services.search import count_cases, fts_query, search_cases
+    from legalaid.services.search import COUNT_CAP, count_cases, fts_query, search_cases
 
     service, raw = [], []
     with ctx.db.query() as conn:
         for text in keystrokes():
 
             def search(t: str = text) -> object:
-                return search_cases(ctx, t, limit=100), count_cases(ctx, t)
+                return search_cases(ctx, t, limit=100), count_cases(ctx, t, cap=COUNT_CAP)
 
             seconds, _ = timed(search)
             service.append(seconds * 1000)
@@ -124,7 +125,7 @@ def bench_search(ctx: Any) -> list[dict[str, Any]]:
     p95 = _pct(service, 95)
     return [
         row(
-            "server: search per keystroke, p50 (page of 100 + count)",
+            "server: search per keystroke, p50 (page of 100 + count up to 1,000)",
             statistics.median(service),
             "ms",
             statistics.median(raw),
@@ -241,6 +242,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parser.parse_args(argv)
     # A benchmark stopped by a signal still stops its PostgreSQL (the ``finally`` below).
     signal.signal(signal.SIGTERM, lambda *_a: sys.exit(1))
+    from tests.postgres import bindir
+
+    if bindir() is None:  # skipped, not failed: `make bench` goes on with the other parts
+        print("PostgreSQL is not installed: no server figures", file=sys.stderr)
+        if args.json:
+            args.json.write_text("[]")
+        return []
     cluster, dbname, url = start_office()
     rows: list[dict[str, Any]] = []
     try:

@@ -99,7 +99,7 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["core", "letters", "ui", "exchange", "server"],
+        choices=["core", "letters", "ui", "exchange", "server", "server_ui"],
     )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
@@ -110,6 +110,9 @@ def main() -> int:
         "exchange": ("bench_exchange.py", []),
         # The office server (PostgreSQL), started by the benchmark itself.
         "server": ("bench_server.py", ["--cases", str(args.cases)]),
+        # The client's cold start against that server, beside a local home with the same cases
+        # (both skip with a message, and no rows, when PostgreSQL is not installed).
+        "server_ui": ("bench_server_ui.py", ["--cases", str(args.cases)]),
     }
     for name, (script, extra) in parts.items():
         if name not in args.skip and (HERE / script).exists():

@@ -120,3 +120,20 @@ def test_sorted_by_next_hearing_those_without_one_come_last(ctx: AppContext) -> 
         "Carla Hernández Núñez",
         "Dora Hernández Núñez",
     ]
+
+
+def test_a_capped_count_says_more_than_and_never_changes_the_rows(people: AppContext) -> None:
+    # Four more households named Jose: "jo" matches five cases, "jose ordonez" none.
+    for i in range(3):
+        family(people, given="Jose", family_names=f"Ruiz {i}", a_number=None)
+    assert count_cases(people, "jo") == 5
+    assert count_cases(people, "jo", cap=2) == 3  # more than two: the cap plus one
+    assert count_cases(people, "jo", cap=5) == 5  # within the cap: exact
+    assert count_cases(people, "jose ordonez", cap=2) == 0
+    number = search_cases(people, "angel")[0].case_number
+    assert count_cases(people, number[:5], cap=2) == 3  # a case-number prefix, capped too
+    # A list without a search is counted exactly whatever the cap (that count is cheap).
+    assert count_cases(people, "", cap=2) == 6
+    assert count_cases(people, "", status="open", cap=2) == 6
+    # The rows and their order do not depend on the count.
+    assert len(search_cases(people, "jo")) == 5

@@ -181,3 +181,29 @@ def test_clicking_a_header_sorts_once_sorting_is_on(
         header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
     )
     assert panel.model.index(0, 1).data() != first
+
+
+def test_a_broad_search_says_more_than_then_grows_to_every_match(
+    qtbot: QtBot, runner: TaskRunner, demo_ctx: AppContext
+) -> None:
+    panel = CaseListPanel(demo_ctx, runner)
+    qtbot.addWidget(panel)
+    wait_idle(qtbot, runner)
+    panel.model.count_cap = 10
+    every = count_cases(demo_ctx, "DEMO")
+    assert every == 300  # every demo case number holds "DEMO"
+    seen: list[tuple[str, bool, int]] = []
+    panel.model.loaded.connect(
+        lambda total: seen.append((panel.count.text(), panel.model.more, total))
+    )
+    panel.search.setText("DEMO")
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    wait_idle(qtbot, runner)
+    # First "more than 10" with eleven rows, then the exact count: every match reachable.
+    assert seen[0] == ("Más de 10 expedientes", True, 11)
+    assert seen[1][1:] == (False, every) and panel.model.rowCount() == every
+    assert panel.count.text() == "300 expedientes"
+    last = panel.model.index(every - 1, 0)
+    last.data()
+    wait_idle(qtbot, runner)
+    assert panel.model.index(every - 1, 0).data().startswith("DEMO-")

@@ -194,9 +194,11 @@ class CaseListPanel(Translatable, QWidget):
         if total is None:
             self.count.setText(_("Loading…"))
             return
-        self.count.setText(
-            ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
-        )
+        if self.model.more:  # a broad search, counted up to the cap: the exact count follows
+            text = _("More than %(count)s cases") % {"count": number(self.model.count_cap)}
+        else:
+            text = ngettext("%(count)s case", "%(count)s cases", total) % {"count": number(total)}
+        self.count.setText(text)
         self.total_changed.emit(total)
 
     def _open_index(self, index: QModelIndex) -> None:

@@ -25,7 +25,7 @@ from legalaid.formatting import number
 from legalaid.i18n import N_, _, current_language
 from legalaid.labels import label
 from legalaid.reference_data import crossing_names
-from legalaid.services.search import CaseRow, count_cases, search_cases
+from legalaid.services.search import COUNT_CAP, CaseRow, count_cases, search_cases
 from ui.common.tasks import TaskRunner
 from ui.common.widgets import table_date
 from ui.startup import ALIGN_RIGHT_VCENTER, ALIGNMENT_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
@@ -77,7 +77,7 @@ class CaseListModel(QAbstractTableModel):
     near what the view shows are held (at most ``MAX_PAGES``); the others load on a worker when
     they scroll into view and are dropped again, least recently used first."""
 
-    loaded = Signal(int)  # total matching cases, after each new query
+    loaded = Signal(int)  # total matching cases, after each new query (see ``count_cap``)
     failed = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: Any = None) -> None:
@@ -89,6 +89,11 @@ class CaseListModel(QAbstractTableModel):
         self._generation = 0
         self._loading: set[int] = set()
         self.crossing_names: CrossingNames = {}
+        # A search's first answer counts up to this many matches; past it ``loaded`` says
+        # ``count_cap + 1`` ("more than"), and the exact count follows on a worker, growing the
+        # list (and emitting ``loaded`` again) so every match can still be scrolled to.
+        self.count_cap = COUNT_CAP
+        self.more = False  # ``total`` is ``count_cap + 1``: "more than", the exact count to come
 
     # --- queries ----------------------------------------------------------------------------
     def set_query(self, query: CaseQuery) -> None:
@@ -114,8 +119,11 @@ class CaseListModel(QAbstractTableModel):
             if len(answers) == 2:
                 self._reset(generation, answers["total"], answers["page"])
 
+        cap = self.count_cap
         self.runner.query(
-            lambda _c: count_cases(ctx, query.text, crossing=query.crossing, status=query.status),
+            lambda _c: count_cases(
+                ctx, query.text, crossing=query.crossing, status=query.status, cap=cap
+            ),
             done=lambda total: arrived("total", total),
             failed=self._failed,
             owner=self,
@@ -138,6 +146,40 @@ class CaseListModel(QAbstractTableModel):
         self._loading = set()
         self.total = total
         self.endResetModel()
+        self.more = bool(query_text(self.query)) and total > self.count_cap
+        self.loaded.emit(total)
+        if self.more:
+            self._count_all(generation)
+
+    def _count_all(self, generation: int) -> None:
+        """The exact count behind a "more than" (skipped when the person typed on before the
+        worker took it up)."""
+        query, ctx = self.query, self.ctx
+
+        def count(_c: object) -> int | None:
+            if generation != self._generation:
+                return None
+            return count_cases(ctx, query.text, crossing=query.crossing, status=query.status)
+
+        self.runner.query(
+            count,
+            done=lambda total: self._counted(generation, total),
+            failed=self._failed,
+            owner=self,
+        )
+
+    def _counted(self, generation: int, total: int | None) -> None:
+        if total is None or generation != self._generation or self.total is None:
+            return
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < self.total:  # cases removed meanwhile: the list's end moves up
+            self.beginRemoveRows(QModelIndex(), total, self.total - 1)
+            self.total = total
+            self.endRemoveRows()
+        self.more = False
         self.loaded.emit(total)
 
     def _failed(self, error: BaseException) -> None:
@@ -253,6 +295,10 @@ class CaseListModel(QAbstractTableModel):
         if self.rowCount():
             last = self.index(self.rowCount() - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last, [DISPLAY])
+
+
+def query_text(query: CaseQuery) -> str:
+    return query.text.strip()
 
 
 def header_title(column: int) -> str:
