@@ -154,3 +154,38 @@ def test_a_row_added_before_the_merge_arrived_follows_it(
         assert person_id in {p.id for p in back.people}
     assert {t: rows(tij)[t] for t in SAME} == {t: rows(mxl)[t] for t in SAME}
     assert clean(tij) == [] and clean(mxl) == []
+
+
+def test_the_spreadsheet_importer_honours_decisions(ctx: AppContext, tmp_path: Path) -> None:
+    from legalaid.spreadsheets.importer import IMPORTED, POSSIBLE_DUPLICATE, import_file
+
+    header = "expediente;apellidos;nombres;número A;fecha de nacimiento;garita"
+
+    def sheet(name: str, *lines: str) -> Path:
+        path = tmp_path / name
+        path.write_text("\n".join((header, *lines)) + "\n", encoding="utf-8")
+        return path
+
+    first = import_file(
+        ctx,
+        sheet(
+            "a.csv",
+            "C-1;Ruiz;Pablo;;2015-01-01;SYS",
+            "C-2;Ruiz;Pablo;;2015-01-01;SYS",
+            "C-7;Soto;Ana;;1990-01-01;SYS",
+        ),
+    )
+    assert first.possible_duplicates == 1
+    later = sheet("b.csv", "C-7;Ruiz;Pablo;;2015-01-01;SYS", "C-9;Ruiz;Pablo;;2015-01-01;SYS")
+    before = import_file(ctx, later, dry_run=True)
+    assert [(f.fate, f.message()) for f in before.rows][0][0] == POSSIBLE_DUPLICATE
+    assert before.possible_duplicates == 2
+
+    merge_households(ctx, "C-1", "C-2")  # Pablo of C-2 is Pablo of C-1
+    mark_different(ctx, "C-7", "C-1")
+    report = import_file(ctx, later)
+    fates = {f.row: (f.fate, f.case_number) for f in report.rows}
+    assert fates == {2: (IMPORTED, "C-7"), 3: (POSSIBLE_DUPLICATE, "C-9")}
+    assert report.possible_duplicates == 1
+    note = report.rows[1].message()
+    assert "C-1" in note and "C-2" not in note  # the household kept, named once
