@@ -608,3 +608,31 @@ def merged_into(ctx: AppContext, case_id: str) -> list[tuple[str, str]]:
                 'SELECT id, case_number FROM "case" WHERE merged_into = ?', (case_id,)
             )
         ]
+
+
+@dataclass(frozen=True)
+class PastMerge:
+    """A household merged into another and not separated since, for "separate again"."""
+
+    case_id: str  # the household merged (hidden)
+    case_number: str
+    kept_number: str
+    merged_at: datetime | None
+    merged_by: str
+
+
+PAST_MERGES = """SELECT c.id, c.case_number, k.case_number,
+    (SELECT m.created_at FROM household_merge m WHERE m.merged_case_id = c.id
+        AND m.undone_at IS NULL ORDER BY m.created_at DESC LIMIT 1),
+    (SELECT m.merged_by FROM household_merge m WHERE m.merged_case_id = c.id
+        AND m.undone_at IS NULL ORDER BY m.created_at DESC LIMIT 1)
+    FROM "case" c JOIN "case" k ON k.id = c.merged_into ORDER BY c.case_number"""
+
+
+def past_merges(ctx: AppContext) -> list[PastMerge]:
+    """The households merged into another (hidden now), newest case number last."""
+    with ctx.db.query() as conn:
+        return [
+            PastMerge(r[0], r[1], r[2], _instant(r[3]), r[4] or "")
+            for r in conn.execute(PAST_MERGES)
+        ]
