@@ -66,7 +66,7 @@ from legalaid.models.change import change_id
 FORMAT = "legalaid-exchange-1"
 OPERATION_OUT, OPERATION_IN = "sync-export", "sync-import"
 STEPS_OUT = ("collected", "written", "recorded")
-STEPS_IN = ("decrypted", "halfway", "before-commit", "committed")
+STEPS_IN = ("decrypted", "halfway", "applied", "before-commit", "committed")
 MAX_FILE = 512 * 1024 * 1024
 RISK_TABLES = frozenset({"risk_assessment", "incident"})
 # Exchanged: a case's own rows. Reference rows carry the same id everywhere; the case-number
@@ -971,6 +971,7 @@ def import_file(
             halfway=lambda: faults.reached(OPERATION_IN, "halfway"),
             progress=progress,
         )
+        faults.reached(OPERATION_IN, "applied")  # the rows that followed a merge moved too
         from legalaid.services.duplicates import households_touching
 
         summary.duplicates = households_touching(conn, applier.people_cases)
