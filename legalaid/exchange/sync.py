@@ -578,7 +578,7 @@ class _Applier:
     def apply(self, entry: Entry) -> None:
         if entry.case_id:
             self.touched_cases.add(entry.case_id)
-            if entry.table in ("person", "case"):
+            if entry.table == "person" or (entry.table == "case" and entry.op == "insert"):
                 self.people_cases.add(entry.case_id)
         if entry.op == "insert":
             self.inserts.append(entry)

@@ -113,7 +113,7 @@ def test_separate_again_from_the_duplicates_window(
     assert dialog.pair_list.count() == 0 and dialog.merge_list.count() == 1
     item = dialog.merge_list.item(0)
     assert item.text().startswith(f"{other.case_number} → {kept.case_number} (")
-    assert dialog.merges_label.text() == "&Unidos antes:"
+    assert dialog.merges_label.text() == "Hogares &unidos antes:"
     assert dialog.grab().save(str(_shots(tmp_path) / "duplicates-merged-es.png"))
     qtbot.mouseClick(
         dialog.merge_list.viewport(),

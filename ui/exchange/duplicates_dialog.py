@@ -442,7 +442,7 @@ class DuplicatesDialog(QDialog):
                 "decide: the same household, different households, or later."
             )
         )
-        self.merges_label.setText(_("&Merged before:"))
+        self.merges_label.setText(_("Households &merged before:"))
         self.separate_button.setText(_("Se&parate again…"))
         for index, merge in enumerate(self.merges):
             found = self.merge_list.item(index)
