@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
-from itertools import combinations
+from itertools import chain, combinations, product
 
 from rapidfuzz.fuzz import ratio
 
@@ -91,8 +91,13 @@ def phonetic(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The significant words of a name, as phonetic keys (particles dropped)."""
-    parts = re.split(r"[\s\-.,']+", fold(text or ""))
-    return [phonetic(ABBREVIATIONS.get(p, p)) for p in parts if p and p not in PARTICLES]
+    return list(_words(text or ""))
+
+
+@lru_cache(maxsize=100_000)  # names repeat: each spelling is keyed once
+def _words(text: str) -> tuple[str, ...]:
+    parts = re.split(r"[\s\-.,']+", fold(text))
+    return tuple(phonetic(ABBREVIATIONS.get(p, p)) for p in parts if p and p not in PARTICLES)
 
 
 def _word_in(word: str, others: Sequence[str]) -> bool:
@@ -134,11 +139,11 @@ class Someone:
 
     @cached_property
     def given(self) -> tuple[str, ...]:
-        return tuple(words(self.given_names))
+        return _words(self.given_names or "")
 
     @cached_property
     def family(self) -> tuple[str, ...]:
-        return tuple(words(self.family_names))
+        return _words(self.family_names or "")
 
     @cached_property
     def block_keys(self) -> frozenset[tuple[str, str]]:
@@ -184,8 +189,10 @@ def _household_overlap(a: Someone, b: Someone, members: dict[str, list[Someone]]
     )
 
 
-def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
-    """Every pair of people in different households that the rules call possible duplicates.
+def find(people: Iterable[Someone], focus: frozenset[str] | None = None) -> list[PossibleDuplicate]:
+    """Every pair of people in different households that the rules call possible duplicates;
+    with ``focus`` (case ids), only the pairs with at least one side in those households (an
+    import asks about the households it brought, not the whole home again).
 
     Pairs are found in blocks (same A-number; same birth date; same phonetic first family name
     and first given name) so a home of 100,000 people is not compared pair by pair.
@@ -207,6 +214,15 @@ def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
 
     found: dict[tuple[str, str], PossibleDuplicate] = {}
 
+    def pairs(group: list[Someone]) -> Iterable[tuple[Someone, Someone]]:
+        if focus is None:
+            return combinations(group, 2)
+        inside = [p for p in group if p.case_id in focus]
+        if not inside:
+            return ()
+        outside = [p for p in group if p.case_id not in focus]
+        return chain(combinations(inside, 2), product(inside, outside))
+
     def propose(a: Someone, b: Someone, reason: str) -> None:
         if a.case_id == b.case_id:
             return
@@ -216,10 +232,10 @@ def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
             found[key] = PossibleDuplicate(first, second, reason)
 
     for group in by_anumber.values():
-        for a, b in combinations(group, 2):
+        for a, b in pairs(group):
             propose(a, b, SAME_ANUMBER)
     for group in by_birth.values():
-        for a, b in combinations(group, 2):
+        for a, b in pairs(group):
             if names_match(a, b):
                 propose(a, b, NAME_AND_BIRTH)
     # The block keys of each person's household companions: two households can only share a
@@ -233,7 +249,7 @@ def find(people: Iterable[Someone]) -> list[PossibleDuplicate]:
     for group in by_name.values():
         if len(group) > MAX_BLOCK:
             continue
-        for a, b in combinations(group, 2):
+        for a, b in pairs(group):
             if (
                 a.case_id != b.case_id
                 and companions[a.person_id] & companions[b.person_id]

@@ -66,7 +66,7 @@ from legalaid.models.change import change_id
 FORMAT = "legalaid-exchange-1"
 OPERATION_OUT, OPERATION_IN = "sync-export", "sync-import"
 STEPS_OUT = ("collected", "written", "recorded")
-STEPS_IN = ("decrypted", "halfway", "before-commit", "committed")
+STEPS_IN = ("decrypted", "halfway", "applied", "before-commit", "committed")
 MAX_FILE = 512 * 1024 * 1024
 RISK_TABLES = frozenset({"risk_assessment", "incident"})
 # Exchanged: a case's own rows. Reference rows carry the same id everywhere; the case-number
@@ -180,6 +180,9 @@ class Summary:
     conflicts: int = 0
     decisions: int = 0
     already: bool = False
+    # Pairs of households (case ids) with a possible duplicate, one side brought by the file.
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    followed: int = 0  # rows moved to the household their own was merged into
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -190,6 +193,7 @@ class Summary:
             "updated": len(self.households_updated - self.households_new),
             "conflicts": self.conflicts,
             "decisions": self.decisions,
+            "duplicates": len(self.duplicates),
             "already": self.already,
         }
 
@@ -423,6 +427,7 @@ class _Applier:
         self.conn = session.connection()
         self.tables = SQLModel.metadata.tables
         self.touched_cases: set[str] = set()
+        self.people_cases: set[str] = set()  # households whose members changed
         self.new_cases: list[str] = []
         self.inserts: list[Entry] = []
         self.to_record: list[tuple[Any, ...]] = []
@@ -585,6 +590,8 @@ class _Applier:
     def apply(self, entry: Entry) -> None:
         if entry.case_id:
             self.touched_cases.add(entry.case_id)
+            if entry.table == "person" or (entry.table == "case" and entry.op == "insert"):
+                self.people_cases.add(entry.case_id)
         if entry.op == "insert":
             self.inserts.append(entry)
             self.record(entry)
@@ -978,6 +985,10 @@ def import_file(
             halfway=lambda: faults.reached(OPERATION_IN, "halfway"),
             progress=progress,
         )
+        faults.reached(OPERATION_IN, "applied")  # the rows that followed a merge moved too
+        from legalaid.services.duplicates import households_touching
+
+        summary.duplicates = households_touching(conn, applier.people_cases)
         # A household received from an office is shared back with it: it has it already.
         for case_id in applier.new_cases:
             _sql(
@@ -1040,6 +1051,14 @@ def apply_entries(
             progress(index, len(entries))
     applier.flush()
     _observe(conn, applier.latest_hlc)
+    from legalaid.services.duplicates import follow_merges
+
+    # A row received under a household merged into another joins the one kept (see
+    # legalaid.services.duplicates.follow_merges).
+    followed = follow_merges(session, applier.touched_cases)
+    summary.followed += len(followed)
+    applier.touched_cases |= {kept for _table, _row, kept in followed}
+    applier.people_cases |= {kept for table, _row, kept in followed if table == "person"}
     if applier.touched_cases:
         from legalaid.services.sql import raw_connection
         from legalaid.sort_keys import sync_sort_names

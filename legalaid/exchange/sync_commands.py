@@ -244,7 +244,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
     )
     if summary.conflicts:
         print(_("`legalaid conflicts` shows the conflicts; a person decides each one."))
+    if summary.duplicates:
+        print(duplicates_line(len(summary.duplicates)))
     return 0
+
+
+def duplicates_line(count: int) -> str:
+    """What an import says of the possible duplicates it found."""
+    return ngettext(
+        "%(count)d possible duplicate: a household of this file may be one already here. "
+        "`legalaid duplicates` shows both; a person decides.",
+        "%(count)d possible duplicates: households of this file may be ones already here. "
+        "`legalaid duplicates` shows both of each pair; a person decides.",
+        count,
+    ) % {"count": count}
 
 
 def _sync_server(args: argparse.Namespace) -> int:

@@ -92,28 +92,51 @@ def _different(conn: Any) -> set[str]:
 def possible_duplicates(ctx: AppContext) -> list[Pair]:
     """Pairs of people the rules propose, leaving out merged households and pairs of
     households a person said are different."""
-    numbers: dict[str, str] = {}
-    people: list[Someone] = []
     with ctx.db.query() as conn:
-        for row in conn.execute(PEOPLE):
-            numbers[row[1]] = row[6]
-            born = row[4]
-            people.append(
-                Someone(
-                    row[0],
-                    row[1],
-                    row[2] or "",
-                    row[3] or "",
-                    date.fromisoformat(born) if isinstance(born, str) and born else born,
-                    row[5],
-                )
-            )
+        numbers, people = _people(conn.execute(PEOPLE))
         decided = _different(conn)
     return [
         _pair(d, numbers)
         for d in find(people)
         if pair_key(d.first.case_id, d.second.case_id) not in decided
     ]
+
+
+def _people(rows: Any) -> tuple[dict[str, str], list[Someone]]:
+    """(case id -> case number, the people) from rows of ``PEOPLE``."""
+    numbers: dict[str, str] = {}
+    people: list[Someone] = []
+    for row in rows:
+        numbers[row[1]] = row[6]
+        born = row[4]
+        people.append(
+            Someone(
+                row[0],
+                row[1],
+                row[2] or "",
+                row[3] or "",
+                date.fromisoformat(born[:10]) if isinstance(born, str) and born else born,
+                row[5],
+            )
+        )
+    return numbers, people
+
+
+def households_touching(conn: Any, case_ids: set[str]) -> list[tuple[str, str]]:
+    """The pairs of households (case ids, sorted) with a possible duplicate and at least one
+    side in ``case_ids``, by the same rules as :func:`possible_duplicates` (merged households
+    and pairs decided different left out). ``conn``: a SQLAlchemy connection, so an import
+    asks inside its own transaction; only pairs touching ``case_ids`` are compared."""
+    if not case_ids:
+        return []
+    _numbers, people = _people(conn.exec_driver_sql(PEOPLE))
+    decided = {row[0] for row in conn.exec_driver_sql("SELECT id FROM duplicate_decision")}
+    found: set[tuple[str, str]] = set()
+    for d in find(people, frozenset(case_ids)):
+        a, b = d.first.case_id, d.second.case_id
+        if pair_key(a, b) not in decided:
+            found.add((min(a, b), max(a, b)))
+    return sorted(found)
 
 
 def _pair(d: PossibleDuplicate, numbers: dict[str, str]) -> Pair:
@@ -379,6 +402,7 @@ def merge_households(ctx: AppContext, keep_ref: str, other_ref: str) -> Merged:
 def separate_households(ctx: AppContext, other_ref: str) -> Merged:
     """Undo the merge of ``other_ref``: the rows it moved go back, the people it set inactive
     are active again, ``merged_into`` is cleared; recorded like any change."""
+    from legalaid.exchange.signing import q
     from legalaid.models import (
         Case,
         DocumentLogEntry,
@@ -418,7 +442,21 @@ def separate_households(ctx: AppContext, other_ref: str) -> Merged:
             (DocumentLogEntry, "document_log"),
         )
         for model, name in models:
-            for row_id in moved.get(name, []):
+            # The rows the merge moved, and those that followed it (follow_merges): inserted
+            # under the other household, now in the one kept.
+            followed = [
+                str(r[0])
+                for r in session.connection().exec_driver_sql(
+                    q(
+                        session.connection(),
+                        "SELECT DISTINCT row_id FROM change_log WHERE table_name = ?"
+                        " AND case_id = ? AND op = 'insert'",
+                    ),
+                    (name, other.id),
+                )
+            ]
+            listed = list(moved.get(name, []))
+            for row_id in listed + sorted(set(followed) - set(listed)):
                 row = session.get(model, row_id)
                 if row is None or row.case_id != other.merged_into:
                     continue
@@ -455,6 +493,87 @@ def separate_households(ctx: AppContext, other_ref: str) -> Merged:
         )
 
 
+FOLLOW_CHUNK = 500
+
+
+def follow_merges(session: Session, case_ids: set[str]) -> list[tuple[str, str, str]]:
+    """Rows under a household merged into another follow to the one kept: (table, row id,
+    kept case id) of each row moved.
+
+    An office may add a hearing, a person or a paper to a household before the merge of that
+    household reaches it, or receive such a row after the merge: either way it would stay
+    under the hidden household. An import calls this for the households its entries touched;
+    each row found is moved as the merge moves rows (an ordinary recorded change of its
+    ``case_id``, so it travels), people as they are (none set inactive: a person compares
+    them). "Separate again" takes them back: they were inserted under the other household.
+    Risk assessments are moved only by a login that may change them (a lawyer's, on the
+    office server): otherwise they stay where they are."""
+    from legalaid.models import Case, DocumentLogEntry, Hearing, Person, RiskAssessment
+    from legalaid.services.sql import may
+
+    ids = sorted(case_ids)
+    pointers: dict[str, str] = {}
+    for start in range(0, len(ids), FOLLOW_CHUNK):
+        chunk = ids[start : start + FOLLOW_CHUNK]
+        pointers.update(
+            (str(row[0]), str(row[1]))
+            for row in session.exec(
+                select(Case.id, Case.merged_into).where(
+                    col(Case.id).in_(chunk), col(Case.merged_into).is_not(None)
+                )
+            ).all()
+        )
+    if not pointers:
+        return []
+    models: list[tuple[Any, str]] = [
+        (Person, "person"),
+        (Hearing, "hearing"),
+        (DocumentLogEntry, "document_log"),
+    ]
+    if may(session, "risk_assessment", "UPDATE"):
+        models.append((RiskAssessment, "risk_assessment"))
+    moved: list[tuple[str, str, str]] = []
+    for other in sorted(pointers):
+        kept = _kept_case(session, other, pointers)
+        for model, name in models:
+            statement = (
+                select(model)
+                .where(model.case_id == other)
+                .execution_options(populate_existing=True)
+            )
+            for row in session.exec(statement).all():
+                row.case_id = kept
+                if name == "person":
+                    row.position = _next_position(session, kept)
+                session.add(row)
+                session.flush()
+                moved.append((name, row.id, kept))
+    return moved
+
+
+def _kept_case(session: Session, case_id: str, pointers: dict[str, str]) -> str:
+    """The household ``case_id`` was merged into, at the end of a chain of merges."""
+    from legalaid.models import Case
+
+    current, seen = pointers[case_id], {case_id}
+    while len(seen) < 50:
+        seen.add(current)
+        after = session.exec(select(Case.merged_into).where(Case.id == current)).first()
+        if after is None or after in seen:
+            return current
+        current = after
+    return current
+
+
+def _next_position(session: Session, case_id: str) -> int:
+    from sqlalchemy import func
+
+    from legalaid.models import Person
+
+    top = session.exec(select(func.max(Person.position)).where(Person.case_id == case_id)).first()
+    return 0 if top is None else int(top) + 1
+
+
 def mark_different(ctx: AppContext, one_ref: str, two_ref: str) -> tuple[str, str, bool]:
     """Remember that two households are different: (their case numbers, whether the decision
     is new). Recorded like any change, so it travels."""
@@ -488,4 +607,32 @@ def merged_into(ctx: AppContext, case_id: str) -> list[tuple[str, str]]:
             for r in conn.execute(
                 'SELECT id, case_number FROM "case" WHERE merged_into = ?', (case_id,)
             )
+        ]
+
+
+@dataclass(frozen=True)
+class PastMerge:
+    """A household merged into another and not separated since, for "separate again"."""
+
+    case_id: str  # the household merged (hidden)
+    case_number: str
+    kept_number: str
+    merged_at: datetime | None
+    merged_by: str
+
+
+PAST_MERGES = """SELECT c.id, c.case_number, k.case_number,
+    (SELECT m.created_at FROM household_merge m WHERE m.merged_case_id = c.id
+        AND m.undone_at IS NULL ORDER BY m.created_at DESC LIMIT 1),
+    (SELECT m.merged_by FROM household_merge m WHERE m.merged_case_id = c.id
+        AND m.undone_at IS NULL ORDER BY m.created_at DESC LIMIT 1)
+    FROM "case" c JOIN "case" k ON k.id = c.merged_into ORDER BY c.case_number"""
+
+
+def past_merges(ctx: AppContext) -> list[PastMerge]:
+    """The households merged into another (hidden now), newest case number last."""
+    with ctx.db.query() as conn:
+        return [
+            PastMerge(r[0], r[1], r[2], _instant(r[3]), r[4] or "")
+            for r in conn.execute(PAST_MERGES)
         ]

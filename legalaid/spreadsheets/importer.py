@@ -250,7 +250,7 @@ class _Known:
         # An A-number may be on two stored people (possible duplicates): every one is kept.
         self.by_anumber: dict[str, list[tuple[str, NameKey]]] = defaultdict(list)
         self.by_case: dict[str, dict[NameKey, str | None]] = defaultdict(dict)
-        self.by_name: dict[NameKey, str] = {}
+        self.by_name: dict[NameKey, list[str]] = defaultdict(list)
         self.sizes: dict[str, int] = defaultdict(int)
         for case_id, given, family, born, a_number in conn.execute(
             text("SELECT case_id, given_names, family_names, birth_date, a_number FROM person")
@@ -259,8 +259,19 @@ class _Known:
             if a_number:
                 self.by_anumber[a_number].append((case_id, key))
             self.by_case[case_id].setdefault(key, a_number)
-            self.by_name.setdefault(key, case_id)
+            if case_id not in self.by_name[key]:
+                self.by_name[key].append(case_id)
             self.sizes[case_id] += 1
+        # Decisions on possible duplicates (legalaid.services.duplicates): households merged
+        # into another, and pairs a person said are different.
+        self.merged_into: dict[str, str] = dict(
+            conn.execute(
+                text('SELECT id, merged_into FROM "case" WHERE merged_into IS NOT NULL')
+            ).all()
+        )
+        self.different: set[str] = {
+            r[0] for r in conn.execute(text("SELECT id FROM duplicate_decision"))
+        }
         self.crossings = {
             r[0]: r
             for r in conn.execute(
@@ -284,6 +295,33 @@ class _Known:
                 text("SELECT case_id, starts_at FROM hearing WHERE starts_at IS NOT NULL")
             )
         }
+
+    def kept(self, case_id: str) -> str:
+        """The household ``case_id`` was merged into (itself when not merged)."""
+        seen = {case_id}
+        while case_id in self.merged_into and self.merged_into[case_id] not in seen:
+            case_id = self.merged_into[case_id]
+            seen.add(case_id)
+        return case_id
+
+    def namesakes(self, key: NameKey, case_id: str | None) -> list[str]:
+        """The stored households (as kept after merges) with someone of this name and birth
+        date, other than ``case_id`` and those a person said are different from it."""
+        from legalaid.services.duplicates import pair_key
+
+        target = self.kept(case_id) if case_id else None
+        found: list[str] = []
+        for stored in self.by_name.get(key, []):
+            kept = self.kept(stored)
+            if kept == target or kept in found:
+                continue
+            if (
+                case_id
+                and {pair_key(case_id, stored), pair_key(target or "", kept)} & self.different
+            ):
+                continue
+            found.append(kept)
+        return found
 
     def crossing(self, value: str) -> Any:
         if value not in self._crossing_of:
@@ -756,12 +794,13 @@ def _identify(
             return REPEATED, Problem(merged, None, params), earlier
         same = Problem(N_("The same person as row %(row)d."), None, {"row": earlier.number})
         return REPEATED, same, earlier
-    if row.key in known.by_name:
+    namesakes = known.namesakes(row.key, case_id)
+    if namesakes:
         note = N_(
             "Possibly the same person as in case %(case)s (the same name and date of birth, "
             "other numbers): check both cases."
         )
-        case = known.numbers[known.by_name[row.key]]
+        case = known.numbers[namesakes[0]]
         return POSSIBLE_DUPLICATE, Problem(note, None, {"case": case}), None
     if row.key in seen.by_name:
         note = N_(

@@ -68,3 +68,55 @@ def test_merge_killed_at_every_step_then_done_again(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "2 people moved to" in done.stdout and "1 hearing moved to" in done.stdout
     assert _state(fresh)[:4] == (0, 0, 1, 1)
+
+
+@pytest.mark.slow
+def test_an_import_whose_rows_follow_a_merge_killed_at_every_step(tmp_path: Path) -> None:
+    """The import moves a hearing added at Mexicali to the household Tijuana merged it into:
+    killed at any step, nothing of it (the hearing neither under the hidden household nor
+    moved); committed, all of it; run again after a kill, it completes."""
+    from legalaid.exchange.sync import STEPS_IN, export_for, import_file, share_case
+    from legalaid.services.duplicates import merge_households
+    from tests.core.helpers import hearing_in
+    from tests.exchange.test_sync import meet, office
+
+    tij = office(tmp_path, "Albergue Juventud 2000", "TIJ", "Ana")
+    mxl = office(tmp_path, "Casa del Migrante Mexicali", "MXL", "Luis")
+    meet(tij, mxl)
+    kept, other = twice_registered(tij)
+    for case in (kept, other):
+        share_case(tij, case.case_number, "MXL")
+    export_for(tij, "MXL", tmp_path / "1.bin")
+    import_file(mxl, tmp_path / "1.bin")
+    late = hearing_in(mxl, other.id, 60)
+    merge_households(tij, kept.case_number, other.case_number)
+    file = tmp_path / "2.bin"
+    export_for(mxl, "TIJ", file)
+    home = tij.home.root
+    tij.close()
+    mxl.close()
+
+    def where() -> tuple[str | None, int]:
+        """(the case the late hearing is under, change entries), after an integrity check."""
+        conn = sqlite3.connect(home / "legalaid.db")
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            found = conn.execute("SELECT case_id FROM hearing WHERE id = ?", (late,)).fetchone()
+            entries = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
+            return (found[0] if found else None, entries)
+        finally:
+            conn.close()
+
+    before = where()
+    assert before[0] is None
+    run = ("--unencrypted", "sync", "import", str(file))
+    for step in STEPS_IN:
+        killed = cli(home, *run, fault=f"sync-import.{step}")
+        assert killed.returncode == KILLED, (step, killed.stderr)
+        if step == "committed":
+            assert where()[0] == kept.id, step  # received and moved, once
+            break
+        assert where() == before, step  # nothing of it
+    again = cli(home, "--lang", "en", *run)
+    assert again.returncode == 0 and "imported before" in again.stdout
+    assert where()[0] == kept.id

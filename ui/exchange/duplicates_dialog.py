@@ -2,12 +2,16 @@
 (people with birth dates and A-numbers, crossing, next hearing, office), why they match, and a
 person's decision: the same household (merged, after a confirmation that says what will
 happen), different (never proposed again, at every office that receives the decision), or
-later. Every read and write runs through the runner; the lists refresh after."""
+later. The households merged before are listed below the pairs, each with "Separate again"
+(after a confirmation). Opened from the Sync screen after an import, it shows only the pairs
+that import found. Every read and write runs through the runner; the lists refresh after."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from babel.dates import LOCALTZ
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,10 +53,20 @@ ROWS = (
 
 
 class DuplicatesDialog(QDialog):
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        only: Collection[tuple[str, str]] | None = None,
+    ) -> None:
+        """``only``: pairs of case ids (sorted): show just these (what an import found)."""
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
+        self.only = None if only is None else {tuple(sorted(pair)) for pair in only}
         self.pairs: list[Any] = []
+        self.merges: list[Any] = []
         self.setObjectName("duplicatesDialog")
         layout = QVBoxLayout(self)
         self.intro = QLabel()
@@ -60,10 +74,23 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(self.intro)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
+        left = QVBoxLayout()
+        body.addLayout(left, 1)
         self.pair_list = QListWidget()
         self.pair_list.setObjectName("duplicatePairs")
         self.pair_list.setMinimumWidth(240)
-        body.addWidget(self.pair_list, 1)
+        left.addWidget(self.pair_list, 2)
+        self.merges_label = QLabel()
+        self.merges_label.setWordWrap(True)
+        left.addWidget(self.merges_label)
+        self.merge_list = QListWidget()
+        self.merge_list.setObjectName("pastMerges")
+        self.merges_label.setBuddy(self.merge_list)
+        left.addWidget(self.merge_list, 1)
+        self.separate_button = QPushButton()
+        self.separate_button.setObjectName("separateButton")
+        self.separate_button.setEnabled(False)
+        left.addWidget(self.separate_button)
 
         detail = QVBoxLayout()
         body.addLayout(detail, 3)
@@ -113,23 +140,36 @@ class DuplicatesDialog(QDialog):
         self.merge_button.clicked.connect(self.merge)
         self.different_button.clicked.connect(self.different)
         self.later_button.clicked.connect(self.later)
+        self.merge_list.currentRowChanged.connect(
+            lambda row: self.separate_button.setEnabled(0 <= row < len(self.merges))
+        )
+        self.separate_button.clicked.connect(self.separate)
         self.retranslate()
         fit(self, 1100, 640)
         self.reload()
 
     # --- reading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        from legalaid.services.duplicates import household_pairs
+        from legalaid.services.duplicates import household_pairs, past_merges
 
-        ctx = self.ctx
+        ctx, only = self.ctx, self.only
+
+        def read(_control: Any) -> tuple[list[Any], list[Any]]:
+            pairs = household_pairs(ctx)
+            if only is not None:
+                pairs = [p for p in pairs if _ids(p) in only]
+            return pairs, past_merges(ctx)
+
         self.runner.query(
-            lambda _c: household_pairs(ctx),
+            read,
             done=self._loaded,
             failed=lambda e: self.message.setText(describe(e)),
             owner=self,
         )
 
-    def _loaded(self, pairs: list[Any]) -> None:
+    def _loaded(self, loaded: tuple[list[Any], list[Any]]) -> None:
+        pairs, merges = loaded
+        self._fill_merges(merges)
         row = self.pair_list.currentRow()
         self.pairs = pairs
         self.pair_list.clear()
@@ -304,6 +344,79 @@ class DuplicatesDialog(QDialog):
             self.pair_list.setCurrentRow((row + 1) % len(self.pairs))
         self.message.setText(_("Left for later: both households stay as they are."))
 
+    # --- separating again ----------------------------------------------------------------------
+    def _fill_merges(self, merges: list[Any]) -> None:
+        row = self.merge_list.currentRow()
+        self.merges = merges
+        self.merge_list.clear()
+        for merge in merges:
+            self.merge_list.addItem(QListWidgetItem(self._merge_item(merge)))
+        if merges:
+            self.merge_list.setCurrentRow(min(max(row, 0), len(merges) - 1))
+        self.separate_button.setEnabled(bool(merges))
+
+    def _merge_item(self, merge: Any) -> str:
+        if merge.merged_at is None:
+            return _("%(other)s → %(kept)s") % {
+                "other": merge.case_number,
+                "kept": merge.kept_number,
+            }
+        return _("%(other)s → %(kept)s (%(date)s)") % {
+            "other": merge.case_number,
+            "kept": merge.kept_number,
+            "date": short_date(merge.merged_at.astimezone(LOCALTZ).date()),
+        }
+
+    def separate(self) -> None:
+        from legalaid.services.duplicates import separate_households
+
+        row = self.merge_list.currentRow()
+        if not 0 <= row < len(self.merges):
+            return
+        merge = self.merges[row]
+        names = {"other": merge.case_number, "kept": merge.kept_number}
+        question = (
+            _(
+                "%(other)s will be a household of its own again: the people, hearings, risk "
+                "assessments and papers the merge moved to %(kept)s go back to it, and the "
+                "people the merge set inactive are active again."
+            )
+            % names
+            + "\n\n"
+            + _(
+                "What was added to %(kept)s since the merge stays there. The separation goes "
+                "to the other offices with the next exchange file."
+            )
+            % names
+        )
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, _("Separate these households?"), question, buttons.Yes | buttons.No, buttons.No
+        )
+        if answer != buttons.Yes:
+            return
+        ctx, other_id = self.ctx, merge.case_id
+
+        def done(result: Any) -> None:
+            self.message.setText(
+                ngettext(
+                    "%(other)s is a household of its own again: %(count)d person moved back "
+                    "from %(kept)s.",
+                    "%(other)s is a household of its own again: %(count)d people moved back "
+                    "from %(kept)s.",
+                    result.people,
+                )
+                % {"other": result.other, "kept": result.kept, "count": result.people}
+            )
+            self.reload()
+
+        self.runner.command(
+            lambda _c: separate_households(ctx, other_id),
+            done=done,
+            failed=lambda e: self.message.setText(describe(e)),
+            owner=self,
+        )
+
     # --- words --------------------------------------------------------------------------------
     def _retitle(self) -> None:
         self.setWindowTitle(
@@ -319,10 +432,22 @@ class DuplicatesDialog(QDialog):
         self._retitle()
         self.intro.setText(
             _(
+                "Households of the exchange file just read that may be the same family as one "
+                "already here. Compare them, then decide: the same household, different "
+                "households, or later."
+            )
+            if self.only is not None
+            else _(
                 "Households that may be the same family registered twice. Compare them, then "
                 "decide: the same household, different households, or later."
             )
         )
+        self.merges_label.setText(_("Households &merged before:"))
+        self.separate_button.setText(_("Se&parate again…"))
+        for index, merge in enumerate(self.merges):
+            found = self.merge_list.item(index)
+            if found is not None:
+                found.setText(self._merge_item(merge))
         self.table.setVerticalHeaderLabels([_(name) for name in ROWS])
         self.keep_label.setText(_("Keep the number:"))
         self.merge_button.setText(_("&Same household (merge)…"))
@@ -338,3 +463,7 @@ class DuplicatesDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _ids(pair: Any) -> tuple[str, ...]:
+    return tuple(sorted((pair.first.case_id, pair.second.case_id)))

@@ -86,6 +86,13 @@ class ExchangeDialog(QDialog):
         self.files_message.setObjectName("filesMessage")
         self.files_message.setWordWrap(True)
         files_layout.addWidget(self.files_message)
+        # After an import that found possible duplicates: the Duplicates window on those pairs.
+        self.found_pairs: list[tuple[str, str]] = []
+        self.duplicates_button = QPushButton()
+        self.duplicates_button.setObjectName("showDuplicates")
+        self.duplicates_button.hide()
+        self.duplicates_button.clicked.connect(self.show_duplicates)
+        files_layout.addWidget(self.duplicates_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.history_label = QLabel()
         files_layout.addWidget(self.history_label)
         self.table = QTableWidget(0, 5)
@@ -373,10 +380,12 @@ class ExchangeDialog(QDialog):
 
         def done(result: Imported) -> None:
             summary = result.summary
+            self.found_pairs = list(summary.duplicates)
+            self.duplicates_button.setVisible(bool(self.found_pairs))
             if summary.already:
                 self.files_message.setText(_("This file was imported before; nothing changed."))
             else:
-                self.files_message.setText(
+                said = (
                     _(
                         "From %(office)s: %(updated)d households updated, %(new)d new, "
                         "%(conflicts)d conflicts, %(decisions)d decisions received "
@@ -384,6 +393,16 @@ class ExchangeDialog(QDialog):
                     )
                     % summary.as_json()
                 )
+                if self.found_pairs:
+                    count = len(self.found_pairs)
+                    said += "\n" + ngettext(
+                        "%(count)d possible duplicate: a household of this file may be one "
+                        "already here. Compare them and decide.",
+                        "%(count)d possible duplicates: households of this file may be ones "
+                        "already here. Compare them and decide.",
+                        count,
+                    ) % {"count": count}
+                self.files_message.setText(said)
             self.reload()
 
         self.runner.command(
@@ -392,6 +411,12 @@ class ExchangeDialog(QDialog):
             failed=lambda e: self.files_message.setText(describe(e)),
             owner=self,
         )
+
+    def show_duplicates(self) -> None:
+        """The Duplicates window on the pairs the last import found."""
+        from ui.exchange.duplicates_dialog import DuplicatesDialog
+
+        DuplicatesDialog(self.ctx, self.runner, self, only=self.found_pairs).open()
 
     # --- words -------------------------------------------------------------------------------
     def _retranslate_tabs(self) -> None:
@@ -407,6 +432,7 @@ class ExchangeDialog(QDialog):
         self.office_label.setText(_("&Office:"))
         self.export_button.setText(_("&Write a file for this office…"))
         self.import_button.setText(_("&Read a file from an office…"))
+        self.duplicates_button.setText(_("Compare the possible &duplicates…"))
         self.history_label.setText(_("Files written and read, syncs with the office server"))
         self.table.setHorizontalHeaderLabels(
             [_("When"), _("Office"), _("Changes"), _("Result"), _("State")]
