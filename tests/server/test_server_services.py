@@ -99,3 +99,23 @@ def test_a_database_not_set_up_says_so(pg_cluster: Any, pg_database: str, tmp_pa
     with pytest.raises(ServerError) as error:
         open_server(pg_database, tmp_path / "desk", ask=False)
     assert "legalaid server init" in error.value.message()
+
+
+def test_searches_run_often_are_planned_with_their_own_words(
+    office: Office, tmp_path: Path
+) -> None:
+    """No statement is prepared on the server: PostgreSQL would plan a prepared one without its
+    values after five runs, and a search for a prefix every case matches would read badly."""
+    from legalaid.services.search import count_cases, search_cases
+
+    ctx = open_server(office.url(office.lawyer), tmp_path / "home", ask=False)
+    try:
+        family(ctx, given="Rosa", a_number=None)
+        for text in ["r", "ro", "ros", "rosa", "r", "ro", "ros", "rosa", "ro", "r", "ros"]:
+            assert len(search_cases(ctx, text, limit=100)) == 1
+            assert count_cases(ctx, text, cap=1000) == 1
+        with ctx.db.query() as conn:
+            prepared = conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
+        assert prepared == (0,)
+    finally:
+        ctx.close()
