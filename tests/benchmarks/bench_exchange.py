@@ -382,7 +382,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--households", type=int, default=2_500)
+    parser.add_argument("--households", type=int, default=1_000)  # ~10,700 records
     parser.add_argument("--conflicts", type=int, default=1_000)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--pg-households", type=int, default=920)
