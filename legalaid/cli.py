@@ -18,7 +18,7 @@ from typing import Any
 from legalaid import __version__
 from legalaid.anumber import format_anumber
 from legalaid.errors import LegalAidError
-from legalaid.i18n import _, ngettext, normalize_language, set_language
+from legalaid.i18n import N_, _, ngettext, normalize_language, set_language
 
 Handler = Callable[[argparse.Namespace], int]
 HANDLERS: dict[str, Handler] = {}
@@ -437,14 +437,23 @@ def _early_language(argv: list[str]) -> str:
 # The client's entry point, found by name: the core imports no module of the client (it runs
 # without it, in tests and on a server), and the client is its own program (``python -m ui``).
 CLIENT = "ui.app"
+BROKEN_CLIENT = N_(
+    "This installation of LegalAid is incomplete: the window cannot open because %(module)s "
+    "is missing. Install LegalAid again; the data was not touched."
+)
 
 
 def _open_client(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         client = importlib.import_module(CLIENT)
-    except ImportError:  # an installation without the client (or without Qt)
-        parser.print_help()
-        return 0
+    except ImportError as error:
+        missing = getattr(error, "name", None) or ""
+        if missing in ("ui", CLIENT) or missing.split(".")[0] in ("PySide6", "shiboken6"):
+            parser.print_help()  # an installation without the client (or without Qt)
+            return 0
+        # The client is there but a part of it is not: a broken installation, said plainly.
+        print(_(BROKEN_CLIENT) % {"module": missing or str(error)}, file=sys.stderr)
+        return 1
     if args.server:  # the client on the office server (legalaid.server.connect's checks)
         from legalaid.server.connect import check_url
 

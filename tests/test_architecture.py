@@ -123,3 +123,21 @@ def test_the_core_never_imports_the_client() -> None:
         if name.split(".")[0] == "legalaid"
     }
     assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_every_source_folder_is_a_package_the_installation_carries() -> None:
+    """pyproject.toml names the packages one by one: a folder of sources left out of the list
+    is missing from an installation and from the bundle (the client would not start)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        ".".join(folder.relative_to(root).parts)
+        for top in ("legalaid", "ui")
+        for folder in [root / top, *(root / top).rglob("*")]
+        if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py"))
+    }
+    assert folders - listed == set()

@@ -99,3 +99,37 @@ def test_settings_are_shown_and_set_from_the_command_line(tmp_path: Path) -> Non
         assert entries and {e.actor for e in entries} == {"Ana Tester"}
     finally:
         ctx.close()
+
+
+BLOCKED_PART = """
+import sys
+class Missing:
+    def find_spec(self, name, path=None, target=None):
+        if name == "ui.window.main_window":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Missing())
+from legalaid.__main__ import main
+sys.argv = ["legalaid", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("es", "Esta instalación de LegalAid está incompleta"), ("en", "is incomplete")],
+)
+def test_a_client_missing_a_part_says_so_instead_of_printing_the_help(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKED_PART, "--home", str(tmp_path / "h"), "--lang", lang],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert said in done.stderr and "ui.window.main_window" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
