@@ -51,6 +51,7 @@ from legalaid.exchange.sync import (
     _entry,
     _sql,
     apply_entries,
+    may_touch_risk,
     signed,
 )
 from legalaid.i18n import N_
@@ -127,13 +128,6 @@ def _load(conn: Any, wanted: set[tuple[str, int]], tables: list[str]) -> list[En
     return out
 
 
-def _may_read_risk(server: AppContext) -> bool:
-    from legalaid.services.sql import may
-
-    with server.db.read() as session:
-        return may(session, "risk_assessment")
-
-
 def _check_login(server: AppContext, server_name: str) -> None:
     """Refuse a login that is in none of LegalAid's groups on the server."""
     from legalaid.server.roles import VOLUNTEER
@@ -186,7 +180,7 @@ def sync_with_server(
     check_numbers(laptop, server, server_name)
     series = claim_series(laptop, server, str(own["prefix"]), server_name, reached)
 
-    tables = sorted(EXCHANGED if _may_read_risk(server) else EXCHANGED - RISK_TABLES)
+    tables = sorted(EXCHANGED if may_touch_risk(server) else EXCHANGED - RISK_TABLES)
     with server.db.read() as session:
         on_server = _ids(session.connection(), tables)
     with laptop.db.read() as session:

@@ -403,12 +403,13 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
-def _may_hold_risk(ctx: AppContext) -> bool:
-    """Whether this login may write risk rows (on a laptop always; on the server, lawyers)."""
+def may_touch_risk(ctx: AppContext, privilege: str = "SELECT") -> bool:
+    """Whether this login may read (or, with ``privilege``, write) the risk rows: on a laptop
+    always; on the server, lawyers."""
     from legalaid.services.sql import may
 
     with ctx.db.read() as session:
-        return may(session, "risk_assessment", "INSERT")
+        return may(session, "risk_assessment", privilege)
 
 
 def conflict_id(table: str, row_id: str, name: str, a: str, b: str) -> str:
@@ -937,7 +938,7 @@ def import_file(
         certs = [Certificate.from_json(c) for c in header.get("certificates", [])][:10000]
     except (ValueError, KeyError, TypeError):
         raise ValidationError(NOT_AN_EXCHANGE) from None
-    if any(e.table in RISK_TABLES for e in entries) and not _may_hold_risk(ctx):
+    if any(e.table in RISK_TABLES for e in entries) and not may_touch_risk(ctx, "INSERT"):
         raise ValidationError(RISK_FILE_LAWYERS_ONLY, office=opened.sender.name, user=ctx.actor)
     with ctx.db.read() as session:
         verifier = Verifier(trusted_keys(session.connection()), certs)

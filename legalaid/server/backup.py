@@ -81,7 +81,7 @@ from legalaid.exchange.container import SUITE
 from legalaid.exchange.identity import b64, raw_private, raw_public, unb64
 from legalaid.i18n import N_
 from legalaid.server import roles
-from legalaid.server.connect import ServerError, _reason, describe
+from legalaid.server.connect import ServerError, open_connection
 
 MAGIC = b"LegalAid server backup 2\n"
 MAGIC_UNSIGNED = b"LegalAid server backup 1\n"  # the first format: sealed, not signed
@@ -736,15 +736,7 @@ def restore_server(
 
     faults.reached("server-restore", "decrypt")
     manifest = read_manifest(source, key, allow_unsigned)
-    try:
-        admin = psycopg.connect(url, autocommit=True)
-    except psycopg.OperationalError as error:
-        raise ServerError(
-            N_("Could not connect to the server %(server)s: %(reason)s"),
-            server=describe(url),
-            reason=_reason(error),
-        ) from None
-    with admin:
+    with open_connection(url, autocommit=True) as admin:
         row = admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
         if not row or not row[0]:
             raise ServerError(NOT_SUPERUSER, user=str(admin.info.user))

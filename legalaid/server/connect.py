@@ -41,20 +41,28 @@ def describe(url: str) -> str:
     return f"{parts.get('host') or 'localhost'}/{parts.get('dbname') or ''}"
 
 
-@contextmanager
-def connect(url: str, *, autocommit: bool = False) -> Iterator[Any]:
-    """A psycopg connection to ``url``; libpq's errors become one translated line."""
+def open_connection(url: str, **options: Any) -> Any:
+    """A new psycopg connection to ``url`` (``options``: psycopg.connect's); a refusal to
+    connect becomes one translated line naming the server."""
     import psycopg
 
-    check_url(url)
     try:
-        conn = psycopg.connect(url, autocommit=autocommit)
+        return psycopg.connect(url, **options)
     except psycopg.OperationalError as error:
         raise ServerError(
             N_("Could not connect to the server %(server)s: %(reason)s"),
             server=describe(url),
             reason=_reason(error),
         ) from None
+
+
+@contextmanager
+def connect(url: str, *, autocommit: bool = False) -> Iterator[Any]:
+    """A psycopg connection to ``url``; libpq's errors become one translated line."""
+    import psycopg
+
+    check_url(url)
+    conn = open_connection(url, autocommit=autocommit)
     try:
         with conn:
             yield conn

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from legalaid.db import Database
 from legalaid.errors import StorageError
 from legalaid.i18n import N_
-from legalaid.server.connect import ServerError, _reason, check_url, describe
+from legalaid.server.connect import ServerError, _reason, check_url, describe, open_connection
 from legalaid.services.sql import POSTGRESQL, PgConnection
 
 if TYPE_CHECKING:
@@ -78,17 +78,8 @@ class ServerDatabase(Database):
     # --- connections ----------------------------------------------------------------------
     def connect_raw(self, *, autocommit: bool = False) -> Any:
         """A new psycopg connection as this login."""
-        import psycopg
-
         extra: dict[str, Any] = {} if self._password is None else {"password": self._password}
-        try:
-            conn = psycopg.connect(self.url, autocommit=autocommit, **extra)
-        except psycopg.OperationalError as error:
-            raise ServerError(
-                N_("Could not connect to the server %(server)s: %(reason)s"),
-                server=describe(self.url),
-                reason=_reason(error),
-            ) from None
+        conn = open_connection(self.url, autocommit=autocommit, **extra)
         # No server-side prepared statements: a statement run often (the search, the list)
         # would be given PostgreSQL's generic plan after five runs, planned without its
         # values; a search for "DE" matching every case then took 45 ms instead of 6 ms.
